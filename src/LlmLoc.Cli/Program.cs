@@ -1,0 +1,2 @@
+// Placeholder entry point; the System.CommandLine front end replaces it.
+return 0;

@@ -1,0 +1,41 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LlmLoc.Models;
+
+/// <summary>
+/// A decoder-only transformer loaded from a Hugging Face checkpoint. Every family implements it in its own
+/// file; the recorder, the lesion and generation use only this surface.
+/// </summary>
+public interface ICausalLanguageModel : IDisposable
+{
+    /// <summary>The parsed config.json (model_type, sizes, special token ids).</summary>
+    ModelConfig Config { get; }
+
+    /// <summary>Number of transformer blocks (layers of the mask).</summary>
+    int NumLayers { get; }
+
+    /// <summary>Width of the residual stream (units per layer of the mask).</summary>
+    int HiddenSize { get; }
+
+    Device Device { get; }
+
+    /// <summary>
+    /// Registers a hook on every block (<c>transformer.h.{i}</c> / <c>model.layers.{i}</c>): called with the layer
+    /// index and the block's output hidden states [batch, seq, hidden] — what a transformers forward hook sees as
+    /// <c>output[0]</c>. Returning a tensor replaces the block output (the lesion); returning null keeps it.
+    /// Dispose the result to remove the hook.
+    /// </summary>
+    IDisposable AddBlockOutputHook(Func<int, Tensor, Tensor?> hook);
+
+    /// <summary>A fresh key/value cache for incremental decoding.</summary>
+    KvCache NewCache();
+
+    /// <summary>
+    /// Runs the model on right-padded <paramref name="inputIds"/> [batch, seq] (int64) with an optional
+    /// <paramref name="attentionMask"/> [batch, seq] (1 = real token). With a cache, the ids are the new tokens
+    /// appended after what the cache holds. Returns logits [batch, seq, vocab] (float32), or null when
+    /// <paramref name="computeLogits"/> is false (only block outputs are wanted; the LM head is skipped).
+    /// </summary>
+    Tensor? Forward(Tensor inputIds, Tensor? attentionMask = null, KvCache? cache = null, bool computeLogits = true);
+}
