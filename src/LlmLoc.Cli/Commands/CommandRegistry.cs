@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace LlmLoc.Cli.Commands;
+
+/// <summary>Every verb of the CLI; each lives in its own file and exposes a static Create().</summary>
+public static class CommandRegistry
+{
+    public static IEnumerable<Command> All()
+    {
+        yield break;
+    }
+}
