@@ -17,18 +17,24 @@ public static class Program
             var parse = root.Parse(args);
             if (parse.Errors.Count > 0)
             {
-                foreach (var error in parse.Errors) stderr.WriteLine($"llmloc: error: {error.Message}");
-                stderr.WriteLine("Run 'llmloc --help' for usage.");
+                // One line: the first problem, its multi-line listing folded, and where the usage is.
+                var error = parse.Errors.FirstOrDefault(e => !e.Message.StartsWith("Required command", StringComparison.Ordinal)) ?? parse.Errors[0];
+                string message = OneLine(error.Message);
+                string help = parse.CommandResult.Command is RootCommand ? "llmloc --help" : $"llmloc {parse.CommandResult.Command.Name} --help";
+                stderr.WriteLine($"llmloc: error: {message} (see '{help}')");
                 return ExitCodes.Usage;
             }
             return parse.Invoke(config);
         }
         catch (LlmLocException e)
         {
-            stderr.WriteLine($"llmloc: error: {e.Message}");
+            stderr.WriteLine($"llmloc: error: {OneLine(e.Message)}");
             return e.ExitCode;
         }
     }
+
+    static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     public static RootCommand BuildRoot()
     {

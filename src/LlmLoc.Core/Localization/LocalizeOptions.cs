@@ -1,0 +1,63 @@
+using LlmLoc.Recording;
+
+namespace LlmLoc.Localization;
+
+/// <summary>The networks a localizer exists for (<c>--network</c>).</summary>
+public static class Networks
+{
+    public const string Language = "language";
+    public const string TheoryOfMind = "theory-of-mind";
+    public const string MultipleDemand = "multiple-demand";
+    public static readonly string[] All = [Language, TheoryOfMind, MultipleDemand];
+
+    public static string Validate(string network) => All.Contains(network)
+        ? network
+        : throw new LlmLocException($"unknown --network '{network}': use one of {string.Join(", ", All)}", ExitCodes.Usage);
+}
+
+/// <summary>Everything <c>llmloc localize</c> takes; flags one for one with localize.py plus llmloc's additions.</summary>
+public sealed record LocalizeOptions
+{
+    public required string ModelName { get; init; }
+    public double? Percentage { get; init; }
+    public LocalizeRange Range { get; init; } = LocalizeRange.Parse("100-100");
+    public string Network { get; init; } = Networks.Language;
+    public Pooling Pooling { get; init; } = Pooling.LastToken;
+    public long? NumUnits { get; init; }
+    public int Seed { get; init; } = 42;
+    public string? Device { get; init; }
+    public bool Untrained { get; init; }
+    public bool Overwrite { get; init; }
+    public int BatchSize { get; init; } = 16;
+    public string StimuliDir { get; init; } = "stimuli";
+    public string? CacheDir { get; init; }
+    public string? StatsOut { get; init; }
+    public bool Offline { get; init; }
+
+    /// <summary>Checks what can be checked before a model is loaded; throws a one-line usage error.</summary>
+    public void Validate()
+    {
+        Networks.Validate(Network);
+        if (Percentage is null && NumUnits is null)
+            throw new LlmLocException("give --percentage (e.g. --percentage 1) or --num-units (e.g. --num-units 1024)", ExitCodes.Usage);
+        if (Percentage is { } p && (double.IsNaN(p) || p <= 0 || p > 100))
+            throw new LlmLocException($"--percentage {p} is out of range: give a value in (0, 100], e.g. --percentage 1", ExitCodes.Usage);
+        if (Percentage is null && NumUnits is <= 0)
+            throw new LlmLocException($"--num-units {NumUnits} is out of range: give a positive number of units", ExitCodes.Usage);
+        if (BatchSize < 1)
+            throw new LlmLocException($"--batch-size {BatchSize} is out of range: give 1 or more", ExitCodes.Usage);
+    }
+
+    /// <summary>localize.py's rule: <c>int(percentage/100 * hidden * layers)</c> when a percentage is given
+    /// (it overrides --num-units), else --num-units.</summary>
+    public long UnitsToSelect(int layers, int hidden)
+    {
+        long total = (long)layers * hidden;
+        long units = Percentage is { } p ? (long)Math.Truncate(p / 100 * hidden * layers) : NumUnits!.Value;
+        if (units > total)
+            throw new LlmLocException($"--num-units {units} is larger than the model ({layers} layers × {hidden} units = {total}): give at most {total}", ExitCodes.Usage);
+        if (units < 1)
+            throw new LlmLocException($"--percentage {Percentage} selects no unit of {total}: give a larger percentage or --num-units", ExitCodes.Usage);
+        return units;
+    }
+}
