@@ -1,0 +1,14 @@
+namespace LlmLoc.Hub;
+
+/// <summary>
+/// How <see cref="ModelLocator"/> talks to the Hugging Face hub. Every null value is taken from the environment
+/// the way huggingface_hub does (HF_ENDPOINT, HF_TOKEN / the token file, HF_HUB_CACHE / HF_HOME);
+/// <paramref name="Offline"/> is OR-ed with HF_HUB_OFFLINE / TRANSFORMERS_OFFLINE.
+/// <paramref name="Progress"/> receives download progress (null = stderr, with Spectre.Console bars on a terminal).
+/// </summary>
+public sealed record HubOptions(
+    bool Offline = false,
+    string? Endpoint = null,
+    string? Token = null,
+    string? CacheDir = null,
+    TextWriter? Progress = null);

@@ -1,0 +1,71 @@
+namespace LlmLoc.Hub;
+
+/// <summary>
+/// The effective hub settings: <see cref="HubOptions"/> first, then the environment variables huggingface_hub and
+/// transformers read, with the same precedence and defaults.
+/// </summary>
+internal sealed record HubSettings(
+    string CacheRoot, string Endpoint, string? Token, bool Offline,
+    TimeSpan EtagTimeout, TimeSpan DownloadTimeout, TextWriter? ProgressWriter)
+{
+    public const string DefaultEndpoint = "https://huggingface.co";
+
+    public static HubSettings From(HubOptions? options, Func<string, string?> env)
+    {
+        options ??= new HubOptions();
+        string? Env(string name) => env(name) is { Length: > 0 } value ? value : null;
+
+        string home = ExpandHome(Env("HF_HOME")
+            ?? Path.Combine(Env("XDG_CACHE_HOME") ?? Path.Combine(UserHome(env), ".cache"), "huggingface"), env);
+
+        // transformers prefers its legacy TRANSFORMERS_CACHE family over huggingface_hub's HF_HUB_CACHE.
+        string cache = options.CacheDir
+            ?? Env("TRANSFORMERS_CACHE") ?? Env("PYTORCH_TRANSFORMERS_CACHE") ?? Env("PYTORCH_PRETRAINED_BERT_CACHE")
+            ?? Env("HF_HUB_CACHE") ?? Env("HUGGINGFACE_HUB_CACHE")
+            ?? Path.Combine(home, "hub");
+
+        string endpoint = (options.Endpoint ?? Env("HF_ENDPOINT") ?? DefaultEndpoint).TrimEnd('/');
+        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            throw new LlmLocException($"HF_ENDPOINT '{endpoint}' is not an http(s) URL; unset it or set it to e.g. {DefaultEndpoint}",
+                ExitCodes.InputError);
+
+        // huggingface_hub reads HF_HUB_OFFLINE, falling back to TRANSFORMERS_OFFLINE only when the first is unset.
+        bool offline = options.Offline || IsTrue(Env("HF_HUB_OFFLINE") ?? Env("TRANSFORMERS_OFFLINE"));
+
+        string? token = CleanToken(options.Token) ?? CleanToken(Env("HF_TOKEN")) ?? CleanToken(Env("HUGGING_FACE_HUB_TOKEN"))
+            ?? ReadTokenFile(ExpandHome(Env("HF_TOKEN_PATH") ?? Path.Combine(home, "token"), env));
+
+        return new HubSettings(Path.GetFullPath(ExpandHome(cache, env)), endpoint, token, offline,
+            Seconds(Env("HF_HUB_ETAG_TIMEOUT"), 10), Seconds(Env("HF_HUB_DOWNLOAD_TIMEOUT"), 10), options.Progress);
+    }
+
+    /// <summary>huggingface_hub's truthy values for boolean environment variables.</summary>
+    internal static bool IsTrue(string? value) =>
+        value is not null && value.ToUpperInvariant() is "1" or "ON" or "YES" or "TRUE";
+
+    static string? CleanToken(string? token)
+    {
+        if (token is null) return null;
+        token = token.Replace("\r", "").Replace("\n", "").Trim();
+        return token.Length == 0 ? null : token;
+    }
+
+    static string? ReadTokenFile(string path)
+    {
+        try { return File.Exists(path) ? CleanToken(File.ReadAllText(path)) : null; }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+    }
+
+    static string UserHome(Func<string, string?> env) =>
+        env("HOME") is { Length: > 0 } home ? home : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+
+    /// <summary>Python's os.path.expanduser for "~" and "~/..." (not "~user").</summary>
+    static string ExpandHome(string path, Func<string, string?> env) =>
+        path == "~" ? UserHome(env)
+        : path.StartsWith("~/", StringComparison.Ordinal) ? Path.Combine(UserHome(env), path[2..])
+        : path;
+
+    static TimeSpan Seconds(string? value, int fallback) =>
+        TimeSpan.FromSeconds(int.TryParse(value, out int s) && s > 0 ? s : fallback);
+}

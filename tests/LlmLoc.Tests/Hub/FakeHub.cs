@@ -1,0 +1,226 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace LlmLoc.Tests.Hub;
+
+/// <summary>One file of a fake repo; LFS files are served through a CDN redirect and named by their sha256.</summary>
+public sealed record FakeFile(byte[] Content, bool Lfs)
+{
+    public string Sha256 => Convert.ToHexStringLower(SHA256.HashData(Content));
+    /// <summary>The git blob id, which the hub sends as ETag for non-LFS files.</summary>
+    public string GitSha1 => Convert.ToHexStringLower(SHA1.HashData([.. Encoding.ASCII.GetBytes($"blob {Content.Length}\0"), .. Content]));
+    public string Etag => Lfs ? Sha256 : GitSha1;
+}
+
+/// <summary>A fake repo: revisions (branch/tag → commit) and the files of each commit; optionally gated by a token.</summary>
+public sealed class FakeRepo
+{
+    public Dictionary<string, string> Revisions { get; } = new();
+    public Dictionary<string, Dictionary<string, FakeFile>> Commits { get; } = new();
+    public string? RequiredToken { get; init; }
+
+    public FakeRepo Commit(string commit, Dictionary<string, FakeFile> files, params string[] names)
+    {
+        Commits[commit] = files;
+        foreach (var name in names) Revisions[name] = commit;
+        return this;
+    }
+}
+
+/// <summary>One request as the server saw it.</summary>
+public sealed record SeenRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers)
+{
+    public string? Header(string name) => Headers.TryGetValue(name.ToLowerInvariant(), out var v) ? v : null;
+}
+
+/// <summary>
+/// A loopback-only HTTP/1.1 server speaking the hub's download protocol: HEAD/GET /{repo}/resolve/{revision}/{file}
+/// with X-Repo-Commit and ETag (X-Linked-Etag/X-Linked-Size + a 302 to /cdn/{sha256} for LFS files), the hub's
+/// X-Error-Code answers (RepoNotFound, RevisionNotFound, EntryNotFound, GatedRepo), Range requests on the CDN,
+/// and fault injection (drop a connection halfway, corrupt a blob). One request per connection.
+/// </summary>
+public sealed class FakeHub : IDisposable
+{
+    readonly TcpListener listener = new(IPAddress.Loopback, 0);
+    readonly Dictionary<string, FakeRepo> repos = new();
+    readonly CancellationTokenSource stop = new();
+    readonly ConcurrentQueue<SeenRequest> seen = new();
+
+    /// <summary>CDN paths (sha256) whose first GET is cut off after half the bytes.</summary>
+    public ConcurrentDictionary<string, bool> DropOnce { get; } = new();
+    /// <summary>CDN blobs (sha256) served with one byte flipped.</summary>
+    public ConcurrentDictionary<string, bool> Corrupt { get; } = new();
+
+    public FakeHub()
+    {
+        listener.Start();
+        Endpoint = $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}";
+        _ = Task.Run(AcceptLoop);
+    }
+
+    public string Endpoint { get; }
+    public IReadOnlyList<SeenRequest> Requests => seen.ToArray();
+    public FakeHub Add(string repoId, FakeRepo repo) { lock (repos) repos[repoId] = repo; return this; }
+
+    async Task AcceptLoop()
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            TcpClient client;
+            try { client = await listener.AcceptTcpClientAsync(stop.Token); }
+            catch (Exception) { return; }
+            _ = Task.Run(() => Serve(client));
+        }
+    }
+
+    async Task Serve(TcpClient client)
+    {
+        using (client)
+        {
+            try
+            {
+                var stream = client.GetStream();
+                var request = await ReadRequest(stream);
+                if (request is null) return;
+                seen.Enqueue(request);
+                await Respond(stream, request);
+            }
+            catch (IOException) { }
+            catch (SocketException) { }
+        }
+    }
+
+    static async Task<SeenRequest?> ReadRequest(NetworkStream stream)
+    {
+        var head = new List<byte>();
+        var one = new byte[1];
+        while (head.Count < 65536)
+        {
+            if (await stream.ReadAsync(one) == 0) return null;
+            head.Add(one[0]);
+            if (head.Count >= 4 && head[^4] == '\r' && head[^3] == '\n' && head[^2] == '\r' && head[^1] == '\n') break;
+        }
+        var lines = Encoding.ASCII.GetString([.. head]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var first = lines[0].Split(' ');
+        var headers = lines.Skip(1).Select(l => l.Split(':', 2))
+            .ToDictionary(p => p[0].Trim().ToLowerInvariant(), p => p[1].Trim());
+        return new SeenRequest(first[0], first[1], headers);
+    }
+
+    async Task Respond(NetworkStream stream, SeenRequest request)
+    {
+        var path = request.Path.Split('?')[0];
+        var parts = path.Trim('/').Split('/');
+        bool head = request.Method == "HEAD";
+
+        if (parts.Length == 2 && parts[0] == "cdn")
+        {
+            await ServeCdn(stream, request, parts[1], head);
+            return;
+        }
+        int resolve = Array.IndexOf(parts, "resolve");
+        if (resolve is < 1 or > 2 || parts.Length < resolve + 3)
+        {
+            await Write(stream, 404, new() { ["X-Error-Code"] = "RepoNotFound" }, [], head);
+            return;
+        }
+        string repoId = string.Join('/', parts[..resolve]);
+        string revision = Uri.UnescapeDataString(parts[resolve + 1]);
+        string file = string.Join('/', parts[(resolve + 2)..].Select(Uri.UnescapeDataString));
+
+        FakeRepo? repo;
+        lock (repos) repos.TryGetValue(repoId, out repo);
+        if (repo is null)
+        {
+            await Write(stream, 404, new() { ["X-Error-Code"] = "RepoNotFound", ["X-Error-Message"] = "Repository not found" }, [], head);
+            return;
+        }
+        if (repo.RequiredToken is { } token && request.Header("Authorization") != $"Bearer {token}")
+        {
+            int status = request.Header("Authorization") is null ? 401 : 403;
+            await Write(stream, status, new() { ["X-Error-Code"] = "GatedRepo", ["X-Error-Message"] = "Access to model is restricted" }, [], head);
+            return;
+        }
+        string? commit = repo.Commits.ContainsKey(revision) ? revision : repo.Revisions.GetValueOrDefault(revision);
+        if (commit is null)
+        {
+            await Write(stream, 404, new() { ["X-Error-Code"] = "RevisionNotFound" }, [], head);
+            return;
+        }
+        if (!repo.Commits[commit].TryGetValue(file, out var fake))
+        {
+            await Write(stream, 404, new() { ["X-Error-Code"] = "EntryNotFound", ["X-Repo-Commit"] = commit }, [], head);
+            return;
+        }
+        if (fake.Lfs)
+        {
+            await Write(stream, 302, new()
+            {
+                ["Location"] = $"{Endpoint}/cdn/{fake.Sha256}",
+                ["X-Repo-Commit"] = commit,
+                ["X-Linked-Etag"] = $"\"{fake.Sha256}\"",
+                ["X-Linked-Size"] = fake.Content.Length.ToString(),
+                ["ETag"] = $"\"{fake.GitSha1}\"",
+            }, [], head);
+            return;
+        }
+        await Write(stream, 200, new() { ["X-Repo-Commit"] = commit, ["ETag"] = $"\"{fake.GitSha1}\"" }, fake.Content, head);
+    }
+
+    async Task ServeCdn(NetworkStream stream, SeenRequest request, string sha, bool head)
+    {
+        FakeFile? blob;
+        lock (repos)
+            blob = repos.Values.SelectMany(r => r.Commits.Values).SelectMany(c => c.Values).FirstOrDefault(f => f.Lfs && f.Sha256 == sha);
+        if (blob is null) { await Write(stream, 404, new(), [], head); return; }
+
+        byte[] content = blob.Content;
+        if (Corrupt.ContainsKey(sha)) { content = (byte[])content.Clone(); content[content.Length / 2] ^= 0xFF; }
+
+        long from = 0;
+        if (request.Header("Range") is { } range && range.StartsWith("bytes=") && range.EndsWith('-'))
+            from = long.Parse(range["bytes=".Length..^1]);
+        if (from >= content.Length)
+        {
+            await Write(stream, 416, new() { ["Content-Range"] = $"bytes */{content.Length}" }, [], head);
+            return;
+        }
+        var headers = new Dictionary<string, string> { ["Accept-Ranges"] = "bytes" };
+        if (from > 0) headers["Content-Range"] = $"bytes {from}-{content.Length - 1}/{content.Length}";
+        var body = content[(int)from..];
+
+        if (!head && DropOnce.TryRemove(sha, out _))
+        {
+            // Announce the full length, send half, hang up.
+            await WriteHead(stream, from > 0 ? 206 : 200, headers, body.Length);
+            await stream.WriteAsync(body.AsMemory(0, body.Length / 2));
+            await stream.FlushAsync();
+            return;
+        }
+        await Write(stream, from > 0 ? 206 : 200, headers, body, head);
+    }
+
+    static async Task Write(NetworkStream stream, int status, Dictionary<string, string> headers, byte[] body, bool head)
+    {
+        await WriteHead(stream, status, headers, body.Length);
+        if (!head) await stream.WriteAsync(body);
+        await stream.FlushAsync();
+    }
+
+    static async Task WriteHead(NetworkStream stream, int status, Dictionary<string, string> headers, long length)
+    {
+        var sb = new StringBuilder($"HTTP/1.1 {status} {((HttpStatusCode)status)}\r\n");
+        foreach (var (k, v) in headers) sb.Append($"{k}: {v}\r\n");
+        sb.Append($"Content-Length: {length}\r\nConnection: close\r\n\r\n");
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(sb.ToString()));
+    }
+
+    public void Dispose()
+    {
+        stop.Cancel();
+        listener.Stop();
+    }
+}
