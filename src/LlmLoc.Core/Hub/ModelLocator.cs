@@ -46,15 +46,4 @@ public static class ModelLocator
                 return false;
         return true;
     }
-
-    /// <summary>
-    /// The model's name in the original's cache file names: exactly Python's <c>os.path.basename(model_name)</c>,
-    /// i.e. everything after the last '/'. "meta-llama/Llama-3.2-1B" → "Llama-3.2-1B"; an "@revision" is kept
-    /// ("org/name@v1" → "name@v1"), and a trailing '/' gives "" as in Python.
-    /// </summary>
-    public static string CacheKey(string modelName)
-    {
-        ArgumentNullException.ThrowIfNull(modelName);
-        return modelName[(modelName.LastIndexOf('/') + 1)..];
-    }
 }

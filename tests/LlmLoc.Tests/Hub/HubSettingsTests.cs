@@ -51,12 +51,4 @@ public sealed class HubSettingsTests
         Assert.Equal(offline, From(new() { ["TRANSFORMERS_OFFLINE"] = value }).Offline);
         Assert.True(From(new() { ["HF_HUB_OFFLINE"] = value }, new HubOptions(Offline: true)).Offline);
     }
-
-    [Theory]
-    [InlineData("meta-llama/Llama-3.2-1B", "Llama-3.2-1B")]
-    [InlineData("gpt2", "gpt2")]
-    [InlineData("org/name@v1", "name@v1")]
-    [InlineData("/models/tiny-gpt2", "tiny-gpt2")]
-    [InlineData("models/tiny/", "")]
-    public void CacheKey_is_pythons_basename(string name, string key) => Assert.Equal(key, ModelLocator.CacheKey(name));
 }
