@@ -11,9 +11,27 @@ namespace LlmLoc.Tests.Generation;
 /// </summary>
 sealed class FakeLanguageModel(int vocab, Func<int, long, float[]> logitsFor) : ICausalLanguageModel
 {
+    /// <summary>
+    /// Holds the ids seen so far as a tensor, like a real cache holds keys/values: the cache owns it (detached
+    /// from dispose scopes), so it survives the dispose scope of the step that created it.
+    /// </summary>
     public sealed class CountingCache : KvCache
     {
-        public long Length { get; set; }
+        public Tensor? Seen { get; private set; }
+        public long Length => Seen?.shape[1] ?? 0;
+
+        public void Append(Tensor ids)
+        {
+            var old = Seen;
+            Seen = (old is null ? ids.clone() : torch.cat([old, ids], 1)).DetachFromDisposeScope();
+            old?.Dispose();
+        }
+
+        public override void Dispose()
+        {
+            Seen?.Dispose();
+            base.Dispose();
+        }
     }
 
     public int Vocab { get; } = vocab;
@@ -53,9 +71,10 @@ sealed class FakeLanguageModel(int vocab, Func<int, long, float[]> logitsFor) : 
         long batch = inputIds.shape[0], seq = inputIds.shape[1];
         Assert.Equal(counting.Length == 0 ? seq : 1, seq); // after the prefill: one new token per step
         if (attentionMask is not null) Assert.Equal([batch, counting.Length + seq], attentionMask.shape);
+        if (counting.Seen is { } seen) Assert.Equal(batch, seen.shape[0]); // still alive from the previous step
         Calls.Add([batch, seq]);
         MaskRows.Add(attentionMask?[0].data<long>().ToArray());
-        counting.Length += seq;
+        counting.Append(inputIds);
 
         var ids = inputIds.data<long>().ToArray();
         var logits = new float[batch * seq * Vocab];
