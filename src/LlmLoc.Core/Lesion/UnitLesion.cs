@@ -1,0 +1,75 @@
+using LlmLoc.Models;
+using LlmLoc.Numerics;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LlmLoc.Lesion;
+
+/// <summary>
+/// Ablates units as the original's patched models do: after every block, the block's output is multiplied by
+/// (1 − mask[layer]) — at every forward call, so during generation it also shapes the KV cache of later layers.
+/// Dispose to remove the lesion.
+/// </summary>
+public sealed class UnitLesion : IDisposable
+{
+    readonly Tensor[] keep;
+    readonly IDisposable hook;
+
+    public UnitLesion(ICausalLanguageModel model, UnitMask mask)
+    {
+        mask.EnsureFits(model.NumLayers, model.HiddenSize);
+        keep = new Tensor[mask.Layers];
+        for (int layer = 0; layer < mask.Layers; layer++)
+        {
+            var row = new float[mask.Hidden];
+            for (int u = 0; u < mask.Hidden; u++) row[u] = 1 - mask[layer, u];
+            keep[layer] = tensor(row, device: model.Device).DetachFromDisposeScope();
+        }
+        hook = model.AddBlockOutputHook((layer, output) => output * keep[layer].to(output.dtype));
+    }
+
+    public void Dispose()
+    {
+        hook.Dispose();
+        foreach (var t in keep) t.Dispose();
+    }
+}
+
+/// <summary>A unit mask [layers × hidden] of 0/1 (int64 in .npy, as localize.py writes it).</summary>
+public sealed class UnitMask
+{
+    public int Layers { get; }
+    public int Hidden { get; }
+    public long[] Values { get; }
+    public string Source { get; }
+
+    public UnitMask(long[] values, int layers, int hidden, string source = "<memory>")
+    {
+        if (values.Length != (long)layers * hidden) throw new ArgumentException("mask length does not fit its shape");
+        (Values, Layers, Hidden, Source) = (values, layers, hidden, source);
+    }
+
+    public long this[int layer, int unit] => Values[(long)layer * Hidden + unit];
+    public long Count => Values.Count(v => v != 0);
+
+    public static UnitMask Load(string path)
+    {
+        var array = Npy.Read(path);
+        if (array.Shape.Length != 2)
+            throw new LlmLocException($"mask {path} has shape ({string.Join(", ", array.Shape)}): a mask is a 2-D layers × hidden array as `llmloc localize` writes it");
+        long[] values = array.ToInt64s();
+        if (values.Any(v => v is not (0 or 1)))
+            throw new LlmLocException($"mask {path} holds values other than 0 and 1: give a 0/1 mask as `llmloc localize` writes it");
+        return new UnitMask(values, array.Shape[0], array.Shape[1], path);
+    }
+
+    public void EnsureFits(int layers, int hidden)
+    {
+        if (Layers != layers || Hidden != hidden)
+            throw new LlmLocException(
+                $"mask {Source} has shape ({Layers}, {Hidden}) but the model has {layers} layers × {hidden} units: " +
+                "use the mask localized for this model (same --model-name)");
+    }
+
+    public void Save(string path) => Npy.Write(path, Values, Layers, Hidden);
+}
