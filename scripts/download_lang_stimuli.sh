@@ -27,4 +27,9 @@ unzip -o -q "$dest/data.zip" -d "$dest" || [ $? -eq 1 ]
 rm -f "$dest"/*.zip "$dest"/*.mat "$dest"/*.m "$dest"/*.jpeg
 rm -rf "$dest/archive_previous_langloc_versions" "$dest/data"
 
-echo "language stimuli: $(ls "$dest"/*.csv | wc -l) CSV files in $dest"
+count="$(find "$dest" -maxdepth 1 -type f -name '*.csv' | wc -l)"
+if [ "$count" -eq 0 ]; then
+  echo "error: $url held no CSV files; put the CSVs in $dest by hand" >&2
+  exit 3
+fi
+echo "language stimuli: $count CSV files in $dest"

@@ -10,6 +10,12 @@ namespace LlmLoc.Plotting;
 public static class MaskPlots
 {
     /// <summary>
+    /// False when SkiaSharp finds no system font: figures are then still written, but without any text (PNG and
+    /// SVG alike), so callers should warn ("install a font, e.g. fonts-dejavu-core").
+    /// </summary>
+    public static bool CanRenderText => SkiaSharp.SKTypeface.Default.GlyphCount > 0;
+
+    /// <summary>
     /// Rows = layers (1 at the top), one column per mask: 100 * (selected units in the layer) / (units per layer),
     /// annotated "x.y %" as plot.py does, viridis colours, a colour bar. Masks with fewer layers leave blank cells.
     /// </summary>

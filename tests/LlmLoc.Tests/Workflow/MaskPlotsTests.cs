@@ -77,6 +77,10 @@ public sealed class MaskPlotsTests : IDisposable
     }
 
     [Fact]
+    public void This_machine_has_a_font_so_the_annotation_tests_above_are_meaningful() =>
+        Assert.True(MaskPlots.CanRenderText, "no system font: install fonts-dejavu-core");
+
+    [Fact]
     public void Heatmap_of_no_masks_is_a_usage_error()
     {
         var e = Assert.Throws<LlmLocException>(() => MaskPlots.Heatmap([], _temp.File("none")));
