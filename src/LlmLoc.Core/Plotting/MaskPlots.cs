@@ -1,0 +1,134 @@
+using ScottPlot;
+using ScottPlot.Plottables;
+
+namespace LlmLoc.Plotting;
+
+/// <summary>
+/// Figures of localizer results, each saved as &lt;path&gt;.png and &lt;path&gt;.svg: the per-layer share of selected units
+/// (the original's plot.py heatmap) and the distribution of t-values with the selection threshold.
+/// </summary>
+public static class MaskPlots
+{
+    /// <summary>
+    /// False when SkiaSharp finds no system font: figures are then still written, but without any text (PNG and
+    /// SVG alike), so callers should warn ("install a font, e.g. fonts-dejavu-core").
+    /// </summary>
+    public static bool CanRenderText => SkiaSharp.SKTypeface.Default.GlyphCount > 0;
+
+    /// <summary>
+    /// Rows = layers (1 at the top), one column per mask: 100 * (selected units in the layer) / (units per layer),
+    /// annotated "x.y %" as plot.py does, viridis colours, a colour bar. Masks with fewer layers leave blank cells.
+    /// </summary>
+    /// <param name="masks">Label (column title) and mask [layers, units per layer] of 0/1 values.</param>
+    public static void Heatmap(IReadOnlyList<(string label, long[,] mask)> masks, string outputPathWithoutExtension, string? title = null)
+    {
+        if (masks.Count == 0)
+            throw new LlmLocException("no masks to plot; pass at least one mask file", ExitCodes.Usage);
+        var percentages = LayerSelection.Percentages(masks.Select(m => m.mask).ToList());
+        int layers = percentages.GetLength(0), columns = percentages.GetLength(1);
+
+        var plot = new Plot();
+        var heatmap = plot.Add.Heatmap(percentages);
+        heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
+        // Default placement: cell (row r, column c) centred on (c, rows - 1 - r), so layer 1 is the top row as in
+        // seaborn. (Setting Extent or CellWidth breaks single-column heatmaps in ScottPlot 5.1.59: infinite width.)
+        heatmap.NaNCellColor = Colors.Transparent;
+        heatmap.RenderStrategy = new ScottPlot.Plottables.Heatmap.RenderStrategies.Rectangles(); // crisp cells in SVG too
+        if (PercentRange(percentages) is { } range) heatmap.ManualRange = range;
+
+        for (int layer = 0; layer < layers; layer++)
+            for (int column = 0; column < columns; column++)
+            {
+                var value = percentages[layer, column];
+                if (double.IsNaN(value)) continue;
+                var text = plot.Add.Text($"{value:F1} %", column, layers - 1 - layer);
+                text.Alignment = Alignment.MiddleCenter;
+                text.LabelFontSize = 11;
+                text.LabelFontColor = ContrastingTextColor(heatmap, value);
+            }
+
+        var colorBar = plot.Add.ColorBar(heatmap);
+        colorBar.Label = "% of units selected";
+
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            [.. Enumerable.Range(0, columns).Select(c => (double)c)], [.. masks.Select(m => m.label)]);
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            [.. Enumerable.Range(0, layers).Select(l => (double)(layers - 1 - l))], [.. Enumerable.Range(1, layers).Select(l => l.ToString())]);
+        plot.Axes.Left.Label.Text = "layer";
+        plot.Axes.SetLimits(-0.5, columns - 0.5, -0.5, layers - 0.5);
+        plot.HideGrid();
+        if (!string.IsNullOrEmpty(title)) plot.Title(title);
+
+        int width = 220 + 110 * columns, height = 110 + Math.Max(24 * layers, 200);
+        Save(plot, outputPathWithoutExtension, width, height);
+    }
+
+    /// <summary>
+    /// Histogram of the finite t-values (NaN/inf from constant units are left out and counted in the title), with a
+    /// dashed vertical line at the selection threshold when one is given.
+    /// </summary>
+    public static void THistogram(double[] tValues, double? threshold, string outputPathWithoutExtension)
+    {
+        var finite = tValues.Where(double.IsFinite).ToArray();
+        if (finite.Length == 0)
+            throw new LlmLocException("no finite t-values to plot; check the t-value file (all NaN or infinite)", ExitCodes.InputError);
+
+        var plot = new Plot();
+        double min = finite.Min(), max = finite.Max();
+        if (min == max) { min -= 0.5; max += 0.5; }
+        var bins = Math.Clamp((int)Math.Ceiling(Math.Sqrt(finite.Length)), 10, 100);
+        var histogram = ScottPlot.Statistics.Histogram.WithBinCount(bins, min, max);
+        histogram.IncludeOutliers = true; // the maximum sits on the last edge
+        histogram.AddRange(finite);
+        var bars = plot.Add.Histogram(histogram);
+        foreach (var bar in bars.Bars) bar.FillColor = Colors.SteelBlue;
+
+        if (threshold is { } t)
+        {
+            var line = plot.Add.VerticalLine(t, 2, Colors.OrangeRed, LinePattern.Dashed);
+            line.Text = $"threshold t = {t:F3}";
+            var selected = finite.Count(v => v >= t);
+            line.LegendText = $"{selected} units at or above";
+        }
+
+        var left = tValues.Length - finite.Length;
+        plot.Title(left > 0 ? $"t-values of {finite.Length} units ({left} NaN/inf left out)" : $"t-values of {finite.Length} units");
+        plot.Axes.Bottom.Label.Text = "t-value";
+        plot.Axes.Left.Label.Text = "units";
+        plot.Axes.Margins(bottom: 0);
+        Save(plot, outputPathWithoutExtension, 800, 500);
+    }
+
+    /// <summary>Colour range min..max of the finite cells, as seaborn sets it; a flat table gets a unit-wide range.</summary>
+    static ScottPlot.Range? PercentRange(double[,] values)
+    {
+        var finite = values.Cast<double>().Where(double.IsFinite).ToList();
+        if (finite.Count == 0) return null;
+        double lo = finite.Min(), hi = finite.Max();
+        return lo == hi ? new ScottPlot.Range(lo - 0.5, hi + 0.5) : new ScottPlot.Range(lo, hi);
+    }
+
+    /// <summary>Black on light cells, white on dark ones (seaborn's annotation rule, by relative luminance).</summary>
+    static Color ContrastingTextColor(ScottPlot.Plottables.Heatmap heatmap, double value)
+    {
+        var range = heatmap.ManualRange ?? new ScottPlot.Range(value, value + 1);
+        var fraction = range.Max == range.Min ? 0 : (value - range.Min) / (range.Max - range.Min);
+        var cell = heatmap.Colormap.GetColor(Math.Clamp(fraction, 0, 1));
+        double luminance = 0.2126 * Linear(cell.R) + 0.7152 * Linear(cell.G) + 0.0722 * Linear(cell.B);
+        return luminance > 0.408 ? Colors.Black : Colors.White;
+
+        static double Linear(byte channel)
+        {
+            var c = channel / 255.0;
+            return c <= 0.03928 ? c / 12.92 : Math.Pow((c + 0.055) / 1.055, 2.4);
+        }
+    }
+
+    static void Save(Plot plot, string pathWithoutExtension, int width, int height)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(pathWithoutExtension));
+        if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+        plot.SavePng(pathWithoutExtension + ".png", width, height);
+        plot.SaveSvg(pathWithoutExtension + ".svg", width, height);
+    }
+}

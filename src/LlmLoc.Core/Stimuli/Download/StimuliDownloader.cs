@@ -1,0 +1,154 @@
+using System.IO.Compression;
+using System.Net.Http.Headers;
+
+namespace LlmLoc.Stimuli.Download;
+
+/// <summary>
+/// Fetches the localizer stimuli from the original project's sources and lays them out as its download scripts do:
+/// stimuli/language/*.csv and stimuli/tom/tomloc/{n}{b,p}_{story,question}.txt. Every file is written atomically,
+/// the sha256 of every archive and kept file goes to stimuli/SOURCES.sha256, and a complete set is not fetched again.
+/// </summary>
+public sealed class StimuliDownloader(StimuliSources? sources = null, HttpClient? http = null)
+{
+    static readonly Lazy<HttpClient> SharedClient = new(CreateClient);
+
+    readonly StimuliSources _sources = sources ?? StimuliSources.Default;
+    readonly HttpClient _http = http ?? SharedClient.Value;
+
+    /// <summary>The networks that have downloadable stimuli (the arithmetic localizer generates its own).</summary>
+    public static IReadOnlyList<string> Networks { get; } = ["language", "theory-of-mind", "all"];
+
+    /// <param name="network">"language", "theory-of-mind" or "all".</param>
+    /// <param name="stimuliDir">The stimuli folder (the original's "stimuli").</param>
+    /// <param name="log">Receives one line per step.</param>
+    public async Task<DownloadResult> DownloadAsync(string network, string stimuliDir, TextWriter log, CancellationToken ct)
+    {
+        var layouts = network switch
+        {
+            "language" => [StimuliArchiveLayout.Language],
+            "theory-of-mind" => [StimuliArchiveLayout.Tom],
+            "all" => new[] { StimuliArchiveLayout.Language, StimuliArchiveLayout.Tom },
+            _ => throw new LlmLocException(
+                $"unknown network '{network}' for the stimuli download; use language, theory-of-mind or all", ExitCodes.Usage),
+        };
+
+        Directory.CreateDirectory(stimuliDir);
+        var ledger = SourcesLedger.Load(stimuliDir);
+        List<string> downloaded = [], skipped = [], written = [];
+        foreach (var layout in layouts)
+        {
+            var folder = Path.Combine(stimuliDir, layout.Folder);
+            if (IsComplete(layout, stimuliDir, ledger))
+            {
+                log.WriteLine($"{layout.Network} stimuli already complete in {folder}; nothing to download");
+                skipped.Add(layout.Network);
+                continue;
+            }
+            var url = layout.Source(_sources);
+            log.WriteLine($"downloading the {layout.Network} stimuli from {url}");
+            var archive = await FetchAsync(layout, url, folder, ct);
+            var files = Extract(layout, url, archive, stimuliDir, folder);
+            ledger.Record(layout.ArchiveName, SourcesLedger.Sha256Hex(archive));
+            foreach (var (relative, hash) in files) ledger.Record(relative, hash);
+            ledger.Save();
+            written.AddRange(files.Select(f => f.relative));
+            downloaded.Add(layout.Network);
+            log.WriteLine($"wrote {files.Count} {layout.Network} stimuli files to {folder}");
+        }
+        return new DownloadResult(downloaded, skipped, written);
+    }
+
+    /// <summary>
+    /// Complete = every required file exists and none contradicts a hash recorded earlier (files put there by hand
+    /// have no record and count as they are).
+    /// </summary>
+    static bool IsComplete(StimuliArchiveLayout layout, string stimuliDir, SourcesLedger ledger) =>
+        layout.RequiredFiles.All(name =>
+        {
+            var relative = layout.Folder + "/" + name;
+            var path = Path.Combine(stimuliDir, relative);
+            if (!File.Exists(path)) return false;
+            var recorded = ledger.Recorded(relative);
+            return recorded is null || recorded == SourcesLedger.Sha256HexOfFile(path);
+        });
+
+    async Task<byte[]> FetchAsync(StimuliArchiveLayout layout, Uri url, string folder, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
+            if (!response.IsSuccessStatusCode)
+                throw Failure(layout, url, folder, $"HTTP {(int)response.StatusCode} ({response.ReasonPhrase})");
+            return await response.Content.ReadAsByteArrayAsync(ct);
+        }
+        catch (HttpRequestException e)
+        {
+            throw Failure(layout, url, folder, OneLine(e.Message), e);
+        }
+        catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            throw Failure(layout, url, folder, "the server did not answer in time", e);
+        }
+    }
+
+    static List<(string relative, string hash)> Extract(
+        StimuliArchiveLayout layout, Uri url, byte[] archive, string stimuliDir, string folder)
+    {
+        ZipArchive zip;
+        try
+        {
+            zip = new ZipArchive(new MemoryStream(archive, writable: false), ZipArchiveMode.Read);
+        }
+        catch (InvalidDataException e)
+        {
+            throw Failure(layout, url, folder, "the answer is not a zip archive", e);
+        }
+
+        using (zip)
+        {
+            var selected = new SortedDictionary<string, ZipArchiveEntry>(StringComparer.Ordinal);
+            foreach (var entry in zip.Entries)
+                if (layout.Destination(entry.FullName) is { } destination)
+                    selected.TryAdd(destination, entry); // the first copy wins if an archive nests duplicates
+
+            var missing = layout.RequiredFiles.Where(name => !selected.ContainsKey(name)).ToList();
+            if (missing.Count > 0)
+                throw Failure(layout, url, folder,
+                    $"the archive lacks {missing.Count} expected file(s), e.g. {missing[0]}");
+
+            var files = new List<(string relative, string hash)>();
+            foreach (var (destination, entry) in selected)
+            {
+                byte[] bytes;
+                try
+                {
+                    using var source = entry.Open();
+                    using var buffer = new MemoryStream();
+                    source.CopyTo(buffer);
+                    bytes = buffer.ToArray();
+                }
+                catch (InvalidDataException e)
+                {
+                    throw Failure(layout, url, folder, $"the archive entry {entry.FullName} is corrupt", e);
+                }
+                var relative = layout.Folder + "/" + destination;
+                AtomicFile.WriteAllBytes(Path.Combine(stimuliDir, relative), bytes);
+                files.Add((relative, SourcesLedger.Sha256Hex(bytes)));
+            }
+            return files;
+        }
+    }
+
+    static LlmLocException Failure(StimuliArchiveLayout layout, Uri url, string folder, string reason, Exception? inner = null) =>
+        new($"could not download the {layout.Network} stimuli from {url}: {reason}; " +
+            $"put the files in {folder} by hand or use --stimuli-dir", ExitCodes.RuntimeError, inner);
+
+    static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
+
+    static HttpClient CreateClient()
+    {
+        var client = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+        client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("llmloc", "1.0"));
+        return client;
+    }
+}
