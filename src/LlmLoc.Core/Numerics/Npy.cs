@@ -108,22 +108,8 @@ public static class Npy
         if (count * ItemSize(descr[1..])!.Value != data.Length)
             throw new ArgumentException($"data length {data.Length} bytes does not fit shape ({string.Join(", ", shape)})");
         byte[] header = Header(descr, shape);
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temp = full + $".{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            {
-                stream.Write(header);
-                stream.Write(data);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        byte[] body = data.ToArray();
+        IO.AtomicFile.Write(path, stream => { stream.Write(header); stream.Write(body); });
     }
 
     /// <summary>numpy's format-1.0 header: magic, version, length, dict literal padded with spaces and '\n' to 64 bytes.</summary>

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 
+using LlmLoc.IO;
+
 namespace LlmLoc.Stimuli.Download;
 
 /// <summary>

@@ -1,6 +1,8 @@
 using System.IO.Compression;
 using System.Net.Http.Headers;
 
+using LlmLoc.IO;
+
 namespace LlmLoc.Stimuli.Download;
 
 /// <summary>
