@@ -16,7 +16,7 @@ internal static class HfTokenizerLoader
         if (File.Exists(json)) return FromTokenizerJson(json, config);
         if (File.Exists(spm)) return FromSentencePiece(spm, config);
         if (File.Exists(vocab) && File.Exists(merges)) return FromVocabAndMerges(vocab, merges, config);
-        if (File.Exists(vocab) && File.Exists(Path.Combine(folder, "vocab.txt")) || File.Exists(Path.Combine(folder, "vocab.txt")))
+        if (File.Exists(Path.Combine(folder, "vocab.txt")))
             throw new LlmLocException($"{folder}: found vocab.txt (a WordPiece tokenizer), which llmloc does not support; use a causal LM with a BPE tokenizer.", ExitCodes.RuntimeError);
         throw new LlmLocException($"{folder}: no tokenizer files (tokenizer.json, tokenizer.model, or vocab.json + merges.txt); copy the model's tokenizer files into the folder.");
     }

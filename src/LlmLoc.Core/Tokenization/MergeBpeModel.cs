@@ -17,7 +17,7 @@ internal sealed class MergeBpeModel : ISegmentModel
 {
     readonly Dictionary<string, int> _vocab;
     readonly string?[] _idToToken;
-    readonly Dictionary<(int Left, int Right), (int Rank, int Merged)> _merges;
+    readonly Dictionary<long, (int Rank, int Merged)> _merges; // key: PairKey(left id, right id)
     readonly int? _unkId;
     readonly bool _fuseUnk, _byteFallback, _ignoreMerges;
     readonly MetaspaceOptions? _metaspace;
@@ -29,13 +29,13 @@ internal sealed class MergeBpeModel : ISegmentModel
         _vocab = vocab;
         _idToToken = new string?[vocab.Count == 0 ? 0 : vocab.Values.Max() + 1];
         foreach (var (token, id) in vocab) _idToToken[id] = token;
-        _merges = new Dictionary<(int, int), (int, int)>(merges.Count);
+        _merges = new Dictionary<long, (int, int)>(merges.Count);
         for (int rank = 0; rank < merges.Count; rank++)
         {
             var (l, r) = merges[rank];
             if (!vocab.TryGetValue(l, out var li) || !vocab.TryGetValue(r, out var ri) || !vocab.TryGetValue(l + r, out var mi))
                 throw new LlmLocException($"tokenizer.json merge #{rank} \"{l} {r}\" uses a token missing from the vocabulary; the file is corrupt, re-download it.");
-            _merges.TryAdd((li, ri), (rank, mi));
+            _merges.TryAdd(PairKey(li, ri), (rank, mi));
         }
         _unkId = unkToken is not null && vocab.TryGetValue(unkToken, out var u) ? u : null;
         _fuseUnk = fuseUnk;
@@ -44,6 +44,8 @@ internal sealed class MergeBpeModel : ISegmentModel
         _metaspace = metaspace;
         for (int b = 0; b < 256; b++) _byteIds[b] = vocab.TryGetValue($"<0x{b:X2}>", out var id) ? id : -1;
     }
+
+    static long PairKey(int left, int right) => (long)left << 32 | (uint)right;
 
     public int VocabSize => _vocab.Count;
     public string? IdToToken(int id) => id >= 0 && id < _idToToken.Length ? _idToToken[id] : null;
@@ -107,7 +109,7 @@ internal sealed class MergeBpeModel : ISegmentModel
         {
             // Skip stale candidates: either side merged away or changed since the pair was queued.
             if (symbols[c.Left] < 0 || symbols[c.Right] < 0 || next[c.Left] != c.Right) continue;
-            if (!_merges.TryGetValue((symbols[c.Left], symbols[c.Right]), out var m) || m.Merged != c.Merged) continue;
+            if (!_merges.TryGetValue(PairKey(symbols[c.Left], symbols[c.Right]), out var m) || m.Merged != c.Merged) continue;
             symbols[c.Left] = c.Merged;
             symbols[c.Right] = -1;
             next[c.Left] = next[c.Right];
@@ -118,7 +120,7 @@ internal sealed class MergeBpeModel : ISegmentModel
 
         void Push(int left, int right)
         {
-            if (_merges.TryGetValue((symbols[left], symbols[right]), out var m)) heap.Enqueue((left, right, m.Merged), (m.Rank, left));
+            if (_merges.TryGetValue(PairKey(symbols[left], symbols[right]), out var m)) heap.Enqueue((left, right, m.Merged), (m.Rank, left));
         }
     }
 }
