@@ -1,0 +1,45 @@
+using Microsoft.ML.Tokenizers;
+
+namespace LlmLoc.Tokenization;
+
+/// <summary>
+/// Byte-level BPE (GPT-2, Llama-3, Falcon) on Microsoft.ML.Tokenizers' BpeTokenizer with ByteLevel = true.
+/// Pre-tokenization is done here (HF pre-tokenizers can be sequences ML.Tokenizers cannot express); each
+/// pre-token is handed to the BpeTokenizer as one word. Note: BpeTokenizer.Create(vocab, merges) without
+/// ByteLevel gives wrong ids for GPT-2, and CodeGenTokenizer differs on runs of spaces.
+/// </summary>
+internal sealed class ByteLevelBpeModel : ISegmentModel
+{
+    readonly BpeTokenizer _bpe;
+    readonly SplitPreTokenizer _preTokenizer;
+    readonly Dictionary<string, int> _vocab;
+    readonly string?[] _idToToken;
+    readonly bool _ignoreMerges, _addPrefixSpace;
+
+    public ByteLevelBpeModel(Dictionary<string, int> vocab, IEnumerable<string> merges, SplitPreTokenizer preTokenizer,
+        bool ignoreMerges = false, bool addPrefixSpace = false)
+    {
+        _vocab = vocab;
+        _preTokenizer = preTokenizer;
+        _ignoreMerges = ignoreMerges;
+        _addPrefixSpace = addPrefixSpace;
+        _bpe = BpeTokenizer.Create(new BpeOptions(vocab) { Merges = merges, ByteLevel = true });
+        _idToToken = new string?[vocab.Count == 0 ? 0 : vocab.Values.Max() + 1];
+        foreach (var (token, id) in vocab) _idToToken[id] = token;
+    }
+
+    public int VocabSize => _vocab.Count;
+    public string? IdToToken(int id) => id >= 0 && id < _idToToken.Length ? _idToToken[id] : null;
+    public int? TokenToId(string token) => _vocab.TryGetValue(token, out var id) ? id : null;
+
+    public void Encode(string segment, bool startsText, List<int> ids)
+    {
+        if (_addPrefixSpace && !segment.StartsWith(' ')) segment = " " + segment;
+        foreach (var (start, length) in _preTokenizer.Split(segment))
+        {
+            var word = segment.Substring(start, length);
+            if (_ignoreMerges && _vocab.TryGetValue(ByteLevelMapping.Encode(word), out var whole)) { ids.Add(whole); continue; }
+            ids.AddRange(_bpe.EncodeToIds(word, considerPreTokenization: false, considerNormalization: false));
+        }
+    }
+}
