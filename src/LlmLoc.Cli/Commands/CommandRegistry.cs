@@ -8,5 +8,7 @@ public static class CommandRegistry
     public static IEnumerable<Command> All()
     {
         yield return LocalizeCommand.Create();
+        yield return StimuliCommand.Create();
+        yield return PlotCommand.Create();
     }
 }

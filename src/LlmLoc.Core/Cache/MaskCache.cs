@@ -24,6 +24,12 @@ public sealed record MaskCacheKey(
     public string PValuesFileName =>
         $"{ModelId}_network={Network}_pooling={Pooling}_pretrained={PythonFormat.Bool(Pretrained)}_pvalues.npy";
 
+    /// <summary>llmloc's addition: the Welch t-values beside the p-values (for plots and --stats-out); the original keeps none.</summary>
+    public string TValuesFileName =>
+        $"{ModelId}_network={Network}_pooling={Pooling}_pretrained={PythonFormat.Bool(Pretrained)}_tvalues.npy";
+
+    public string TValuesPath(string cacheDir) => Path.Combine(cacheDir, TValuesFileName);
+
     public string MaskPath(string cacheDir) => Path.Combine(cacheDir, MaskFileName);
     public string PValuesPath(string cacheDir) => Path.Combine(cacheDir, PValuesFileName);
 
