@@ -24,7 +24,8 @@ public interface ICausalLanguageModel : IDisposable
     /// Registers a hook on every block (<c>transformer.h.{i}</c> / <c>model.layers.{i}</c>): called with the layer
     /// index and the block's output hidden states [batch, seq, hidden] — what a transformers forward hook sees as
     /// <c>output[0]</c>. Returning a tensor replaces the block output (the lesion); returning null keeps it.
-    /// Dispose the result to remove the hook.
+    /// Dispose the result to remove the hook. The hook runs inside <see cref="Forward"/>'s dispose scope: tensors it
+    /// creates and wants to keep past the forward call need <c>DetachFromDisposeScope()</c> (or copy them to arrays).
     /// </summary>
     IDisposable AddBlockOutputHook(Func<int, Tensor, Tensor?> hook);
 
