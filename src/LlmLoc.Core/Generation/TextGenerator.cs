@@ -47,7 +47,8 @@ public static class TextGenerator
                 var input = next == promptIds
                     ? torch.tensor(promptIds, dtype: int64, device: model.Device).reshape(1, -1).repeat(batch, 1)
                     : torch.tensor(next, dtype: int64, device: model.Device).reshape(batch, 1);
-                var attention = mask is null ? null : MaskFor(mask, rows[0].Count, batch, model.Device);
+                // The model's cache remembers the prompt's mask; generated tokens are always real (null = all ones).
+                var attention = mask is null || next != promptIds ? null : torch.tensor(mask, dtype: int64, device: model.Device).reshape(1, -1).repeat(batch, 1);
                 var logits = model.Forward(input, attention, cache)
                              ?? throw new InvalidOperationException("the model returned no logits although they were requested");
                 var scores = logits[.., -1, ..].to_type(float32);
@@ -85,12 +86,5 @@ public static class TextGenerator
         if (settings.EffectivePadTokenId is not { } pad) return null;
         if (!promptIds.Contains(pad) || settings.EosTokenIds.Contains(pad)) return null;
         return promptIds.Select(id => id == pad ? 0L : 1L).ToArray();
-    }
-
-    /// <summary>The mask over cache + new tokens (as transformers passes it): the prompt's, then ones.</summary>
-    static Tensor MaskFor(long[] promptMask, int length, int batch, Device device)
-    {
-        var full = promptMask.Concat(Enumerable.Repeat(1L, length - promptMask.Length)).ToArray();
-        return torch.tensor(full, dtype: int64, device: device).reshape(1, -1).repeat(batch, 1);
     }
 }

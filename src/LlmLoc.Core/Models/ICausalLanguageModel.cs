@@ -24,7 +24,8 @@ public interface ICausalLanguageModel : IDisposable
     /// Registers a hook on every block (<c>transformer.h.{i}</c> / <c>model.layers.{i}</c>): called with the layer
     /// index and the block's output hidden states [batch, seq, hidden] — what a transformers forward hook sees as
     /// <c>output[0]</c>. Returning a tensor replaces the block output (the lesion); returning null keeps it.
-    /// Dispose the result to remove the hook.
+    /// Dispose the result to remove the hook. The hook runs inside <see cref="Forward"/>'s dispose scope: tensors it
+    /// creates and wants to keep past the forward call need <c>DetachFromDisposeScope()</c> (or copy them to arrays).
     /// </summary>
     IDisposable AddBlockOutputHook(Func<int, Tensor, Tensor?> hook);
 
@@ -34,7 +35,7 @@ public interface ICausalLanguageModel : IDisposable
     /// <summary>
     /// Runs the model on right-padded <paramref name="inputIds"/> [batch, seq] (int64) with an optional
     /// <paramref name="attentionMask"/> [batch, seq] (1 = real token). With a cache, the ids are the new tokens
-    /// appended after what the cache holds. Returns logits [batch, seq, vocab] (float32), or null when
+    /// appended after what the cache holds, and the mask covers only those new tokens (the cache keeps earlier masks). Returns logits [batch, seq, vocab] (float32), or null when
     /// <paramref name="computeLogits"/> is false (only block outputs are wanted; the LM head is skipped).
     /// </summary>
     Tensor? Forward(Tensor inputIds, Tensor? attentionMask = null, KvCache? cache = null, bool computeLogits = true);

@@ -1,8 +1,9 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace LlmLoc.Models;
 
-/// <summary>config.json of a checkpoint. (Placeholder: the model-runtime work fills it in.)</summary>
+/// <summary>config.json of a checkpoint: the common sizes plus typed access to every other field.</summary>
 public sealed class ModelConfig
 {
     public required string ModelType { get; init; }
@@ -13,4 +14,61 @@ public sealed class ModelConfig
     public int? EosTokenId { get; init; }
     public int? PadTokenId { get; init; }
     public JsonObject Raw { get; init; } = new();
+
+    /// <summary>Reads and parses <c>config.json</c> in <paramref name="folder"/>.</summary>
+    public static ModelConfig Load(string folder)
+    {
+        var path = Path.Combine(folder, "config.json");
+        if (!File.Exists(path))
+            throw new LlmLocException($"no config.json in model folder '{folder}'; pass a Hugging Face model folder (config.json + model.safetensors)");
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    public static ModelConfig Parse(string json, string source = "config.json")
+    {
+        JsonObject raw;
+        try { raw = JsonNode.Parse(json) as JsonObject ?? throw new JsonException("not a JSON object"); }
+        catch (JsonException e) { throw new LlmLocException($"{source} is not valid JSON ({e.Message}); restore the file from the model's original download"); }
+        var type = raw["model_type"]?.GetValue<string>()
+            ?? throw new LlmLocException($"{source} has no model_type; use a config.json written by transformers");
+        // GPT-2 names its sizes n_layer / n_embd; every other family uses the long names.
+        bool gpt2 = type == "gpt2";
+        var probe = new ModelConfig { ModelType = type, NumLayers = 0, HiddenSize = 0, VocabSize = 0, Raw = raw };
+        return new ModelConfig
+        {
+            ModelType = type,
+            NumLayers = probe.Int(gpt2 ? "n_layer" : "num_hidden_layers"),
+            HiddenSize = probe.Int(gpt2 ? "n_embd" : "hidden_size"),
+            VocabSize = probe.Int("vocab_size"),
+            BosTokenId = probe.FirstIdOrNull("bos_token_id"),
+            EosTokenId = probe.FirstIdOrNull("eos_token_id"),
+            PadTokenId = probe.FirstIdOrNull("pad_token_id"),
+            Raw = raw,
+        };
+    }
+
+    public bool Has(string key) => Raw[key] is not null;
+
+    public int Int(string key) => IntOrNull(key)
+        ?? throw new LlmLocException($"config.json of this {ModelType} model lacks '{key}'; use a config.json written by transformers");
+
+    public int Int(string key, int fallback) => IntOrNull(key) ?? fallback;
+
+    public int? IntOrNull(string key) => Raw[key] is JsonValue v ? (int)v.GetValue<double>() : null;
+
+    public double Double(string key, double fallback) => Raw[key] is JsonValue v ? v.GetValue<double>() : fallback;
+
+    public bool Bool(string key, bool fallback) => Raw[key] is JsonValue v ? v.GetValue<bool>() : fallback;
+
+    public string? String(string key) => Raw[key] is JsonValue v ? v.GetValue<string>() : null;
+
+    public JsonObject? Object(string key) => Raw[key] as JsonObject;
+
+    /// <summary>eos_token_id may be a list (Llama 3): the first entry stands for it.</summary>
+    int? FirstIdOrNull(string key) => Raw[key] switch
+    {
+        JsonArray a when a.Count > 0 => (int)a[0]!.GetValue<double>(),
+        JsonValue v => (int)v.GetValue<double>(),
+        _ => null,
+    };
 }

@@ -18,7 +18,7 @@ sealed class FakeLanguageModel(int vocab, Func<int, long, float[]> logitsFor) : 
     public sealed class CountingCache : KvCache
     {
         public Tensor? Seen { get; private set; }
-        public long Length => Seen?.shape[1] ?? 0;
+        public long SeenLength => Seen?.shape[1] ?? 0;
 
         public void Append(Tensor ids)
         {
@@ -69,8 +69,8 @@ sealed class FakeLanguageModel(int vocab, Func<int, long, float[]> logitsFor) : 
         Assert.True(computeLogits);
         var counting = Assert.IsType<CountingCache>(cache);
         long batch = inputIds.shape[0], seq = inputIds.shape[1];
-        Assert.Equal(counting.Length == 0 ? seq : 1, seq); // after the prefill: one new token per step
-        if (attentionMask is not null) Assert.Equal([batch, counting.Length + seq], attentionMask.shape);
+        Assert.Equal(counting.SeenLength == 0 ? seq : 1, seq); // after the prefill: one new token per step
+        if (attentionMask is not null) Assert.Equal([batch, seq], attentionMask.shape); // new tokens only
         if (counting.Seen is { } seen) Assert.Equal(batch, seen.shape[0]); // still alive from the previous step
         Calls.Add([batch, seq]);
         MaskRows.Add(attentionMask?[0].data<long>().ToArray());

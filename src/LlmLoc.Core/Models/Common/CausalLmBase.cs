@@ -1,0 +1,136 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LlmLoc.Models.Common;
+
+/// <summary>
+/// What every family shares: the forward skeleton (embed → blocks → final norm → LM head), the per-call
+/// context (positions from the cache length, mask, rotary), block hooks and untrained initialization.
+/// Families register their modules under the checkpoint's names, so <c>named_parameters()</c> equals the file's keys.
+/// </summary>
+public abstract class CausalLmBase : nn.Module, ICausalLanguageModel
+{
+    protected CausalLmBase(string name, ModelConfig config, TensorSpec spec) : base(name)
+    {
+        Config = config;
+        Spec = spec;
+    }
+
+    public ModelConfig Config { get; }
+    public TensorSpec Spec { get; }
+    public int NumLayers => Config.NumLayers;
+    public int HiddenSize => Config.HiddenSize;
+    public Device Device => Spec.Device;
+
+    protected abstract IReadOnlyList<DecoderBlock> Blocks { get; }
+    /// <summary>Token (and position) embeddings for this call.</summary>
+    protected abstract Tensor Embed(Tensor inputIds, ForwardContext ctx);
+    protected abstract Tensor FinalNorm(Tensor hidden);
+    protected abstract Tensor LmHead(Tensor hidden);
+    protected virtual RotaryEmbedding? Rotary => null;
+    protected virtual int? SlidingWindow => null;
+
+    /// <summary>Checkpoint keys transformers itself ignores when loading this family (buffers, tied heads).</summary>
+    public virtual bool IsIgnorableKey(string key) => false;
+
+    /// <summary>Maps a checkpoint key to this model's parameter name (e.g. adds a missing base-model prefix).</summary>
+    public virtual string NormalizeKey(string key) => key;
+
+    public IDisposable AddBlockOutputHook(Func<int, Tensor, Tensor?> hook)
+    {
+        var removers = Blocks.Select(block =>
+        {
+            int layer = block.LayerIndex;
+            return block.register_forward_hook((_, _, _, output) => hook(layer, output) ?? output);
+        }).ToList();
+        return new HookRegistration(() => removers.ForEach(r => r.remove()));
+    }
+
+    sealed class HookRegistration(Action remove) : IDisposable
+    {
+        bool _removed;
+        public void Dispose() { if (!_removed) { _removed = true; remove(); } }
+    }
+
+    public KvCache NewCache() => new(NumLayers);
+
+    public Tensor? Forward(Tensor inputIds, Tensor? attentionMask = null, KvCache? cache = null, bool computeLogits = true)
+    {
+        if (inputIds.dim() != 2) throw new ArgumentException($"input ids must be [batch, seq], got {SafeTensors.SafeTensorsDTypes.ShapeText(inputIds.shape)}");
+        if (attentionMask is not null && !attentionMask.shape.SequenceEqual(inputIds.shape))
+            throw new ArgumentException("attention mask must have the shape of the input ids");
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        long batch = inputIds.shape[0], length = inputIds.shape[1];
+        long past = cache?.Length ?? 0;
+        var ids = inputIds.to(ScalarType.Int64, Device);
+
+        Tensor? newValid = null;
+        if (attentionMask is not null)
+        {
+            var valid = attentionMask.to(Device).ne(0);
+            if (valid.all().item<bool>()) valid.Dispose(); else newValid = valid;
+        }
+        var keyValid = cache is null ? newValid : cache.AppendMask(newValid, batch, length, Device);
+        var (mask, causal) = AttentionCore.BuildMask(keyValid, past, length, SlidingWindow, Device);
+        Tensor? cos = null, sin = null;
+        if (Rotary is { } rotary) (cos, sin) = rotary.For(past, length, Spec.DType, Device);
+
+        var ctx = new ForwardContext
+        {
+            PastLength = past,
+            PositionIds = torch.arange(past, past + length, dtype: ScalarType.Int64, device: Device).view(1, -1),
+            AttentionMask = mask,
+            IsCausal = causal,
+            Cos = cos,
+            Sin = sin,
+            Cache = cache,
+        };
+        var hidden = Embed(ids, ctx);
+        foreach (var block in Blocks) hidden = block.call(hidden, ctx);
+        if (cache is not null) cache.Length = past + length;
+        if (!computeLogits) return null;
+        var logits = LmHead(FinalNorm(hidden)).to(ScalarType.Float32);
+        return logits.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Random weights as transformers' <c>_init_weights</c>: linear/embedding weights ~ N(0, initializer_range),
+    /// biases 0, LayerNorm 1/0, RMSNorm 1 (Gemma's (1 + w) norm: 0), embedding padding row 0. Seeded and deterministic.
+    /// </summary>
+    public void InitializeUntrained(int seed)
+    {
+        using var noGrad = torch.no_grad();
+        using var generator = new Generator((ulong)seed, torch.CPU);
+        double std = Config.Double("initializer_range", 0.02);
+        foreach (var (_, module) in named_modules())
+        {
+            switch (module)
+            {
+                case Linear l: Normal(l.weight, std, generator); l.bias?.zero_(); break;
+                case Conv1D c: Normal(c.weight, std, generator); c.bias.zero_(); break;
+                case Embedding e:
+                    Normal(e.weight, std, generator);
+                    if (EmbeddingPaddingRow(e) is long row) e.weight[row].zero_();
+                    break;
+                case LayerNorm n: n.weight.fill_(1.0); n.bias.zero_(); break;
+                case RmsNorm r: r.weight.fill_(r.OffsetByOne ? 0.0 : 1.0); break;
+            }
+        }
+        AfterUntrainedInit(std, generator);
+    }
+
+    /// <summary>The embedding row transformers zeroes at init (nn.Embedding padding_idx), if any.</summary>
+    protected virtual long? EmbeddingPaddingRow(Embedding embedding) => null;
+
+    protected virtual void AfterUntrainedInit(double std, Generator generator) { }
+
+    /// <summary>Fills <paramref name="p"/> from N(0, std) drawn on the CPU generator (so CPU and GPU models match).</summary>
+    protected static void Normal(Tensor p, double std, Generator generator)
+    {
+        using var draw = torch.empty(p.shape, ScalarType.Float32, torch.CPU);
+        draw.normal_(0.0, std, generator);
+        p.copy_(draw);
+    }
+}

@@ -1,0 +1,31 @@
+using LlmLoc.Models.Common;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LlmLoc.Models;
+
+/// <summary>
+/// Gemma (transformers' GemmaForCausalLM): the Llama layout with RMSNorm scaling by (1 + weight), embeddings
+/// multiplied by sqrt(hidden_size) rounded to the embedding dtype, a gelu-tanh MLP (hidden_activation), head_dim
+/// from config, and a tied LM head.
+/// </summary>
+public sealed class Gemma : Llama
+{
+    public Gemma(ModelConfig config, TensorSpec spec) : base("GemmaForCausalLM", config, spec, tiedByDefault: true) { }
+
+    // transformers 4.44 uses hidden_activation, defaulting to gelu_pytorch_tanh (hidden_act is ignored).
+    protected override DecoderBlock CreateBlock(int layer) =>
+        new LlamaBlock(layer, Shape, Config.Double("rms_norm_eps", 1e-6),
+            Activations.Get(Config.String("hidden_activation") ?? "gelu_pytorch_tanh"), Spec, gemmaNorm: true);
+
+    protected override RmsNorm CreateNorm() => new(Config.HiddenSize, Config.Double("rms_norm_eps", 1e-6), Spec, offsetByOne: true);
+
+    protected override Tensor Embed(Tensor inputIds, ForwardContext ctx)
+    {
+        using var scope = torch.NewDisposeScope();
+        var embedded = EmbedTokens.call(inputIds);
+        // The normalizer is a tensor in the hidden dtype, so bf16 models multiply by sqrt(hidden) rounded to bf16.
+        using var normalizer = torch.tensor(Math.Sqrt(Config.HiddenSize), embedded.dtype, embedded.device);
+        return (embedded * normalizer).MoveToOuterDisposeScope();
+    }
+}

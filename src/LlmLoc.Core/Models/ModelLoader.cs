@@ -1,0 +1,96 @@
+using System.Text.Json.Nodes;
+using LlmLoc.Models.Common;
+using LlmLoc.Models.SafeTensors;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LlmLoc.Models;
+
+/// <summary>Builds a model from a Hugging Face folder (config.json + safetensors) or from a config with random weights.</summary>
+public static class ModelLoader
+{
+    public static IReadOnlyList<string> SupportedFamilies { get; } = ["gpt2", "llama", "mistral", "gemma", "phi3", "falcon"];
+
+    public static ICausalLanguageModel Load(string folder, LoadOptions options)
+    {
+        if (!Directory.Exists(folder))
+            throw new LlmLocException($"model folder '{folder}' does not exist; pass a Hugging Face model folder (config.json + model.safetensors)");
+        var config = ModelConfig.Load(folder);
+        if (options.Untrained) return Create(config, options);
+        using var checkpoint = Checkpoint.Open(folder);
+        var dtype = options.DType ?? (options.Device.type == DeviceType.CPU ? ScalarType.Float32 : StoredDType(config, checkpoint));
+        var model = Create(config, options with { DType = dtype });
+        try { LoadWeights(model, checkpoint); }
+        catch { model.Dispose(); throw; }
+        return model;
+    }
+
+    /// <summary>An untrained GPT-2 of a Hub size (gpt2, gpt2-medium, gpt2-large, gpt2-xl) from the built-in configs.</summary>
+    public static ICausalLanguageModel LoadUntrainedGpt2(string name, LoadOptions? options = null) =>
+        Create(ModelConfig.Parse(Gpt2Configs.Json(name), name), (options ?? new LoadOptions()) with { Untrained = true });
+
+    /// <summary>Builds the family's module tree; random init when <see cref="LoadOptions.Untrained"/>, else uninitialized.</summary>
+    public static CausalLmBase Create(ModelConfig config, LoadOptions options)
+    {
+        var dtype = options.DType ?? (options.Device.type == DeviceType.CPU ? ScalarType.Float32 : ConfigDType(config) ?? ScalarType.Float32);
+        var spec = new TensorSpec(dtype, options.Device);
+        CausalLmBase model = config.ModelType switch
+        {
+            "gpt2" => new Gpt2(config, spec),
+            "llama" => new Llama(config, spec),
+            "mistral" => new Mistral(config, spec),
+            "gemma" => new Gemma(config, spec),
+            "phi3" => new Phi3(config, spec),
+            "falcon" => new Falcon(config, spec),
+            _ => throw new LlmLocException($"model_type '{config.ModelType}' is not supported; supported families: {string.Join(", ", SupportedFamilies)}", ExitCodes.RuntimeError),
+        };
+        model.eval();
+        if (options.Untrained) model.InitializeUntrained(options.Seed);
+        return model;
+    }
+
+    /// <summary>Fills every parameter from the checkpoint; any missing, unexpected or misshapen tensor is an error.</summary>
+    public static void LoadWeights(CausalLmBase model, Checkpoint checkpoint)
+    {
+        var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        var byParameter = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var key in checkpoint.FileOf.Keys.Order(StringComparer.Ordinal))
+        {
+            if (model.IsIgnorableKey(key)) continue;
+            var name = model.NormalizeKey(key);
+            if (model.IsIgnorableKey(name)) continue;
+            if (!parameters.TryGetValue(name, out var p))
+                throw new LlmLocException($"unexpected tensor '{key}' in the checkpoint: the {model.Config.ModelType} model built from config.json has no such parameter; the weights do not match config.json", ExitCodes.RuntimeError);
+            var entry = checkpoint.FileOf[key].Entries[key];
+            if (!entry.Shape.SequenceEqual(p.shape))
+                throw new LlmLocException($"tensor '{key}' has shape {entry.ShapeText} in the checkpoint but config.json implies {SafeTensorsDTypes.ShapeText(p.shape)}; the weights do not match config.json", ExitCodes.RuntimeError);
+            byParameter[name] = key;
+        }
+        foreach (var (name, p) in parameters)
+            if (!byParameter.ContainsKey(name))
+                throw new LlmLocException($"missing tensor '{name}' (shape {SafeTensorsDTypes.ShapeText(p.shape)}) in the checkpoint; the weights are incomplete or do not match config.json", ExitCodes.RuntimeError);
+        using var noGrad = torch.no_grad();
+        foreach (var (name, key) in byParameter) checkpoint.FileOf[key].ReadInto(key, parameters[name]);
+    }
+
+    /// <summary>Writes config.json + model.safetensors (the model's own parameter names) into <paramref name="folder"/>.</summary>
+    public static void Save(ICausalLanguageModel model, string folder)
+    {
+        var lm = model as CausalLmBase ?? throw new ArgumentException("only models built by ModelLoader can be saved");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "config.json"), lm.Config.Raw.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        SafeTensorsWriter.Write(Path.Combine(folder, "model.safetensors"),
+            lm.named_parameters().Select(p => (p.name, (Tensor)p.parameter)), new Dictionary<string, string> { ["format"] = "pt" });
+    }
+
+    static ScalarType StoredDType(ModelConfig config, Checkpoint checkpoint) =>
+        ConfigDType(config) ?? checkpoint.Entries.Select(e => e.ScalarType).FirstOrDefault(t => torch.is_floating_point(torch.empty(0, t)), ScalarType.Float32);
+
+    static ScalarType? ConfigDType(ModelConfig config) => config.String("torch_dtype") switch
+    {
+        "float32" => ScalarType.Float32,
+        "float16" => ScalarType.Float16,
+        "bfloat16" => ScalarType.BFloat16,
+        _ => null,
+    };
+}

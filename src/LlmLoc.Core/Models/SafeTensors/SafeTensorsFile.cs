@@ -1,0 +1,174 @@
+using System.Buffers.Binary;
+using System.Text.Json;
+using Microsoft.Win32.SafeHandles;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LlmLoc.Models.SafeTensors;
+
+/// <summary>
+/// Reads a .safetensors file: an 8-byte little-endian header length, a JSON header (name → dtype, shape,
+/// data_offsets relative to the end of the header; optional <c>__metadata__</c>), then the raw data.
+/// Tensors are read from the file straight into the destination tensor's memory.
+/// </summary>
+public sealed class SafeTensorsFile : IDisposable
+{
+    /// <summary>Headers larger than this are refused (the format's own reference reader uses the same limit).</summary>
+    public const long MaxHeaderBytes = 100_000_000;
+
+    /// <summary>Largest single read; tensors above it are read in pieces (spans are int-indexed).</summary>
+    internal static long ChunkBytes = 1L << 30;
+
+    readonly SafeFileHandle _handle;
+
+    public string Path { get; }
+    public IReadOnlyDictionary<string, SafeTensorsEntry> Entries { get; }
+    public IReadOnlyDictionary<string, string> Metadata { get; }
+
+    SafeTensorsFile(string path, SafeFileHandle handle, Dictionary<string, SafeTensorsEntry> entries, Dictionary<string, string> metadata)
+    {
+        Path = path; _handle = handle; Entries = entries; Metadata = metadata;
+    }
+
+    public static SafeTensorsFile Open(string path)
+    {
+        SafeFileHandle handle;
+        try { handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LlmLocException($"cannot open checkpoint '{path}': {e.Message}; check the path and permissions");
+        }
+        try
+        {
+            var (entries, metadata) = ReadHeader(path, handle);
+            return new SafeTensorsFile(path, handle, entries, metadata);
+        }
+        catch { handle.Dispose(); throw; }
+    }
+
+    static LlmLocException Corrupt(string path, string what) =>
+        new($"corrupt safetensors file '{path}': {what}; re-download the checkpoint", ExitCodes.RuntimeError);
+
+    static (Dictionary<string, SafeTensorsEntry>, Dictionary<string, string>) ReadHeader(string path, SafeFileHandle handle)
+    {
+        long fileLength = RandomAccess.GetLength(handle);
+        if (fileLength < 8) throw Corrupt(path, $"file is {fileLength} bytes, shorter than the 8-byte header length");
+        Span<byte> lengthBytes = stackalloc byte[8];
+        ReadExactly(handle, lengthBytes, 0);
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
+        if (headerLength > MaxHeaderBytes) throw Corrupt(path, $"header length {headerLength} exceeds the {MaxHeaderBytes}-byte limit");
+        if (8 + (long)headerLength > fileLength) throw Corrupt(path, $"header length {headerLength} runs past the end of the {fileLength}-byte file");
+
+        var header = new byte[headerLength];
+        ReadExactly(handle, header, 8);
+        long dataStart = 8 + (long)headerLength, dataLength = fileLength - dataStart;
+
+        var entries = new Dictionary<string, SafeTensorsEntry>(StringComparer.Ordinal);
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(header); }
+        catch (JsonException e) { throw Corrupt(path, "header is not valid JSON (" + e.Message + ")"); }
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) throw Corrupt(path, "header is not a JSON object");
+            foreach (var prop in doc.RootElement.EnumerateObject())
+            {
+                if (prop.Name == "__metadata__")
+                {
+                    if (prop.Value.ValueKind != JsonValueKind.Object) throw Corrupt(path, "__metadata__ is not an object");
+                    foreach (var m in prop.Value.EnumerateObject())
+                        metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()! : m.Value.GetRawText();
+                    continue;
+                }
+                entries[prop.Name] = ParseEntry(path, prop, dataStart, dataLength);
+            }
+        }
+        return (entries, metadata);
+    }
+
+    static SafeTensorsEntry ParseEntry(string path, JsonProperty prop, long dataStart, long dataLength)
+    {
+        var name = prop.Name;
+        try
+        {
+            var v = prop.Value;
+            var dtype = v.GetProperty("dtype").GetString() ?? "";
+            if (!SafeTensorsDTypes.IsKnown(dtype)) throw Corrupt(path, $"tensor '{name}' has unsupported dtype '{dtype}'");
+            var shape = v.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()).ToArray();
+            var offsets = v.GetProperty("data_offsets").EnumerateArray().Select(e => e.GetInt64()).ToArray();
+            if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0] || offsets[1] > dataLength)
+                throw Corrupt(path, $"tensor '{name}' has data_offsets [{string.Join(", ", offsets)}] outside the {dataLength}-byte data section (truncated file?)");
+            if (shape.Any(d => d < 0)) throw Corrupt(path, $"tensor '{name}' has a negative dimension");
+            long expected = shape.Aggregate(1L, (a, b) => checked(a * b)) * SafeTensorsDTypes.ElementSize(dtype);
+            if (offsets[1] - offsets[0] != expected)
+                throw Corrupt(path, $"tensor '{name}' ({dtype} {SafeTensorsDTypes.ShapeText(shape)}) needs {expected} bytes but its data_offsets span {offsets[1] - offsets[0]}");
+            return new SafeTensorsEntry(name, dtype, shape, dataStart + offsets[0], dataStart + offsets[1]);
+        }
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException or OverflowException)
+        {
+            throw Corrupt(path, $"tensor '{name}' has a malformed header entry ({e.Message})");
+        }
+    }
+
+    /// <summary>
+    /// Copies <paramref name="name"/> into <paramref name="destination"/> (same shape). Same dtype on CPU: read straight
+    /// into its memory; otherwise read into a temporary of the stored dtype and convert with copy_ (one tensor at a time).
+    /// </summary>
+    public void ReadInto(string name, Tensor destination)
+    {
+        var entry = Entries[name];
+        if (!entry.Shape.SequenceEqual(destination.shape))
+            throw new LlmLocException($"tensor '{name}' in '{Path}' has shape {entry.ShapeText} but the model expects {SafeTensorsDTypes.ShapeText(destination.shape)}; the checkpoint does not match its config.json", ExitCodes.RuntimeError);
+        using var _ = torch.no_grad();
+        if (destination.device_type == DeviceType.CPU && destination.dtype == entry.ScalarType && destination.is_contiguous())
+        {
+            ReadBytes(entry, destination);
+            return;
+        }
+        using var staging = torch.empty(entry.Shape, entry.ScalarType, torch.CPU);
+        ReadBytes(entry, staging);
+        destination.copy_(staging);
+    }
+
+    /// <summary>Reads a tensor into a new CPU tensor of its stored dtype.</summary>
+    public Tensor Read(string name)
+    {
+        var entry = Entries[name];
+        var t = torch.empty(entry.Shape, entry.ScalarType, torch.CPU);
+        ReadBytes(entry, t);
+        return t;
+    }
+
+    void ReadBytes(SafeTensorsEntry entry, Tensor contiguousCpu)
+    {
+        if (entry.ByteLength == 0) return;
+        int elementSize = SafeTensorsDTypes.ElementSize(entry.DType);
+        long elementsPerChunk = Math.Max(1, ChunkBytes / elementSize);
+        using var flat = contiguousCpu.view(-1);
+        for (long start = 0; start < entry.ElementCount; start += elementsPerChunk)
+        {
+            long count = Math.Min(elementsPerChunk, entry.ElementCount - start);
+            using var part = flat.narrow(0, start, count);
+            ReadExactly(_handle, part.bytes, entry.Begin + start * elementSize, entry.Name);
+        }
+    }
+
+    void ReadExactly(SafeFileHandle handle, Span<byte> buffer, long offset, string tensor)
+    {
+        try { ReadExactly(handle, buffer, offset); }
+        catch (EndOfStreamException) { throw Corrupt(Path, $"file ends inside tensor '{tensor}' (truncated download?)"); }
+    }
+
+    static void ReadExactly(SafeFileHandle handle, Span<byte> buffer, long offset)
+    {
+        while (buffer.Length > 0)
+        {
+            int n = RandomAccess.Read(handle, buffer, offset);
+            if (n <= 0) throw new EndOfStreamException();
+            buffer = buffer[n..];
+            offset += n;
+        }
+    }
+
+    public void Dispose() => _handle.Dispose();
+}

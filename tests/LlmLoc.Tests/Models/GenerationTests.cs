@@ -1,0 +1,96 @@
+using System.Text.Json;
+using LlmLoc.Models;
+using LlmLoc.Numerics;
+using TorchSharp;
+using static LlmLoc.Tests.Models.ModelFixture;
+using static TorchSharp.torch;
+
+namespace LlmLoc.Tests.Models;
+
+/// <summary>Greedy generation with the KV cache, plain and lesioned, against transformers' generate().</summary>
+public class GenerationTests
+{
+    sealed record Expected(long[] Prompt, int MaxLength, long[] Greedy, long[] LesionGreedy, int Eos);
+
+    static Expected Read(string name)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder(name), "generate.json")));
+        var r = doc.RootElement;
+        long[] Ids(string key) => r.GetProperty(key).EnumerateArray().Select(v => v.GetInt64()).ToArray();
+        return new Expected(Ids("prompt_ids"), r.GetProperty("max_length").GetInt32(), Ids("greedy_ids"), Ids("lesion_greedy_ids"), r.GetProperty("eos_token_id").GetInt32());
+    }
+
+    /// <summary>The original's lesion: every block output multiplied by (1 - mask[layer]).</summary>
+    static IDisposable AddLesion(ICausalLanguageModel model, string name)
+    {
+        var mask = Npy.Read(Path.Combine(Folder(name), "lesion_mask.npy"));
+        var keep = torch.tensor(mask.ToInt64s(), [mask.Shape[0], mask.Shape[1]]).neg().add(1).to(ScalarType.Float32);
+        var hook = model.AddBlockOutputHook((layer, h) => h * keep[layer]);
+        return new Both(hook, keep);
+    }
+
+    // The CLI's generator (transformers' generate) is what these fixtures check.
+    static long[] Greedy(ICausalLanguageModel model, Expected expected) =>
+        LlmLoc.Generation.TextGenerator.Generate(model, expected.Prompt, new LlmLoc.Generation.GenerationSettings
+        {
+            MaxLength = expected.MaxLength,
+            EosTokenIds = [expected.Eos],
+        }).Single();
+
+    sealed class Both(IDisposable a, IDisposable b) : IDisposable { public void Dispose() { a.Dispose(); b.Dispose(); } }
+
+    [Theory]
+    [InlineData("gpt2")]
+    [InlineData("llama")]
+    public void GreedyIdsMatchTokenForToken(string name)
+    {
+        var expected = Read(name);
+        using var model = ModelLoader.Load(Folder(name), new LoadOptions());
+        Assert.Equal(expected.Greedy, Greedy(model, expected));
+    }
+
+    [Theory]
+    [InlineData("gpt2")]
+    [InlineData("llama")]
+    public void LesionedGreedyIdsAndLogitsMatch(string name)
+    {
+        var expected = Read(name);
+        using var model = ModelLoader.Load(Folder(name), new LoadOptions());
+        using (AddLesion(model, name))
+        {
+            Assert.Equal(expected.LesionGreedy, Greedy(model, expected));
+            var (_, logits, shape) = Run(model, [expected.Prompt], null);
+            var reference = Npy.Read(Path.Combine(Folder(name), "lesion_logits.npy")).ToFloats();
+            // gpt2 stored only the last position.
+            AssertClose(reference, reference.Length == logits!.Length ? logits : logits[^(int)shape[2]..], $"{name} lesion_logits");
+        }
+        // Removing the hook restores the plain model.
+        var (_, plain, plainShape) = Run(model, [expected.Prompt], null);
+        var generateLogits = Npy.Read(Path.Combine(Folder(name), "generate_logits.npy")).ToFloats();
+        AssertClose(generateLogits, generateLogits.Length == plain!.Length ? plain : plain[^(int)plainShape[2]..], $"{name} generate_logits");
+    }
+
+    [Fact]
+    public void CachedDecodingEqualsFullForwardForPaddedBatches()
+    {
+        // Right-padded batch, then one more token per row through the cache: the new positions' block outputs
+        // must equal a full forward over the concatenation (for rows without padding).
+        var inputs = ReadInputs("mistral");
+        using var model = ModelLoader.Load(Folder("mistral"), new LoadOptions());
+        using var cache = model.NewCache();
+        using var scope = torch.NewDisposeScope();
+        model.Forward(ToTensor(inputs.Ids), ToTensor(inputs.Mask), cache, computeLogits: false);
+        var next = torch.tensor(new long[] { 7, 8, 9 }).view(3, 1);
+        var cachedLogits = model.Forward(next, torch.ones(3, 1, dtype: ScalarType.Int64), cache)!;
+        var fullIds = torch.cat([ToTensor(inputs.Ids), next], 1);
+        var fullLogits = model.Forward(fullIds)!;
+        // Row 0 has no padding: its last position must agree.
+        AssertClose(fullLogits[0, -1].data<float>().ToArray(), cachedLogits[0, 0].data<float>().ToArray(), "cached vs full");
+        // Padded rows: the cache keeps their padding masked, positions continue from the cache length — the same
+        // as one forward over [ids | token] with mask [mask | 1].
+        var fullMasked = model.Forward(fullIds, torch.cat([ToTensor(inputs.Mask), torch.ones(3, 1, dtype: ScalarType.Int64)], 1))!;
+        for (int row = 0; row < 3; row++)
+            AssertClose(fullMasked[row, -1].data<float>().ToArray(), cachedLogits[row, 0].data<float>().ToArray(), $"cached padded row {row}");
+        Assert.Equal(inputs.Ids[0].Length + 1, cache.Length);
+    }
+}
