@@ -1,0 +1,87 @@
+namespace LlmLoc.Statistics;
+
+/// <summary>Per-unit t statistic, two-sided p-value and Welch–Satterthwaite degrees of freedom.</summary>
+public sealed record WelchTTestResult(double[] T, double[] P, double[] DegreesOfFreedom);
+
+/// <summary>
+/// Welch's unequal-variance t-test per unit, as <c>scipy.stats.ttest_ind(a, b, axis=0, equal_var=False)</c> on float64
+/// data: means and ddof=1 variances summed row by row in sample order (numpy's axis-0 reduction order), df set to 1
+/// where it is undefined (both variances zero), t = ±inf with p = 0 when the means differ there, NaN when they are equal.
+/// </summary>
+public static class WelchTTest
+{
+    /// <summary>Units per work block: a block of all samples stays in cache between the mean and variance passes.</summary>
+    const int BlockUnits = 512;
+
+    /// <param name="positive">Row-major [nPositive × units] samples.</param>
+    /// <param name="negative">Row-major [nNegative × units] samples.</param>
+    /// <param name="units">Number of units (columns).</param>
+    /// <param name="absolute">Test |x| instead of x (localize.py tests absolute activations) without copying the data.</param>
+    public static WelchTTestResult Compute(double[] positive, double[] negative, int units, bool absolute = false)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(units);
+        if (units == 0 || positive.Length % units != 0 || negative.Length % units != 0)
+            throw new ArgumentException($"sample arrays of lengths {positive.Length} and {negative.Length} are not whole rows of {units} units");
+        int nPositive = positive.Length / units, nNegative = negative.Length / units;
+        var t = new double[units];
+        var p = new double[units];
+        var df = new double[units];
+        int blocks = (units + BlockUnits - 1) / BlockUnits;
+        Parallel.For(0, blocks, block =>
+        {
+            int start = block * BlockUnits;
+            int count = Math.Min(BlockUnits, units - start);
+            var mean1 = new double[count];
+            var var1 = new double[count];
+            var mean2 = new double[count];
+            var var2 = new double[count];
+            MeanAndVariance(positive, nPositive, units, start, absolute, mean1, var1);
+            MeanAndVariance(negative, nNegative, units, start, absolute, mean2, var2);
+            for (int j = 0; j < count; j++)
+            {
+                double vn1 = var1[j] / nPositive;
+                double vn2 = var2[j] / nNegative;
+                double sum = vn1 + vn2;
+                double dof = sum * sum / (vn1 * vn1 / (nPositive - 1) + vn2 * vn2 / (nNegative - 1));
+                if (double.IsNaN(dof))
+                    dof = 1.0;
+                double tj = (mean1[j] - mean2[j]) / Math.Sqrt(sum);
+                t[start + j] = tj;
+                df[start + j] = dof;
+                p[start + j] = StudentT.TwoSidedP(tj, dof);
+            }
+        });
+        return new WelchTTestResult(t, p, df);
+    }
+
+    /// <summary>numpy's mean and var(ddof=1) along axis 0 for the columns [start, start + count).</summary>
+    static void MeanAndVariance(double[] data, int rows, int units, int start, bool absolute, double[] mean, double[] variance)
+    {
+        int count = mean.Length;
+        Array.Clear(mean);
+        Array.Clear(variance);
+        for (int r = 0; r < rows; r++)
+        {
+            var row = data.AsSpan(r * units + start, count);
+            if (r == 0)
+            {
+                for (int j = 0; j < count; j++) mean[j] = absolute ? Math.Abs(row[j]) : row[j];
+                continue;
+            }
+            for (int j = 0; j < count; j++) mean[j] += absolute ? Math.Abs(row[j]) : row[j];
+        }
+        for (int j = 0; j < count; j++) mean[j] /= rows;
+        for (int r = 0; r < rows; r++)
+        {
+            var row = data.AsSpan(r * units + start, count);
+            for (int j = 0; j < count; j++)
+            {
+                double deviation = (absolute ? Math.Abs(row[j]) : row[j]) - mean[j];
+                if (r == 0) variance[j] = deviation * deviation;
+                else variance[j] += deviation * deviation;
+            }
+        }
+        double divisor = Math.Max(rows - 1, 0);
+        for (int j = 0; j < count; j++) variance[j] /= divisor;
+    }
+}
