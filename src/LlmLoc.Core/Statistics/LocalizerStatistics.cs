@@ -20,10 +20,26 @@ public sealed class LocalizerStatistics
     /// <param name="negative">Activations [nNegative × layers × hidden], row-major.</param>
     public static LocalizerStatistics Compute(double[] positive, double[] negative, int layers, int hiddenSize)
     {
+        CheckShape(layers, hiddenSize);
+        // Each unit is tested on its own column, so the per-layer calls of the original equal one call over all units.
+        return FromTest(WelchTTest.Compute(positive, negative, layers * hiddenSize, absolute: true), layers, hiddenSize);
+    }
+
+    /// <summary>The same from float32 activations (widened exactly to float64, as localize.py stores them): identical results.</summary>
+    public static LocalizerStatistics Compute(float[] positive, float[] negative, int layers, int hiddenSize)
+    {
+        CheckShape(layers, hiddenSize);
+        return FromTest(WelchTTest.Compute(positive, negative, layers * hiddenSize, absolute: true), layers, hiddenSize);
+    }
+
+    static void CheckShape(int layers, int hiddenSize)
+    {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(layers);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hiddenSize);
-        // Each unit is tested on its own column, so the per-layer calls of the original equal one call over all units.
-        var test = WelchTTest.Compute(positive, negative, layers * hiddenSize, absolute: true);
+    }
+
+    static LocalizerStatistics FromTest(WelchTTestResult test, int layers, int hiddenSize)
+    {
         double[] adjusted = BenjaminiHochberg.Adjust(test.P, out int nanUnits);
         return new LocalizerStatistics
         {

@@ -7,9 +7,10 @@ namespace LlmLoc.Statistics;
 public sealed record WelchTTestResult(double[] T, double[] P, double[] DegreesOfFreedom);
 
 /// <summary>
-/// Welch's unequal-variance t-test per unit, as <c>scipy.stats.ttest_ind(a, b, axis=0, equal_var=False)</c> on float64
-/// data: means and ddof=1 variances summed row by row in sample order (numpy's axis-0 reduction order), df set to 1
-/// where it is undefined (both variances zero), t = ±inf with p = 0 when the means differ there, NaN when they are equal.
+/// Welch's unequal-variance t-test per unit, as SciPy 1.10's <c>ttest_ind(a, b, axis=0, equal_var=False)</c>, computed
+/// in float64: means summed row by row in sample order (numpy's axis-0 reduction order), variance as scipy's
+/// <c>mean((x − mean)²) · n/(n − 1)</c>, df set to 1 where it is undefined (both variances zero), so t = ±inf with
+/// p = 0 when the means differ there and NaN when they are equal.
 /// </summary>
 public static class WelchTTest
 {
@@ -20,7 +21,18 @@ public static class WelchTTest
     /// <param name="negative">Row-major [nNegative × units] samples.</param>
     /// <param name="units">Number of units (columns).</param>
     /// <param name="absolute">Test |x| instead of x (localize.py tests absolute activations) without copying the data.</param>
-    public static WelchTTestResult Compute(double[] positive, double[] negative, int units, bool absolute = false)
+    public static WelchTTestResult Compute(double[] positive, double[] negative, int units, bool absolute = false) =>
+        ComputeCore(positive, negative, units, absolute);
+
+    /// <summary>
+    /// The same test on float32 samples, each widened exactly to float64 (what localize.py does when it stores float32
+    /// block outputs into float64 arrays): identical results for half the memory traffic.
+    /// </summary>
+    public static WelchTTestResult Compute(float[] positive, float[] negative, int units, bool absolute = false) =>
+        ComputeCore(positive, negative, units, absolute);
+
+    static WelchTTestResult ComputeCore<TSample>(TSample[] positive, TSample[] negative, int units, bool absolute)
+        where TSample : unmanaged
     {
         ArgumentOutOfRangeException.ThrowIfNegative(units);
         if (units == 0 || positive.Length % units != 0 || negative.Length % units != 0)
@@ -58,11 +70,11 @@ public static class WelchTTest
     }
 
     /// <summary>
-    /// scipy 1.10's statistics for the columns [start, start + count): mean = Σx / n (numpy's axis-0 reduction adds
-    /// row after row), var(ddof=1) = (Σ(x − mean)² / n) · (n / (n − 1)) as scipy's _moment then its ddof factor.
-    /// Vector lanes do the same IEEE operations per column as the scalar loop, so results are bit-identical.
+    /// Mean and ddof=1 variance of the columns [start, start + count). Vector lanes do the same IEEE operations per
+    /// column as the scalar loop (no fused multiply-add), so results are bit-identical to a plain loop.
     /// </summary>
-    static void MeanAndVariance(double[] data, int rows, int units, int start, bool absolute, double[] mean, double[] variance)
+    static void MeanAndVariance<TSample>(TSample[] data, int rows, int units, int start, bool absolute, double[] mean, double[] variance)
+        where TSample : unmanaged
     {
         int count = mean.Length;
         Array.Clear(mean);
@@ -76,41 +88,91 @@ public static class WelchTTest
         for (int j = 0; j < count; j++) variance[j] = variance[j] / rows * ddofFactor;
     }
 
-    static void Accumulate(ReadOnlySpan<double> row, Span<double> sum, bool absolute)
+    static void Accumulate<TSample>(ReadOnlySpan<TSample> row, Span<double> sum, bool absolute) where TSample : unmanaged
     {
-        int j = 0;
-        if (Vector.IsHardwareAccelerated)
+        if (typeof(TSample) == typeof(double))
         {
-            var rowVectors = MemoryMarshal.Cast<double, Vector<double>>(row);
-            var sumVectors = MemoryMarshal.Cast<double, Vector<double>>(sum);
-            if (absolute)
-                for (int v = 0; v < rowVectors.Length; v++) sumVectors[v] += Vector.Abs(rowVectors[v]);
-            else
-                for (int v = 0; v < rowVectors.Length; v++) sumVectors[v] += rowVectors[v];
-            j = rowVectors.Length * Vector<double>.Count;
+            var values = MemoryMarshal.Cast<TSample, double>(row);
+            int j = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                var rowVectors = MemoryMarshal.Cast<double, Vector<double>>(values);
+                var sumVectors = MemoryMarshal.Cast<double, Vector<double>>(sum);
+                for (int v = 0; v < rowVectors.Length; v++)
+                    sumVectors[v] += absolute ? Vector.Abs(rowVectors[v]) : rowVectors[v];
+                j = rowVectors.Length * Vector<double>.Count;
+            }
+            for (; j < values.Length; j++) sum[j] += absolute ? Math.Abs(values[j]) : values[j];
         }
-        for (; j < row.Length; j++) sum[j] += absolute ? Math.Abs(row[j]) : row[j];
+        else
+        {
+            var values = MemoryMarshal.Cast<TSample, float>(row);
+            int j = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                var rowVectors = MemoryMarshal.Cast<float, Vector<float>>(values);
+                var sumVectors = MemoryMarshal.Cast<double, Vector<double>>(sum);
+                for (int v = 0; v < rowVectors.Length; v++)
+                {
+                    Vector.Widen(rowVectors[v], out Vector<double> low, out Vector<double> high);
+                    sumVectors[2 * v] += absolute ? Vector.Abs(low) : low;
+                    sumVectors[2 * v + 1] += absolute ? Vector.Abs(high) : high;
+                }
+                j = rowVectors.Length * Vector<float>.Count;
+            }
+            for (; j < values.Length; j++) sum[j] += absolute ? Math.Abs((double)values[j]) : values[j];
+        }
     }
 
-    static void AccumulateSquaredDeviation(ReadOnlySpan<double> row, ReadOnlySpan<double> mean, Span<double> sum, bool absolute)
+    static void AccumulateSquaredDeviation<TSample>(ReadOnlySpan<TSample> row, ReadOnlySpan<double> mean, Span<double> sum, bool absolute)
+        where TSample : unmanaged
     {
-        int j = 0;
-        if (Vector.IsHardwareAccelerated)
+        if (typeof(TSample) == typeof(double))
         {
-            var rowVectors = MemoryMarshal.Cast<double, Vector<double>>(row);
-            var meanVectors = MemoryMarshal.Cast<double, Vector<double>>(mean);
-            var sumVectors = MemoryMarshal.Cast<double, Vector<double>>(sum);
-            for (int v = 0; v < rowVectors.Length; v++)
+            var values = MemoryMarshal.Cast<TSample, double>(row);
+            int j = 0;
+            if (Vector.IsHardwareAccelerated)
             {
-                var deviation = (absolute ? Vector.Abs(rowVectors[v]) : rowVectors[v]) - meanVectors[v];
-                sumVectors[v] += deviation * deviation;
+                var rowVectors = MemoryMarshal.Cast<double, Vector<double>>(values);
+                var meanVectors = MemoryMarshal.Cast<double, Vector<double>>(mean);
+                var sumVectors = MemoryMarshal.Cast<double, Vector<double>>(sum);
+                for (int v = 0; v < rowVectors.Length; v++)
+                {
+                    var deviation = (absolute ? Vector.Abs(rowVectors[v]) : rowVectors[v]) - meanVectors[v];
+                    sumVectors[v] += deviation * deviation;
+                }
+                j = rowVectors.Length * Vector<double>.Count;
             }
-            j = rowVectors.Length * Vector<double>.Count;
+            for (; j < values.Length; j++)
+            {
+                double deviation = (absolute ? Math.Abs(values[j]) : values[j]) - mean[j];
+                sum[j] += deviation * deviation;
+            }
         }
-        for (; j < row.Length; j++)
+        else
         {
-            double deviation = (absolute ? Math.Abs(row[j]) : row[j]) - mean[j];
-            sum[j] += deviation * deviation;
+            var values = MemoryMarshal.Cast<TSample, float>(row);
+            int j = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                var rowVectors = MemoryMarshal.Cast<float, Vector<float>>(values);
+                var meanVectors = MemoryMarshal.Cast<double, Vector<double>>(mean);
+                var sumVectors = MemoryMarshal.Cast<double, Vector<double>>(sum);
+                for (int v = 0; v < rowVectors.Length; v++)
+                {
+                    Vector.Widen(rowVectors[v], out Vector<double> low, out Vector<double> high);
+                    var deviationLow = (absolute ? Vector.Abs(low) : low) - meanVectors[2 * v];
+                    var deviationHigh = (absolute ? Vector.Abs(high) : high) - meanVectors[2 * v + 1];
+                    sumVectors[2 * v] += deviationLow * deviationLow;
+                    sumVectors[2 * v + 1] += deviationHigh * deviationHigh;
+                }
+                j = rowVectors.Length * Vector<float>.Count;
+            }
+            for (; j < values.Length; j++)
+            {
+                double deviation = (absolute ? Math.Abs((double)values[j]) : values[j]) - mean[j];
+                sum[j] += deviation * deviation;
+            }
         }
     }
 }
