@@ -1,0 +1,49 @@
+using LlmLoc.Hub;
+using LlmLoc.Models;
+using LlmLoc.Tokenization;
+
+namespace LlmLoc.Sessions;
+
+/// <summary>How a verb asks for a model: the --model-name, --device, --untrained, --seed and --offline flags.</summary>
+public sealed record ModelRequest(string ModelName, string? Device = null, bool Untrained = false, int Seed = 42, bool Offline = false);
+
+/// <summary>
+/// A loaded model with its tokenizer — what every verb starts from. <c>--model-name</c> is a local folder or a hub id
+/// (resolved through the Hugging Face cache); an untrained GPT-2 of a Hub size needs neither network nor files.
+/// </summary>
+public sealed class ModelSession : IDisposable
+{
+    public required ICausalLanguageModel Model { get; init; }
+    public required HfTokenizer Tokenizer { get; init; }
+    /// <summary>The model's folder, or null for a built-in untrained GPT-2.</summary>
+    public string? Folder { get; init; }
+    /// <summary>The name in cache file names: basename(model_name), as the original.</summary>
+    public required string ModelId { get; init; }
+
+    public static ModelSession Open(ModelRequest request, TextWriter? log = null)
+    {
+        var device = DeviceSelector.Parse(request.Device);
+        var load = new LoadOptions { Device = device, Untrained = request.Untrained, Seed = request.Seed };
+        string modelId = Cache.MaskCacheKey.ModelIdOf(request.ModelName);
+
+        // The original fetches the config of an untrained model from the hub; the GPT-2 sizes are built in, so the
+        // quick start and CI smoke tests need no network.
+        if (request.Untrained && Gpt2Configs.Names.Contains(request.ModelName) && !Directory.Exists(request.ModelName))
+        {
+            log?.WriteLine($"llmloc: untrained {request.ModelName} from the built-in config (seed {request.Seed})");
+            return new ModelSession
+            {
+                Model = ModelLoader.LoadUntrainedGpt2(request.ModelName, load),
+                Tokenizer = HfTokenizer.Gpt2Embedded(),
+                ModelId = modelId,
+            };
+        }
+
+        string folder = ModelLocator.Resolve(request.ModelName, new HubOptions(Offline: request.Offline, Progress: log));
+        var tokenizer = HfTokenizer.FromFolder(folder);
+        var model = ModelLoader.Load(folder, load);
+        return new ModelSession { Model = model, Tokenizer = tokenizer, Folder = folder, ModelId = modelId };
+    }
+
+    public void Dispose() => Model.Dispose();
+}
