@@ -53,7 +53,7 @@ public sealed record LocalizeOptions
     public long UnitsToSelect(int layers, int hidden)
     {
         long total = (long)layers * hidden;
-        long units = Percentage is { } p ? (long)Math.Truncate(p / 100 * hidden * layers) : NumUnits!.Value;
+        long units = Percentage is { } p ? Statistics.UnitSelection.NumUnitsFromPercentage(p, hidden, layers) : NumUnits!.Value;
         if (units > total)
             throw new LlmLocException($"--num-units {units} is larger than the model ({layers} layers × {hidden} units = {total}): give at most {total}", ExitCodes.Usage);
         if (units < 1)

@@ -1,8 +1,95 @@
+using LlmLoc.Cache;
+using LlmLoc.Numerics;
+using LlmLoc.Recording;
+using LlmLoc.Reporting;
+using LlmLoc.Sessions;
+using LlmLoc.Statistics;
+using LlmLoc.Stimuli;
+
 namespace LlmLoc.Localization;
 
-/// <summary>The localizer pipeline: stimuli → model → recorder → statistics → mask cache.</summary>
+/// <summary>What a localize run produced (or found in the cache).</summary>
+public sealed record LocalizeResult(string MaskPath, string PValuesPath, long SelectedUnits, int Layers, int HiddenSize, bool FromCache);
+
+/// <summary>The localizer pipeline: stimuli → model → recorder → statistics → unit selection → mask cache.</summary>
 public static class Localizer
 {
-    public static void Run(LocalizeOptions options, TextWriter stdout, TextWriter stderr) =>
-        throw new LlmLocException("localize is not wired yet", ExitCodes.RuntimeError);
+    /// <summary>The original truncates each language stimulus to this many tokens.</summary>
+    public const int LanguageMaxTokens = 12;
+
+    public static LocalizeResult Run(LocalizeOptions options, TextWriter stdout, TextWriter stderr)
+    {
+        options.Validate();
+        string cacheDir = MaskCacheKey.ResolveCacheDir(options.CacheDir);
+        var key = new MaskCacheKey(MaskCacheKey.ModelIdOf(options.ModelName), options.Network, options.Pooling.ToFlag(),
+            options.Range.Text, options.Percentage, options.NumUnits, Pretrained: !options.Untrained);
+        string maskPath = key.MaskPath(cacheDir), pValuesPath = key.PValuesPath(cacheDir);
+
+        if (File.Exists(maskPath) && !options.Overwrite && options.StatsOut is null)
+        {
+            var cached = Lesion.UnitMask.Load(maskPath);
+            stdout.WriteLine($"> Loading cached mask from {maskPath} (use --overwrite to recompute)");
+            stdout.WriteLine($"> Number of units: {cached.Count}");
+            return new LocalizeResult(maskPath, pValuesPath, cached.Count, cached.Layers, cached.Hidden, FromCache: true);
+        }
+
+        // Stimuli first: a missing folder should fail before a model is downloaded or loaded.
+        var stimuli = LoadStimuli(options);
+        using var session = ModelSession.Open(
+            new ModelRequest(options.ModelName, options.Device, options.Untrained, options.Seed, options.Offline), stderr);
+        int layers = session.Model.NumLayers, hidden = session.Model.HiddenSize;
+        long units = options.UnitsToSelect(layers, hidden);
+
+        int? maxTokens = options.Network == Networks.Language ? LanguageMaxTokens : null;
+        var positiveIds = stimuli.Positive.Select(text => session.Tokenizer.Encode(text, maxLength: maxTokens)).ToList();
+        var negativeIds = stimuli.Negative.Select(text => session.Tokenizer.Encode(text, maxLength: maxTokens)).ToList();
+        int total = positiveIds.Count + negativeIds.Count;
+        var (positive, negative) = StepProgress.Run($"{options.Network} stimuli through {session.ModelId}", total, stderr, done =>
+        (
+            ActivationRecorder.Record(session.Model, positiveIds, options.Pooling, options.BatchSize, session.Tokenizer.PadTokenId, done),
+            ActivationRecorder.Record(session.Model, negativeIds, options.Pooling, options.BatchSize, session.Tokenizer.PadTokenId, done)
+        ));
+
+        var stats = LocalizerStatistics.Compute(positive, negative, layers, hidden);
+        long[] mask = SelectUnits(stats.T, options.Range, (int)units, options.Seed, out int nonFiniteDropped);
+        if (stats.NanUnits > 0)
+            stderr.WriteLine($"llmloc: warning: {stats.NanUnits} unit(s) are constant and equal in both conditions (t and p are NaN); they are never selected and their adjusted p-value is NaN (the original would crash here)");
+        if (nonFiniteDropped > 0)
+            stderr.WriteLine($"llmloc: warning: {nonFiniteDropped} unit(s) with NaN t ranked inside the selection were left out");
+
+        // Everything is computed before anything is written, and each file is written atomically.
+        Npy.Write(maskPath, mask, layers, hidden);
+        Npy.Write(pValuesPath, stats.PAdjusted, layers, hidden);
+        Npy.Write(key.TValuesPath(cacheDir), stats.T, layers, hidden);
+        if (options.StatsOut is { } statsOut)
+            StatsTable.Write(statsOut, stats, mask);
+
+        long selected = mask.Sum();
+        stdout.WriteLine($"> Model: {options.ModelName} ({layers} layers × {hidden} units)");
+        stdout.WriteLine($"> Network: {options.Network}, pooling: {options.Pooling.ToFlag()}, range: {options.Range.Text}");
+        stdout.WriteLine($"> Number of units: {selected}");
+        stdout.WriteLine($"> Saved mask to {maskPath}");
+        stdout.WriteLine($"> Saved adjusted p-values to {pValuesPath}");
+        return new LocalizeResult(maskPath, pValuesPath, selected, layers, hidden, FromCache: false);
+    }
+
+    static LocalizerStimuli LoadStimuli(LocalizeOptions options) => options.Network switch
+    {
+        Networks.Language => LanguageStimuli.Load(options.StimuliDir),
+        Networks.TheoryOfMind => TomStimuli.Load(options.StimuliDir, options.Seed),
+        Networks.MultipleDemand => MdStimuli.Generate(),
+        _ => throw new LlmLocException($"unknown --network '{options.Network}'", ExitCodes.Usage),
+    };
+
+    /// <summary>localize.py's selection; units with NaN t (which the original cannot cache) are never selected.</summary>
+    public static long[] SelectUnits(double[] t, LocalizeRange range, int units, int seed, out int nanDropped)
+    {
+        long[] mask = range.IsTop ? UnitSelection.TopK(t, units)
+            : range.IsBottom ? UnitSelection.BottomK(t, units)
+            : UnitSelection.RandomRange(t, range.Low, range.High, units, seed);
+        nanDropped = 0;
+        for (int i = 0; i < t.Length; i++)
+            if (mask[i] != 0 && double.IsNaN(t[i])) { mask[i] = 0; nanDropped++; }
+        return mask;
+    }
 }

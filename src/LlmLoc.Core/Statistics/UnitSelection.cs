@@ -67,6 +67,8 @@ public static class UnitSelection
     /// localize.py's range branch: <c>np.random.seed(seed)</c>; bounds <c>np.percentile(t, lo)</c> and
     /// <c>np.percentile(t, hi)</c>; the flattened indices with lo_v ≤ t ≤ hi_v; <c>np.random.choice(indices,
     /// numUnits, replace=False)</c> (legacy: permutation of all eligible indices, first numUnits kept).
+    /// Where NaN or infinite t-values make numpy's bounds NaN (the original then crashes), the bounds are taken over
+    /// the finite t-values instead, so non-finite units are never selected; otherwise the result is the original's.
     /// </summary>
     public static long[] RandomRange(ReadOnlySpan<double> t, double lowPercentile, double highPercentile, int numUnits, int seed)
     {
@@ -74,6 +76,12 @@ public static class UnitSelection
         var rng = new NumpyLegacyRandom(CheckedSeed(seed));
         double[] bounds = NumpyPercentile.Compute(t, [lowPercentile, highPercentile]);
         double low = bounds[0], high = bounds[1];
+        if (double.IsNaN(low) || double.IsNaN(high))
+        {
+            double[] finite = t.ToArray().Where(double.IsFinite).ToArray();
+            if (finite.Length > 0)
+                (low, high) = (NumpyPercentile.Compute(finite, lowPercentile), NumpyPercentile.Compute(finite, highPercentile));
+        }
         var eligible = new List<long>();
         for (int i = 0; i < t.Length; i++)
             if (low <= t[i] && t[i] <= high)

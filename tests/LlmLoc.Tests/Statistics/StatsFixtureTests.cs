@@ -105,12 +105,18 @@ public class StatsFixtureTests
     }
 
     [Fact]
-    public void RangeWithNaNBoundsFailsWithBothCounts()
+    public void RangeWithNaNBoundsFallsBackToFiniteTValues()
     {
-        var error = Assert.Throws<LlmLocException>(() => UnitSelection.RandomRange(ComputeCase("edge-nan").T, 80, 90, 4, 42));
-        Assert.Contains("holds 0 units", error.Message);
-        Assert.Contains("4 units were requested", error.Message);
-        Assert.Contains("NaN", error.Message);
+        // The original crashes here (every numpy percentile is NaN); llmloc takes the bounds over finite t only.
+        double[] t = ComputeCase("edge-nan").T;
+        long[] mask = UnitSelection.RandomRange(t, 80, 90, 4, 42);
+        double[] finite = t.Where(double.IsFinite).ToArray();
+        double low = NumpyPercentile.Compute(finite, 80), high = NumpyPercentile.Compute(finite, 90);
+        long[] eligible = Enumerable.Range(0, t.Length).Where(i => double.IsFinite(t[i]) && low <= t[i] && t[i] <= high).Select(i => (long)i).ToArray();
+        long[] chosen = new NumpyLegacyRandom(42).ChoiceWithoutReplacement(eligible, 4);
+        Assert.Equal(4, mask.Sum());
+        Assert.All(chosen, i => Assert.Equal(1, mask[i]));
+        Assert.All(Enumerable.Range(0, t.Length).Where(i => !double.IsFinite(t[i])), i => Assert.Equal(0, mask[i]));
     }
 
     [Fact]
