@@ -31,6 +31,8 @@ public sealed class ModelConfig
         catch (JsonException e) { throw new LlmLocException($"{source} is not valid JSON ({e.Message}); restore the file from the model's original download"); }
         var type = raw["model_type"]?.GetValue<string>()
             ?? throw new LlmLocException($"{source} has no model_type; use a config.json written by transformers");
+        if (!ModelLoader.SupportedFamilies.Contains(type))
+            throw new LlmLocException($"model_type '{type}' is not supported; supported families: {string.Join(", ", ModelLoader.SupportedFamilies)}", ExitCodes.RuntimeError);
         // GPT-2 names its sizes n_layer / n_embd; every other family uses the long names.
         bool gpt2 = type == "gpt2";
         var probe = new ModelConfig { ModelType = type, NumLayers = 0, HiddenSize = 0, VocabSize = 0, Raw = raw };

@@ -1,0 +1,66 @@
+using System.Text;
+using System.Text.Json;
+using LlmLoc.Tests.Infrastructure;
+
+namespace LlmLoc.Tests.Localization;
+
+/// <summary>
+/// `llmloc localize` on the tiny checkpoint of every family, from the CLI. The fixture folders (vocab 512) ship no
+/// tokenizer, so each gets a byte-level one of 256 single-byte tokens (ids below the model's vocabulary).
+/// </summary>
+public sealed class LocalizeFamiliesTests : IDisposable
+{
+    readonly TempDir dir = new();
+    public void Dispose() => dir.Dispose();
+
+    string ModelWithByteTokenizer(string family)
+    {
+        string folder = Path.Combine(dir.Path, family);
+        Directory.CreateDirectory(folder);
+        foreach (var file in new[] { "config.json", "model.safetensors" })
+            File.CreateSymbolicLink(Path.Combine(folder, file), Shared.Fixture("models", family, file));
+        File.WriteAllText(Path.Combine(folder, "vocab.json"), JsonSerializer.Serialize(ByteLevelAlphabet()));
+        File.WriteAllText(Path.Combine(folder, "merges.txt"), "#version: 0.2\n");
+        File.WriteAllText(Path.Combine(folder, "tokenizer_config.json"), """{"tokenizer_class": "GPT2Tokenizer"}""");
+        return folder;
+    }
+
+    /// <summary>GPT-2's printable stand-in for each byte (bytes.decode of byte-level BPE), id = byte value.</summary>
+    static Dictionary<string, int> ByteLevelAlphabet()
+    {
+        var printable = Enumerable.Range('!', '~' - '!' + 1).Concat(Enumerable.Range('¡', '¬' - '¡' + 1)).Concat(Enumerable.Range('®', 'ÿ' - '®' + 1)).ToHashSet();
+        var vocab = new Dictionary<string, int>();
+        int extra = 0;
+        for (int b = 0; b < 256; b++)
+            vocab[new Rune(printable.Contains(b) ? b : 256 + extra++).ToString()] = b;
+        return vocab;
+    }
+
+    [Theory]
+    [InlineData("gpt2")]
+    [InlineData("llama")]
+    [InlineData("llama3-rope")]
+    [InlineData("llama-bf16")]
+    [InlineData("mistral")]
+    [InlineData("gemma")]
+    [InlineData("phi3")]
+    [InlineData("phi3-longrope")]
+    [InlineData("falcon")]
+    [InlineData("falcon-newarch")]
+    public void EveryFamilyLocalizesWithTheSameMaskAtAnyBatchSize(string family)
+    {
+        string model = family == "gpt2" ? Shared.Fixture("models", "gpt2") : ModelWithByteTokenizer(family);
+        string one = Path.Combine(dir.Path, "b1"), many = Path.Combine(dir.Path, "b16");
+        foreach (var (cache, batch) in new[] { (one, "1"), (many, "16") })
+        {
+            var result = CliRunner.Run("localize", "--model-name", model, "--percentage", "2", "--stimuli-dir", Shared.Path_("stimuli"),
+                "--cache-dir", cache, "--device", "cpu", "--batch-size", batch);
+            Assert.True(result.ExitCode == 0, result.Stderr);
+            Assert.Contains("Number of units: ", result.Stdout);
+        }
+        string name = $"{family}_network=language_pooling=last-token_range=100-100_perc=2.0_nunits=None_pretrained=True.npy";
+        long[] mask = LlmLoc.Numerics.Npy.Read(Path.Combine(one, name)).ToInt64s();
+        Assert.True(mask.Sum() >= 1);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(one, name)), File.ReadAllBytes(Path.Combine(many, name)));
+    }
+}
