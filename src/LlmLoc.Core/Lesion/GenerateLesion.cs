@@ -1,0 +1,59 @@
+using LlmLoc.Generation;
+using LlmLoc.Sessions;
+
+namespace LlmLoc.Lesion;
+
+/// <summary>
+/// generate_lesion.py: load the model, ablate the chosen units (language mask, its random control or none),
+/// generate from the prompt and print the decoded text(s). Progress goes to stderr, only text to stdout.
+/// </summary>
+public static class GenerateLesion
+{
+    public static void Run(GenerateLesionOptions options, TextWriter stdout, TextWriter stderr)
+    {
+        // The mask is resolved before the model loads, so a missing mask fails fast.
+        var resolved = LesionMaskResolver.Resolve(options.Mask);
+        using var session = ModelSession.Open(
+            new ModelRequest(options.Mask.ModelName, options.Device, options.Mask.Untrained, options.Mask.Seed, options.Offline), stderr);
+        var model = session.Model;
+        stderr.WriteLine($"llmloc: model {session.ModelId} ({model.NumLayers} layers × {model.HiddenSize} units) on {model.Device}");
+        resolved.Mask?.EnsureFits(model.NumLayers, model.HiddenSize);
+        stderr.WriteLine($"llmloc: {resolved.Description}");
+
+        var settings = Settings(options, session);
+        stderr.WriteLine(settings.DoSample
+            ? $"llmloc: sampling (temperature {settings.Temperature}, top-k {settings.TopK}, top-p {settings.TopP}, seed {settings.Seed}), max length {settings.MaxLength}"
+            : $"llmloc: greedy decoding, max length {settings.MaxLength}");
+
+        long[] prompt = [.. session.Tokenizer.Encode(options.Prompt).Select(id => (long)id)];
+        var sequences = LesionedGeneration.Generate(model, prompt, resolved.Mask, settings);
+        var texts = sequences.Select(ids => session.Tokenizer.Decode(ids.Select(id => checked((int)id)), skipSpecialTokens: true)).ToList();
+        GeneratedTextWriter.Write(stdout, texts);
+    }
+
+    /// <summary>The original's generate(max_length, do_sample=True, temperature=0.7) over the model's generation config.</summary>
+    static GenerationSettings Settings(GenerateLesionOptions options, ModelSession session)
+    {
+        bool sample = !options.Greedy;
+        long seed = options.Mask.Seed;
+        if (session.Folder is { } folder)
+            return GenerationSettings.FromModelFolder(folder, options.MaxLength, sample, options.Temperature,
+                options.TopK, options.TopP, options.NumReturnSequences, seed);
+
+        // Built-in untrained GPT-2: no folder, so transformers' defaults and the tokenizer's EOS.
+        var defaults = new GenerationSettings();
+        var settings = new GenerationSettings
+        {
+            MaxLength = options.MaxLength,
+            DoSample = sample,
+            Temperature = options.Temperature,
+            TopK = options.TopK ?? defaults.TopK,
+            TopP = options.TopP ?? defaults.TopP,
+            NumReturnSequences = options.NumReturnSequences,
+            Seed = seed,
+            EosTokenIds = session.Tokenizer.EosTokenId is { } eos ? [eos] : [],
+        };
+        settings.Validate();
+        return settings;
+    }
+}
