@@ -49,7 +49,7 @@ public class GenerateLesionMaskTests
     [Fact]
     public void CacheKeyMatchesLocalizeFileName()
     {
-        var request = new LesionMaskRequest { ModelName = "meta-llama/Llama-3.2-1B", Percentage = 0.5, Range = Localization.LocalizeRange.Parse("80-90") };
+        var request = new LesionMaskRequest { ModelName = "meta-llama/Llama-3.2-1B", Percentage = 0.5, Range = global::LlmLoc.Localization.LocalizeRange.Parse("80-90") };
         Assert.Equal("Llama-3.2-1B_network=language_pooling=last-token_range=80-90_perc=0.5_nunits=None_pretrained=True.npy", request.LanguageKey.MaskFileName);
         Assert.Equal("Llama-3.2-1B_network=language_pooling=last-token_range=80-90_perc=0.5_nunits=None_pretrained=False.npy",
             (request with { Untrained = true }).LanguageKey.MaskFileName);
