@@ -10,5 +10,6 @@ public static class CommandRegistry
         yield return LocalizeCommand.Create();
         yield return StimuliCommand.Create();
         yield return PlotCommand.Create();
+        yield return EvaluateCommand.Create();
     }
 }
