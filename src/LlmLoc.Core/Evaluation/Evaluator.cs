@@ -58,13 +58,12 @@ public static class Evaluator
         TextWriter? progress, string what, string unit)
     {
         var clock = Stopwatch.StartNew();
-        int reportedTenth = 0;
+        var lastReport = TimeSpan.Zero;
         var scores = SequenceScorer.TokenLogProbs(model, inputs, padId, batchSize, done =>
         {
-            // A line per 10% on long runs; short ones report only at the end.
-            int tenth = done * 10 / inputs.Count;
-            if (progress is null || done == inputs.Count || tenth <= reportedTenth || clock.Elapsed.TotalSeconds < 2) return;
-            reportedTenth = tenth;
+            // Long runs report at most every 10 s; short ones only at the end.
+            if (progress is null || done == inputs.Count || clock.Elapsed - lastReport < TimeSpan.FromSeconds(10)) return;
+            lastReport = clock.Elapsed;
             progress.WriteLine($"llmloc: {what}: {done}/{inputs.Count} {unit}");
         });
         progress?.WriteLine($"llmloc: {what}: {inputs.Count} {unit} in {clock.Elapsed.TotalSeconds:F1} s");
