@@ -11,5 +11,6 @@ public static class CommandRegistry
         yield return StimuliCommand.Create();
         yield return PlotCommand.Create();
         yield return GenerateLesionCommand.Create();
+        yield return EvaluateCommand.Create();
     }
 }

@@ -1,0 +1,80 @@
+using System.CommandLine;
+using LlmLoc.Evaluation;
+using LlmLoc.Lesion;
+using LlmLoc.Localization;
+using LlmLoc.Recording;
+
+namespace LlmLoc.Cli.Commands;
+
+/// <summary><c>llmloc evaluate</c>: perplexity and minimal-pair accuracy with no lesion, the language lesion and
+/// random lesions of the same size.</summary>
+public static class EvaluateCommand
+{
+    public static Command Create()
+    {
+        var modelName = new Option<string>("--model-name") { Description = "Hugging Face model id (org/name[@revision]) or a local model folder", Required = true };
+        var percentage = new Option<double>("--percentage") { Description = "percentage of the cached language mask", DefaultValueFactory = _ => 1.0 };
+        var pooling = new Option<string>("--pooling") { Description = "pooling of the cached language mask", DefaultValueFactory = _ => "last-token" };
+        pooling.AcceptOnlyFromAmong("last-token", "mean");
+        var range = new Option<string>("--localize-range") { Description = "localize range of the cached language mask", DefaultValueFactory = _ => "100-100" };
+        var network = new Option<string?>("--network") { Description = "a single condition: none, language or random" };
+        network.AcceptOnlyFromAmong(LesionMasks.Networks);
+        var networks = new Option<string[]>("--networks") { Description = "conditions to compare (default: none language random)", AllowMultipleArgumentsPerToken = true };
+        networks.AcceptOnlyFromAmong(LesionMasks.Networks);
+        var mask = new Option<string?>("--mask") { Description = "language mask .npy to use instead of the cache" };
+        var seed = new Option<int>("--seed") { Description = "seed of the first random mask (and of untrained weights)", DefaultValueFactory = _ => 42 };
+        var randomSeeds = new Option<int>("--random-seeds") { Description = "number of random control masks (seeds seed, seed+1, …)", DefaultValueFactory = _ => 1 };
+        var device = new Option<string?>("--device") { Description = "cpu, cuda or cuda:N (default: CUDA when available)" };
+        var cacheDir = new Option<string?>("--cache-dir") { Description = "where cached masks are (default: $LOC_CACHE, else cache)" };
+        var untrained = new Option<bool>("--untrained") { Description = "evaluate a randomly initialised model of the same architecture" };
+        var offline = new Option<bool>("--offline") { Description = "use only the local Hugging Face cache (as HF_HUB_OFFLINE=1)" };
+        var batchSize = new Option<int>("--batch-size") { Description = "sequences per forward pass (results do not depend on it)", DefaultValueFactory = _ => 8 };
+        var text = new Option<string?>("--text") { Description = "text to compute loss and perplexity on (plain text, or JSONL with a \"text\" field)" };
+        var maxTokens = new Option<int?>("--max-tokens-per-window") { Description = "cap on the window size for --text (default: the model's context)" };
+        var pairs = new Option<string?>("--minimal-pairs")
+        {
+            Description = "BLiMP-style JSONL (sentence_good, sentence_bad); 'builtin' or no value = llmloc's built-in pairs",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var json = new Option<string?>("--json") { Description = "write per-pair and per-window scores to this JSON file" };
+        var parquet = new Option<string?>("--parquet") { Description = "write per-pair and per-window scores to this Parquet file" };
+
+        var command = new Command("evaluate", "Measure what a lesion does: perplexity and minimal-pair accuracy with no lesion, the language lesion and random lesions.")
+        {
+            modelName, percentage, pooling, range, network, networks, mask, seed, randomSeeds, device, cacheDir, untrained, offline,
+            batchSize, text, maxTokens, pairs, json, parquet,
+        };
+        command.SetAction(parse =>
+        {
+            string? single = parse.GetValue(network);
+            string[]? several = parse.GetResult(networks) is null ? null : parse.GetValue(networks);
+            if (single is not null && several is not null)
+                throw new LlmLocException("give either --network or --networks, not both", ExitCodes.Usage);
+            string rangeText = LocalizeRange.Parse(parse.GetValue(range)!).Text;
+            var options = new EvaluateOptions
+            {
+                ModelName = parse.GetValue(modelName)!,
+                Percentage = parse.GetValue(percentage),
+                Pooling = PoolingNames.Parse(parse.GetValue(pooling)!).ToFlag(),
+                Range = rangeText,
+                Networks = single is not null ? [single] : several ?? LesionMasks.Networks,
+                MaskFile = parse.GetValue(mask),
+                Seed = parse.GetValue(seed),
+                RandomSeeds = parse.GetValue(randomSeeds),
+                Device = parse.GetValue(device),
+                CacheDir = parse.GetValue(cacheDir),
+                Untrained = parse.GetValue(untrained),
+                Offline = parse.GetValue(offline),
+                BatchSize = parse.GetValue(batchSize),
+                MaxTokensPerWindow = parse.GetValue(maxTokens),
+                TextFile = parse.GetValue(text),
+                MinimalPairsFile = parse.GetResult(pairs) is null ? null : parse.GetValue(pairs) ?? MinimalPairs.BuiltinName,
+                JsonOut = parse.GetValue(json),
+                ParquetOut = parse.GetValue(parquet),
+            };
+            EvaluateRun.Run(options, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

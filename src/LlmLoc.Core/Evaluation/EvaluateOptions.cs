@@ -1,0 +1,49 @@
+using LlmLoc.Lesion;
+
+namespace LlmLoc.Evaluation;
+
+/// <summary>Everything <c>llmloc evaluate</c> takes.</summary>
+public sealed record EvaluateOptions
+{
+    public required string ModelName { get; init; }
+    public double Percentage { get; init; } = 1;
+    public string Pooling { get; init; } = "last-token";
+    public string Range { get; init; } = "100-100";
+    public IReadOnlyList<string> Networks { get; init; } = LesionMasks.Networks;
+    public string? MaskFile { get; init; }
+    public int Seed { get; init; } = 42;
+    public int RandomSeeds { get; init; } = 1;
+    public string? Device { get; init; }
+    public string? CacheDir { get; init; }
+    public bool Untrained { get; init; }
+    public bool Offline { get; init; }
+    public int BatchSize { get; init; } = 8;
+    public int? MaxTokensPerWindow { get; init; }
+    public string? TextFile { get; init; }
+    /// <summary>A JSONL path or <see cref="MinimalPairs.BuiltinName"/>.</summary>
+    public string? MinimalPairsFile { get; init; }
+    public string? JsonOut { get; init; }
+    public string? ParquetOut { get; init; }
+
+    /// <summary>Checks what can be checked before a model is loaded; throws a one-line usage error.</summary>
+    public void Validate()
+    {
+        if (TextFile is null && MinimalPairsFile is null)
+            throw new LlmLocException("nothing to evaluate: give --text FILE and/or --minimal-pairs [FILE.jsonl|builtin]", ExitCodes.Usage);
+        if (Networks.Count == 0)
+            throw new LlmLocException("no condition to evaluate: give --networks with some of none, language, random", ExitCodes.Usage);
+        foreach (string n in Networks)
+            if (!LesionMasks.Networks.Contains(n))
+                throw new LlmLocException($"unknown network '{n}': use none, language or random", ExitCodes.Usage);
+        if (double.IsNaN(Percentage) || Percentage <= 0 || Percentage > 100)
+            throw new LlmLocException($"--percentage {Percentage} is out of range: give a value in (0, 100], e.g. --percentage 1", ExitCodes.Usage);
+        if (BatchSize < 1)
+            throw new LlmLocException($"--batch-size {BatchSize} is out of range: give 1 or more", ExitCodes.Usage);
+        if (RandomSeeds < 1)
+            throw new LlmLocException($"--random-seeds {RandomSeeds} is out of range: give 1 or more", ExitCodes.Usage);
+        if (Seed < 0)
+            throw new LlmLocException($"--seed {Seed} is negative: numpy seeds must be between 0 and 2**32 - 1", ExitCodes.Usage);
+        if (MaxTokensPerWindow is < 2)
+            throw new LlmLocException($"--max-tokens-per-window {MaxTokensPerWindow} is too small: give 2 or more", ExitCodes.Usage);
+    }
+}

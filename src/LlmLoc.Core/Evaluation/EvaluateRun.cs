@@ -1,0 +1,55 @@
+using LlmLoc.Cache;
+using LlmLoc.Lesion;
+using LlmLoc.Sessions;
+
+namespace LlmLoc.Evaluation;
+
+/// <summary>The evaluate pipeline: read tasks, resolve masks (before the model loads, so a missing mask fails
+/// fast), load the model, score every condition, print the table, write --json/--parquet.</summary>
+public static class EvaluateRun
+{
+    public static EvaluationResult Run(EvaluateOptions options, TextWriter stdout, TextWriter stderr)
+    {
+        options.Validate();
+        var tasks = new EvaluationTasks(
+            options.MinimalPairsFile is { } pairs ? MinimalPairs.Load(pairs) : [],
+            options.TextFile is { } text ? TextDocuments.Load(text) : []);
+        var conditions = Conditions(options);
+
+        using var session = ModelSession.Open(new ModelRequest(options.ModelName, options.Device, options.Untrained, options.Seed, options.Offline), stderr);
+        var result = Evaluator.Run(options.ModelName, session.Model, session.Tokenizer, conditions, tasks, options.BatchSize,
+            options.MaxTokensPerWindow, stderr);
+
+        EvaluationTable.Write(result, stdout);
+        if (options.JsonOut is { } json)
+        {
+            EvaluationExport.WriteJson(result, json);
+            stderr.WriteLine($"llmloc: wrote {json}");
+        }
+        if (options.ParquetOut is { } parquet)
+        {
+            EvaluationExport.WriteParquet(result, parquet);
+            stderr.WriteLine($"llmloc: wrote {parquet}");
+        }
+        return result;
+    }
+
+    /// <summary>none → one unlesioned run; language → the language mask; random → one mask per seed seed, seed+1, ….</summary>
+    public static IReadOnlyList<LesionCondition> Conditions(EvaluateOptions options)
+    {
+        string cacheDir = MaskCacheKey.ResolveCacheDir(options.CacheDir);
+        UnitMask? Resolve(string network, int seed) => LesionMasks.Resolve(network, options.ModelName, options.Percentage,
+            options.Pooling, options.Range, seed, options.MaskFile, cacheDir);
+
+        var conditions = new List<LesionCondition>();
+        foreach (string network in options.Networks.Distinct())
+        {
+            if (network == LesionMasks.Random)
+                for (int i = 0; i < options.RandomSeeds; i++)
+                    conditions.Add(new LesionCondition(network, options.Seed + i, Resolve(network, options.Seed + i)));
+            else
+                conditions.Add(new LesionCondition(network, null, Resolve(network, options.Seed)));
+        }
+        return conditions;
+    }
+}

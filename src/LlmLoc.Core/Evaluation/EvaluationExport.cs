@@ -1,0 +1,80 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using LlmLoc.IO;
+using Parquet.Serialization;
+
+namespace LlmLoc.Evaluation;
+
+/// <summary>
+/// The per-item numbers behind the table: JSON (summary per condition and seed, pairs, windows) and a long
+/// Parquet table (one row per pair or window, <c>kind</c> = "pair" | "window", the other kind's columns null).
+/// </summary>
+public static class EvaluationExport
+{
+    static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public sealed record SummaryRow(string Condition, int? Seed, long MaskedUnits, long Tokens, double? Loss, double? Perplexity,
+        int Pairs, double? Accuracy, IReadOnlyDictionary<string, double> AccuracyByPhenomenon);
+
+    public sealed record PairRow(string Condition, int? Seed, int Pair, string? Phenomenon, double LogpGood, double LogpBad, bool Correct);
+
+    public sealed record WindowRow(string Condition, int? Seed, int Document, int Window, int Tokens, double Loss);
+
+    public sealed record Document(string Model, int WindowSize, int[] ContextIds, IReadOnlyList<SummaryRow> Summary,
+        IReadOnlyList<PairRow> Pairs, IReadOnlyList<WindowRow> Windows);
+
+    public static Document ToDocument(EvaluationResult result) => new(
+        result.ModelName, result.WindowSize, result.ContextIds,
+        result.Conditions.Select(c => new SummaryRow(c.Condition.Name, c.Condition.Seed, c.Condition.MaskedUnits, c.Tokens, c.Loss,
+            c.Perplexity, c.Pairs.Count, c.Accuracy, c.AccuracyByPhenomenon)).ToList(),
+        result.Conditions.SelectMany(c => c.Pairs).Select(p => new PairRow(p.Condition, p.Seed, p.Pair, p.Phenomenon, p.LogpGood, p.LogpBad, p.Correct)).ToList(),
+        result.Conditions.SelectMany(c => c.Windows).Select(w => new WindowRow(w.Condition, w.Seed, w.Document, w.Window, w.Tokens, w.Loss)).ToList());
+
+    public static void WriteJson(EvaluationResult result, string path) =>
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(ToDocument(result), Json));
+
+    public static Document ReadJson(string path) =>
+        JsonSerializer.Deserialize<Document>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path} holds no evaluation");
+
+    /// <summary>One Parquet row; property names are the column names (snake_case, as in the JSON).</summary>
+    public sealed class ItemRow
+    {
+#pragma warning disable IDE1006 // column names match the JSON keys
+        public string kind { get; set; } = "";
+        public string condition { get; set; } = "";
+        public int? seed { get; set; }
+        public int index { get; set; }
+        public string? phenomenon { get; set; }
+        public double? logp_good { get; set; }
+        public double? logp_bad { get; set; }
+        public bool? correct { get; set; }
+        public int? document { get; set; }
+        public int? tokens { get; set; }
+        public double? loss { get; set; }
+#pragma warning restore IDE1006
+    }
+
+    public static IReadOnlyList<ItemRow> ToItemRows(EvaluationResult result) =>
+        result.Conditions.SelectMany(c =>
+            c.Pairs.Select(p => new ItemRow
+            {
+                kind = "pair", condition = p.Condition, seed = p.Seed, index = p.Pair, phenomenon = p.Phenomenon,
+                logp_good = p.LogpGood, logp_bad = p.LogpBad, correct = p.Correct,
+            }).Concat(c.Windows.Select(w => new ItemRow
+            {
+                kind = "window", condition = w.Condition, seed = w.Seed, index = w.Window, document = w.Document,
+                tokens = w.Tokens, loss = w.Loss,
+            }))).ToList();
+
+    public static void WriteParquet(EvaluationResult result, string path)
+    {
+        var rows = ToItemRows(result);
+        AtomicFile.Write(path, stream => ParquetSerializer.SerializeAsync(rows, stream).GetAwaiter().GetResult());
+    }
+}

@@ -1,0 +1,41 @@
+using LlmLoc.Lesion;
+
+namespace LlmLoc.Evaluation;
+
+/// <summary>One lesion condition: "none", "language" or "random" (with the seed of its random draw).</summary>
+public sealed record LesionCondition(string Name, int? Seed, UnitMask? Mask)
+{
+    public long MaskedUnits => Mask?.Count ?? 0;
+}
+
+/// <summary>A scored minimal pair: total log-probabilities (nats) of both sentences.</summary>
+public sealed record PairScore(string Condition, int? Seed, int Pair, string? Phenomenon, double LogpGood, double LogpBad)
+{
+    /// <summary>Strictly greater: a tie counts as wrong.</summary>
+    public bool Correct => LogpGood > LogpBad;
+}
+
+/// <summary>A scored text window: number of predicted tokens and their mean negative log-likelihood (nats).</summary>
+public sealed record WindowScore(string Condition, int? Seed, int Document, int Window, int Tokens, double Loss);
+
+/// <summary>All scores of one condition, with its aggregates.</summary>
+public sealed record ConditionResult(LesionCondition Condition, IReadOnlyList<PairScore> Pairs, IReadOnlyList<WindowScore> Windows)
+{
+    public long Tokens => Windows.Sum(w => (long)w.Tokens);
+
+    /// <summary>Token-weighted mean loss over all windows (nats per token); null without text.</summary>
+    public double? Loss => Windows.Count == 0 ? null : Windows.Sum(w => w.Loss * w.Tokens) / Tokens;
+
+    /// <summary>exp(mean loss).</summary>
+    public double? Perplexity => Loss is { } l ? Math.Exp(l) : null;
+
+    /// <summary>Share of pairs with logp(good) &gt; logp(bad); null without pairs.</summary>
+    public double? Accuracy => Pairs.Count == 0 ? null : (double)Pairs.Count(p => p.Correct) / Pairs.Count;
+
+    public IReadOnlyDictionary<string, double> AccuracyByPhenomenon =>
+        Pairs.Where(p => p.Phenomenon is not null).GroupBy(p => p.Phenomenon!)
+            .ToDictionary(g => g.Key, g => (double)g.Count(p => p.Correct) / g.Count());
+}
+
+/// <summary>What one evaluate run measured, plus the settings that shaped it.</summary>
+public sealed record EvaluationResult(string ModelName, int WindowSize, int[] ContextIds, IReadOnlyList<ConditionResult> Conditions);

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using LlmLoc.Lesion;
+using LlmLoc.Models;
+using LlmLoc.Tokenization;
+
+namespace LlmLoc.Evaluation;
+
+/// <summary>The tasks of one evaluate run: minimal pairs and/or text documents (either may be empty).</summary>
+public sealed record EvaluationTasks(IReadOnlyList<MinimalPair> Pairs, IReadOnlyList<string> Documents);
+
+/// <summary>
+/// Scores every task under every lesion condition: tokenizes once, then per condition installs the lesion
+/// (block outputs × (1 − mask)), scores all sequences in batches and removes it again.
+/// </summary>
+public static class Evaluator
+{
+    public static EvaluationResult Run(string modelName, ICausalLanguageModel model, HfTokenizer tokenizer,
+        IReadOnlyList<LesionCondition> conditions, EvaluationTasks tasks, int batchSize, int? maxTokensPerWindow,
+        TextWriter? progress = null)
+    {
+        var context = new ScoringContext(tokenizer);
+        int windowSize = TextWindows.WindowSize(model.Config, tokenizer.ModelMaxLength, maxTokensPerWindow);
+
+        var sentences = tasks.Pairs.SelectMany(p => new[] { p.Good, p.Bad })
+            .Select(s => context.Wrap(tokenizer.Encode(s, addSpecialTokens: false))).ToList();
+        var documents = tasks.Documents.Select(d => tokenizer.Encode(d, addSpecialTokens: false)).ToList();
+        var windows = TextWindows.Split(documents, context, windowSize);
+        if (tasks.Documents.Count > 0 && windows.Count == 0)
+            throw new LlmLocException("the --text file gives no token to score: give a longer text");
+
+        var results = new List<ConditionResult>();
+        foreach (var condition in conditions)
+        {
+            using var lesion = condition.Mask is null ? null : new UnitLesion(model, condition.Mask);
+            string label = condition.Seed is { } s && condition.Name == LesionMasks.Random ? $"{condition.Name} (seed {s})" : condition.Name;
+
+            var pairScores = new List<PairScore>();
+            if (sentences.Count > 0)
+            {
+                var logps = Score(model, sentences, tokenizer.PadTokenId, batchSize, progress, $"{label}: minimal pairs", "sentences");
+                for (int i = 0; i < tasks.Pairs.Count; i++)
+                    pairScores.Add(new PairScore(condition.Name, condition.Seed, i, tasks.Pairs[i].Phenomenon, logps[2 * i].Sum(), logps[2 * i + 1].Sum()));
+            }
+
+            var windowScores = new List<WindowScore>();
+            if (windows.Count > 0)
+            {
+                var logps = Score(model, windows.Select(w => w.Input).ToList(), tokenizer.PadTokenId, batchSize, progress, $"{label}: text", "windows");
+                for (int i = 0; i < windows.Count; i++)
+                    windowScores.Add(new WindowScore(condition.Name, condition.Seed, windows[i].Document, i, logps[i].Length, -logps[i].Average()));
+            }
+            results.Add(new ConditionResult(condition, pairScores, windowScores));
+        }
+        return new EvaluationResult(modelName, windowSize, context.ContextIds, results);
+    }
+
+    static double[][] Score(ICausalLanguageModel model, IReadOnlyList<ScoringInput> inputs, int padId, int batchSize,
+        TextWriter? progress, string what, string unit)
+    {
+        var clock = Stopwatch.StartNew();
+        var lastReport = TimeSpan.Zero;
+        var scores = SequenceScorer.TokenLogProbs(model, inputs, padId, batchSize, done =>
+        {
+            // Long runs report at most every 10 s; short ones only at the end.
+            if (progress is null || done == inputs.Count || clock.Elapsed - lastReport < TimeSpan.FromSeconds(10)) return;
+            lastReport = clock.Elapsed;
+            progress.WriteLine($"llmloc: {what}: {done}/{inputs.Count} {unit}");
+        });
+        progress?.WriteLine($"llmloc: {what}: {inputs.Count} {unit} in {clock.Elapsed.TotalSeconds:F1} s");
+        return scores;
+    }
+}

@@ -1,0 +1,47 @@
+using LlmLoc.Models;
+
+namespace LlmLoc.Evaluation;
+
+/// <summary>One window of a document: the text tokens it scores, with the context in front.</summary>
+public sealed record TextWindow(int Document, int Window, ScoringInput Input);
+
+/// <summary>
+/// Cuts documents into non-overlapping windows: each document's tokens (no special tokens) are split into
+/// consecutive chunks of (window size − context length) tokens; each chunk is scored after the scoring context
+/// (BOS or &lt;|endoftext|&gt;), so every token is predicted exactly once and context restarts at each window.
+/// Windows never span two documents.
+/// </summary>
+public static class TextWindows
+{
+    /// <summary>min(tokenizer model_max_length, the model's position limit, an optional cap).</summary>
+    public static int WindowSize(ModelConfig config, int? modelMaxLength, int? cap)
+    {
+        int positions = config.IntOrNull("n_positions") ?? config.IntOrNull("max_position_embeddings") ?? config.IntOrNull("n_ctx") ?? 2048;
+        int size = positions;
+        if (modelMaxLength is { } m) size = Math.Min(size, m);
+        if (cap is { } c) size = Math.Min(size, c);
+        return size;
+    }
+
+    public static IReadOnlyList<TextWindow> Split(IReadOnlyList<IReadOnlyList<int>> documents, ScoringContext context, int windowSize)
+    {
+        int perWindow = context.TokensPerWindow(windowSize);
+        // Without a context token the first token of a window is not scored, so a window needs two tokens.
+        int minimum = context.ContextIds.Length == 0 ? 2 : 1;
+        if (perWindow < minimum)
+            throw new LlmLocException($"a window of {windowSize} tokens leaves no room to score text: give --max-tokens-per-window of at least {context.ContextIds.Length + minimum}", ExitCodes.Usage);
+        var windows = new List<TextWindow>();
+        for (int d = 0; d < documents.Count; d++)
+        {
+            var tokens = documents[d];
+            for (int start = 0; start < tokens.Count; start += perWindow)
+            {
+                var chunk = tokens.Skip(start).Take(perWindow).ToArray();
+                var input = context.Wrap(chunk);
+                if (input.ScoredCount > 0)
+                    windows.Add(new TextWindow(d, windows.Count, input));
+            }
+        }
+        return windows;
+    }
+}

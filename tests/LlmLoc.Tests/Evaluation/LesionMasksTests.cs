@@ -1,0 +1,55 @@
+using LlmLoc.Evaluation;
+using LlmLoc.Lesion;
+
+namespace LlmLoc.Tests.Evaluation;
+
+/// <summary>Mask resolution for none / language / random, and the evaluate conditions built from it.</summary>
+public class LesionMasksTests
+{
+    [Fact]
+    public void RandomSeedsGiveDistinctMasksOfTheLanguageMasksSize()
+    {
+        var (dir, model, cache, _) = TinyGpt2.WithLanguageMask();
+        using var _dir = dir;
+        var options = new EvaluateOptions { ModelName = model, Percentage = 5, CacheDir = cache, RandomSeeds = 4, Seed = 7, MinimalPairsFile = "builtin" };
+        var conditions = EvaluateRun.Conditions(options);
+
+        Assert.Equal(["none", "language", "random", "random", "random", "random"], conditions.Select(c => c.Name));
+        Assert.Null(conditions[0].Mask);
+        var language = conditions[1].Mask!;
+        Assert.Equal(5, language.Count);
+        var randoms = conditions.Skip(2).ToList();
+        Assert.Equal([7, 8, 9, 10], randoms.Select(c => c.Seed!.Value));
+        foreach (var r in randoms)
+        {
+            Assert.Equal(language.Count, r.Mask!.Count);
+            Assert.Equal((3, 48), (r.Mask.Layers, r.Mask.Hidden));
+            Assert.DoesNotContain(Enumerable.Range(0, language.Values.Length), i => language.Values[i] == 1 && r.Mask.Values[i] == 1);
+        }
+        Assert.Equal(4, randoms.Select(r => string.Join(",", r.Mask!.Values)).Distinct().Count());
+        // Same seed, same mask (numpy's legacy RandomState draw).
+        Assert.Equal(randoms[0].Mask!.Values, LesionMasks.Resolve("random", model, 5, "last-token", "100-100", 7, null, cache)!.Values);
+    }
+
+    [Fact]
+    public void AMissingLanguageMaskNamesTheLocalizeCommand()
+    {
+        using var dir = new Infrastructure.TempDir();
+        var error = Assert.Throws<LlmLocException>(() => LesionMasks.Resolve("language", "org/tiny-gpt2", 1, "last-token", "100-100", 42, null, dir.Path));
+        Assert.Contains("tiny-gpt2_network=language_pooling=last-token_range=100-100_perc=1.0_nunits=None_pretrained=True.npy", error.Message);
+        Assert.Contains($"`llmloc localize --model-name org/tiny-gpt2 --network language --pooling last-token --localize-range 100-100 --percentage 1.0 --cache-dir {dir.Path}`", error.Message);
+        Assert.Null(LesionMasks.Resolve("none", "org/tiny-gpt2", 1, "last-token", "100-100", 42, null, dir.Path));
+    }
+
+    [Fact]
+    public void AnExplicitMaskFileReplacesTheCache()
+    {
+        var (dir, _, _, maskPath) = TinyGpt2.WithLanguageMask();
+        using var _dir = dir;
+        using var empty = new Infrastructure.TempDir();
+        var mask = LesionMasks.Resolve("language", "other-model", 1, "mean", "0-0", 42, maskPath, empty.Path)!;
+        Assert.Equal(5, mask.Count);
+        var missing = Assert.Throws<LlmLocException>(() => LesionMasks.Resolve("language", "m", 1, "mean", "0-0", 42, empty.File("nope.npy"), empty.Path));
+        Assert.Contains("nope.npy does not exist", missing.Message);
+    }
+}
