@@ -9,7 +9,7 @@ public sealed record EvaluateOptions
     public double Percentage { get; init; } = 1;
     public string Pooling { get; init; } = "last-token";
     public string Range { get; init; } = "100-100";
-    public IReadOnlyList<string> Networks { get; init; } = LesionMasks.Networks;
+    public IReadOnlyList<string> Networks { get; init; } = LesionNetworks.EvaluationOrder;
     public string? MaskFile { get; init; }
     public int Seed { get; init; } = 42;
     public int RandomSeeds { get; init; } = 1;
@@ -33,7 +33,7 @@ public sealed record EvaluateOptions
         if (Networks.Count == 0)
             throw new LlmLocException("no condition to evaluate: give --networks with some of none, language, random", ExitCodes.Usage);
         foreach (string n in Networks)
-            if (!LesionMasks.Networks.Contains(n))
+            if (!LesionNetworks.EvaluationOrder.Contains(n))
                 throw new LlmLocException($"unknown network '{n}': use none, language or random", ExitCodes.Usage);
         if (double.IsNaN(Percentage) || Percentage <= 0 || Percentage > 100)
             throw new LlmLocException($"--percentage {Percentage} is out of range: give a value in (0, 100], e.g. --percentage 1", ExitCodes.Usage);

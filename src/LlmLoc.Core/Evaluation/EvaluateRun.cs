@@ -1,3 +1,5 @@
+using LlmLoc.Localization;
+using LlmLoc.Recording;
 using LlmLoc.Cache;
 using LlmLoc.Lesion;
 using LlmLoc.Sessions;
@@ -37,14 +39,24 @@ public static class EvaluateRun
     /// <summary>none → one unlesioned run; language → the language mask; random → one mask per seed seed, seed+1, ….</summary>
     public static IReadOnlyList<LesionCondition> Conditions(EvaluateOptions options)
     {
-        string cacheDir = MaskCacheKey.ResolveCacheDir(options.CacheDir);
-        UnitMask? Resolve(string network, int seed) => LesionMasks.Resolve(network, options.ModelName, options.Percentage,
-            options.Pooling, options.Range, seed, options.MaskFile, cacheDir);
+        // The same mask choice as generate-lesion (one resolver serves both verbs).
+        UnitMask? Resolve(string network, int seed) => LesionMaskResolver.Resolve(new LesionMaskRequest
+        {
+            ModelName = options.ModelName,
+            Percentage = options.Percentage,
+            Network = network,
+            Pooling = PoolingNames.Parse(options.Pooling),
+            Range = LocalizeRange.Parse(options.Range),
+            Seed = seed,
+            Untrained = options.Untrained,
+            CacheDir = options.CacheDir,
+            MaskFile = network == LesionNetworks.None ? null : options.MaskFile,
+        }).Mask;
 
         var conditions = new List<LesionCondition>();
         foreach (string network in options.Networks.Distinct())
         {
-            if (network == LesionMasks.Random)
+            if (network == LesionNetworks.Random)
                 for (int i = 0; i < options.RandomSeeds; i++)
                     conditions.Add(new LesionCondition(network, options.Seed + i, Resolve(network, options.Seed + i)));
             else

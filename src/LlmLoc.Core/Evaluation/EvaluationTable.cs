@@ -18,7 +18,7 @@ public static class EvaluationTable
         });
         console.Profile.Width = 200;
         var rows = ConditionSummary.Summarize(result);
-        var none = rows.FirstOrDefault(r => r.Condition == LesionMasks.None);
+        var none = rows.FirstOrDefault(r => r.Condition == LesionNetworks.None);
         bool text = rows.Any(r => r.Loss is not null), pairs = rows.Any(r => r.Accuracy is not null);
 
         var table = new Table().Border(TableBorder.Simple);

@@ -32,7 +32,7 @@ public static class Evaluator
         foreach (var condition in conditions)
         {
             using var lesion = condition.Mask is null ? null : new UnitLesion(model, condition.Mask);
-            string label = condition.Seed is { } s && condition.Name == LesionMasks.Random ? $"{condition.Name} (seed {s})" : condition.Name;
+            string label = condition.Seed is { } s && condition.Name == LesionNetworks.Random ? $"{condition.Name} (seed {s})" : condition.Name;
 
             var pairScores = new List<PairScore>();
             if (sentences.Count > 0)

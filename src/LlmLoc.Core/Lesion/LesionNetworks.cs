@@ -10,6 +10,8 @@ public static class LesionNetworks
     /// <summary>No lesion: the intact model.</summary>
     public const string None = "none";
     public static readonly string[] All = [Language, Random, None];
+    /// <summary>evaluate's default conditions: the baseline first, then the lesion and its control.</summary>
+    public static readonly string[] EvaluationOrder = [None, Language, Random];
 
     public static string Validate(string network) => All.Contains(network)
         ? network

@@ -6,6 +6,13 @@ namespace LlmLoc.Tests.Evaluation;
 /// <summary>Mask resolution for none / language / random, and the evaluate conditions built from it.</summary>
 public class LesionMasksTests
 {
+    static UnitMask? Resolve(string network, string model, double percentage, string pooling, string range, int seed, string? maskFile, string cacheDir) =>
+        LesionMaskResolver.Resolve(new LesionMaskRequest
+        {
+            ModelName = model, Percentage = percentage, Network = network, Pooling = LlmLoc.Recording.PoolingNames.Parse(pooling),
+            Range = LlmLoc.Localization.LocalizeRange.Parse(range), Seed = seed, CacheDir = cacheDir, MaskFile = maskFile,
+        }).Mask;
+
     [Fact]
     public void RandomSeedsGiveDistinctMasksOfTheLanguageMasksSize()
     {
@@ -28,17 +35,17 @@ public class LesionMasksTests
         }
         Assert.Equal(4, randoms.Select(r => string.Join(",", r.Mask!.Values)).Distinct().Count());
         // Same seed, same mask (numpy's legacy RandomState draw).
-        Assert.Equal(randoms[0].Mask!.Values, LesionMasks.Resolve("random", model, 5, "last-token", "100-100", 7, null, cache)!.Values);
+        Assert.Equal(randoms[0].Mask!.Values, Resolve("random", model, 5, "last-token", "100-100", 7, null, cache)!.Values);
     }
 
     [Fact]
     public void AMissingLanguageMaskNamesTheLocalizeCommand()
     {
         using var dir = new Infrastructure.TempDir();
-        var error = Assert.Throws<LlmLocException>(() => LesionMasks.Resolve("language", "org/tiny-gpt2", 1, "last-token", "100-100", 42, null, dir.Path));
+        var error = Assert.Throws<LlmLocException>(() => Resolve("language", "org/tiny-gpt2", 1, "last-token", "100-100", 42, null, dir.Path));
         Assert.Contains("tiny-gpt2_network=language_pooling=last-token_range=100-100_perc=1.0_nunits=None_pretrained=True.npy", error.Message);
-        Assert.Contains($"`llmloc localize --model-name org/tiny-gpt2 --network language --pooling last-token --localize-range 100-100 --percentage 1.0 --cache-dir {dir.Path}`", error.Message);
-        Assert.Null(LesionMasks.Resolve("none", "org/tiny-gpt2", 1, "last-token", "100-100", 42, null, dir.Path));
+        Assert.Contains($"`llmloc localize --model-name org/tiny-gpt2 --percentage 1.0 --network language --pooling last-token --localize-range 100-100 --cache-dir {dir.Path}`", error.Message);
+        Assert.Null(Resolve("none", "org/tiny-gpt2", 1, "last-token", "100-100", 42, null, dir.Path));
     }
 
     [Fact]
@@ -47,9 +54,9 @@ public class LesionMasksTests
         var (dir, _, _, maskPath) = TinyGpt2.WithLanguageMask();
         using var _dir = dir;
         using var empty = new Infrastructure.TempDir();
-        var mask = LesionMasks.Resolve("language", "other-model", 1, "mean", "0-0", 42, maskPath, empty.Path)!;
+        var mask = Resolve("language", "other-model", 1, "mean", "0-0", 42, maskPath, empty.Path)!;
         Assert.Equal(5, mask.Count);
-        var missing = Assert.Throws<LlmLocException>(() => LesionMasks.Resolve("language", "m", 1, "mean", "0-0", 42, empty.File("nope.npy"), empty.Path));
+        var missing = Assert.Throws<LlmLocException>(() => Resolve("language", "m", 1, "mean", "0-0", 42, empty.File("nope.npy"), empty.Path));
         Assert.Contains("nope.npy does not exist", missing.Message);
     }
 }
