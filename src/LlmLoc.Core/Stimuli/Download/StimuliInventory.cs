@@ -30,32 +30,21 @@ public static partial class StimuliInventory
         int sentences = 0, nonwords = 0;
         foreach (var csv in Directory.EnumerateFiles(folder, "*.csv"))
         {
-            using var reader = new StreamReader(csv);
-            int column = -1;
-            foreach (var record in CsvRecords.Parse(reader))
+            // The same reader as the localizer, so `stimuli list` counts what `localize` will use.
+            var table = CsvTable.Read(csv);
+            int column = table.ColumnIndex("stim14");
+            if (column < 0)
+                throw new LlmLocException(
+                    $"{csv} has no stim14 column (S/N condition); replace it with the original localizer CSV " +
+                    "(llmloc stimuli download)", ExitCodes.InputError);
+            foreach (var (_, fields) in table.Rows)
             {
-                if (column < 0)
-                {
-                    column = IndexOf(record, "stim14");
-                    if (column < 0)
-                        throw new LlmLocException(
-                            $"{csv} has no stim14 column (S/N condition); replace it with the original localizer CSV " +
-                            "(llmloc stimuli download)", ExitCodes.InputError);
-                    continue;
-                }
-                var condition = column < record.Count ? record[column] : "";
+                var condition = column < fields.Length ? fields[column] : "";
                 if (condition == "S") sentences++;
                 else if (condition == "N") nonwords++;
             }
         }
         return (sentences, nonwords);
-    }
-
-    static int IndexOf(IReadOnlyList<string> header, string name)
-    {
-        for (int i = 0; i < header.Count; i++)
-            if (header[i].Trim().TrimStart('\uFEFF') == name) return i;
-        return -1;
     }
 
     static int CountStories(string folder, char condition) =>
