@@ -1,3 +1,4 @@
+using LlmLoc.Reporting;
 using System.Diagnostics;
 using LlmLoc.Lesion;
 using LlmLoc.Models;
@@ -57,16 +58,12 @@ public static class Evaluator
     static double[][] Score(ICausalLanguageModel model, IReadOnlyList<ScoringInput> inputs, int padId, int batchSize,
         TextWriter? progress, string what, string unit)
     {
-        var clock = Stopwatch.StartNew();
-        var lastReport = TimeSpan.Zero;
-        var scores = SequenceScorer.TokenLogProbs(model, inputs, padId, batchSize, done =>
+        if (progress is null) return SequenceScorer.TokenLogProbs(model, inputs, padId, batchSize, null);
+        // The scorer reports the running count; the bar takes increments.
+        return StepProgress.Run($"{what} ({unit})", inputs.Count, progress, advance =>
         {
-            // Long runs report at most every 10 s; short ones only at the end.
-            if (progress is null || done == inputs.Count || clock.Elapsed - lastReport < TimeSpan.FromSeconds(10)) return;
-            lastReport = clock.Elapsed;
-            progress.WriteLine($"llmloc: {what}: {done}/{inputs.Count} {unit}");
+            int reported = 0;
+            return SequenceScorer.TokenLogProbs(model, inputs, padId, batchSize, done => { advance(done - reported); reported = done; });
         });
-        progress?.WriteLine($"llmloc: {what}: {inputs.Count} {unit} in {clock.Elapsed.TotalSeconds:F1} s");
-        return scores;
     }
 }
