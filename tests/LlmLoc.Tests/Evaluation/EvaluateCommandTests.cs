@@ -28,7 +28,7 @@ public class EvaluateCommandTests
         Assert.True(code == 0, stderr);
         Assert.Contains("language", stdout);
         Assert.Contains("subject_verb_agreement", stdout);
-        Assert.Contains("none: minimal pairs: 72 sentences", stderr);
+        Assert.Contains("none: minimal pairs (sentences): 72 done", stderr);
 
         var doc = EvaluationExport.ReadJson(json);
         Assert.Equal(["none", "language", "random", "random"], doc.Summary.Select(s => s.Condition));
