@@ -10,10 +10,10 @@ set -euo pipefail
 MODEL_NAME="${MODEL_NAME:-gpt2-xl}"
 PROMPT="${PROMPT:-The quick brown fox}"
 PERCENTAGE="${PERCENTAGE:-1}"
-llmloc="${LLMLOC:-llmloc}"
+read -r -a llmloc <<< "${LLMLOC:-llmloc}"  # may hold several words: LLMLOC="dotnet run --project src/LlmLoc.Cli --"
 
 for network in language random none; do
   echo "== network=$network"
-  "$llmloc" generate-lesion --model-name "$MODEL_NAME" --prompt "$PROMPT" --percentage "$PERCENTAGE" \
+  "${llmloc[@]}" generate-lesion --model-name "$MODEL_NAME" --prompt "$PROMPT" --percentage "$PERCENTAGE" \
     --network "$network" "$@"
 done

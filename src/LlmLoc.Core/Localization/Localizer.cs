@@ -17,7 +17,8 @@ public static class Localizer
     /// <summary>The original truncates each language stimulus to this many tokens.</summary>
     public const int LanguageMaxTokens = 12;
 
-    public static LocalizeResult Run(LocalizeOptions options, TextWriter stdout, TextWriter stderr)
+    /// <param name="autoFetch">Fetches missing stimuli; default <see cref="StimuliAutoFetch.FromEnvironment"/>.</param>
+    public static LocalizeResult Run(LocalizeOptions options, TextWriter stdout, TextWriter stderr, StimuliAutoFetch? autoFetch = null)
     {
         options.Validate();
         string cacheDir = MaskCacheKey.ResolveCacheDir(options.CacheDir);
@@ -34,6 +35,7 @@ public static class Localizer
         }
 
         // Stimuli first: a missing folder should fail before a model is downloaded or loaded.
+        (autoFetch ?? StimuliAutoFetch.FromEnvironment()).EnsurePresent(options.Network, options.StimuliDir, stderr);
         var stimuli = LoadStimuli(options);
         using var session = ModelSession.Open(
             new ModelRequest(options.ModelName, options.Device, options.Untrained, options.Seed, options.Offline), stderr);
