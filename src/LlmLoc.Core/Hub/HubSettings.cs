@@ -6,7 +6,7 @@ namespace LlmLoc.Hub;
 /// </summary>
 internal sealed record HubSettings(
     string CacheRoot, string Endpoint, string? Token, bool Offline,
-    TimeSpan EtagTimeout, TimeSpan DownloadTimeout, TextWriter? ProgressWriter)
+    TimeSpan EtagTimeout, TimeSpan DownloadTimeout, TextWriter? ProgressWriter, bool WithoutWeights = false)
 {
     public const string DefaultEndpoint = "https://huggingface.co";
 
@@ -36,7 +36,7 @@ internal sealed record HubSettings(
             ?? ReadTokenFile(ExpandHome(Env("HF_TOKEN_PATH") ?? Path.Combine(home, "token"), env));
 
         return new HubSettings(Path.GetFullPath(ExpandHome(cache, env)), endpoint, token, offline,
-            Seconds(Env("HF_HUB_ETAG_TIMEOUT"), 10), Seconds(Env("HF_HUB_DOWNLOAD_TIMEOUT"), 10), options.Progress);
+            Seconds(Env("HF_HUB_ETAG_TIMEOUT"), 10), Seconds(Env("HF_HUB_DOWNLOAD_TIMEOUT"), 10), options.Progress, options.WithoutWeights);
     }
 
     /// <summary>huggingface_hub's truthy values for boolean environment variables.</summary>

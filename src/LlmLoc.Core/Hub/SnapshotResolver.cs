@@ -10,14 +10,15 @@ internal static class SnapshotResolver
     {
         var cache = hub.Cache;
         string? cachedCommit = cache.CommitFor(hub.Model);
-        if (cachedCommit is not null && IsComplete(cache, cachedCommit)) return cache.SnapshotFolder(cachedCommit);
+        bool weights = !hub.Settings.WithoutWeights;
+        if (cachedCommit is not null && IsComplete(cache, cachedCommit, weights)) return cache.SnapshotFolder(cachedCommit);
 
-        bool usable = cachedCommit is not null && IsUsable(cache, cachedCommit);
+        bool usable = cachedCommit is not null && IsUsable(cache, cachedCommit, weights);
         if (hub.Settings.Offline)
         {
             if (usable) return cache.SnapshotFolder(cachedCommit!);
             throw new LlmLocException($"model '{hub.Model}' is not in the Hugging Face cache at {hub.Settings.CacheRoot} " +
-                $"(missing: {Missing(cache, cachedCommit)}) and offline mode (HF_HUB_OFFLINE=1) forbids downloading it; " +
+                $"(missing: {Missing(cache, cachedCommit, weights)}) and offline mode (HF_HUB_OFFLINE=1) forbids downloading it; " +
                 "run once with network access, or unset HF_HUB_OFFLINE", ExitCodes.InputError);
         }
         try
@@ -32,19 +33,19 @@ internal static class SnapshotResolver
     }
 
     /// <summary>Nothing left to ask the hub: config, weights, and a settled tokenizer.</summary>
-    static bool IsComplete(HubCacheRepo cache, string commit) =>
-        IsUsable(cache, commit) && CheckpointFiles.TokenizerSettled(cache, commit);
+    static bool IsComplete(HubCacheRepo cache, string commit, bool weights) =>
+        IsUsable(cache, commit, weights) && CheckpointFiles.TokenizerSettled(cache, commit);
 
-    /// <summary>Enough to load the model: config.json and all the weights.</summary>
-    static bool IsUsable(HubCacheRepo cache, string commit) =>
-        cache.HasFile(commit, CheckpointFiles.Config) && CheckpointFiles.HasWeights(cache.SnapshotFolder(commit));
+    /// <summary>Enough to load the model: config.json and all the weights (when they are wanted).</summary>
+    static bool IsUsable(HubCacheRepo cache, string commit, bool weights) =>
+        cache.HasFile(commit, CheckpointFiles.Config) && (!weights || CheckpointFiles.HasWeights(cache.SnapshotFolder(commit)));
 
-    static string Missing(HubCacheRepo cache, string? commit)
+    static string Missing(HubCacheRepo cache, string? commit, bool weights)
     {
         if (commit is null) return $"everything: no snapshot of this revision under {cache.Folder}";
         var missing = new List<string>();
         if (!cache.HasFile(commit, CheckpointFiles.Config)) missing.Add(CheckpointFiles.Config);
-        if (!CheckpointFiles.HasWeights(cache.SnapshotFolder(commit))) missing.Add("safetensors weights");
+        if (weights && !CheckpointFiles.HasWeights(cache.SnapshotFolder(commit))) missing.Add("safetensors weights");
         return string.Join(", ", missing);
     }
 
@@ -73,6 +74,7 @@ internal static class SnapshotResolver
 
         foreach (var file in CheckpointFiles.Optional)
             await FetchAsync(hub, commit, file, ct);
+        if (hub.Settings.WithoutWeights) return commit;
 
         if (await FetchAsync(hub, commit, CheckpointFiles.SafetensorsSingle, ct)) return commit;
         if (await FetchAsync(hub, commit, CheckpointFiles.SafetensorsIndex, ct))

@@ -39,7 +39,7 @@ public sealed class ModelSession : IDisposable
             };
         }
 
-        string folder = ModelLocator.Resolve(request.ModelName, new HubOptions(Offline: request.Offline, Progress: log));
+        string folder = ModelLocator.Resolve(request.ModelName, new HubOptions(Offline: request.Offline, Progress: log, WithoutWeights: request.Untrained));
         var tokenizer = HfTokenizer.FromFolder(folder);
         var model = ModelLoader.Load(folder, load);
         return new ModelSession { Model = model, Tokenizer = tokenizer, Folder = folder, ModelId = modelId };

@@ -68,4 +68,15 @@ public sealed class HubEndToEndTests : IDisposable
         Assert.NotEqual(0, missing.ExitCode);
         Assert.Matches("^llmloc: error: .*acme/not-there", missing.Stderr);
     }
+
+    [Fact]
+    public void AnUntrainedHubModelDownloadsNoWeights()
+    {
+        var result = Localize("--untrained");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.True(File.Exists(Path.Combine(dir.Path, "cache",
+            "tiny-gpt2_network=language_pooling=last-token_range=100-100_perc=1.0_nunits=None_pretrained=False.npy")));
+        Assert.Contains(hub.Requests, r => r.Path.EndsWith("/config.json"));
+        Assert.DoesNotContain(hub.Requests, r => r.Path.Contains("safetensors"));
+    }
 }
