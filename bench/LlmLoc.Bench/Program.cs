@@ -5,6 +5,12 @@ using static TorchSharp.torch;
 
 // Model runtime benchmark: GPT-2-small-size checkpoint load time, peak RSS, forward throughput vs the matmul floor.
 // Usage: dotnet run -c Release --project bench/LlmLoc.Bench [batch] [seq]
+if (args.Length > 0 && args[0] == "load-profile")
+{
+    torch.set_num_threads(Environment.ProcessorCount);
+    LoadProfile.Run(Path.Combine(Path.GetTempPath(), "llmloc-bench-gpt2"), 3);
+    return;
+}
 int batch = args.Length > 0 ? int.Parse(args[0]) : 8;
 int seq = args.Length > 1 ? int.Parse(args[1]) : 128;
 torch.set_num_threads(Environment.ProcessorCount);
