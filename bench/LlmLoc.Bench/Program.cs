@@ -3,57 +3,77 @@ using LlmLoc.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
-// Model runtime benchmark: GPT-2-small-size checkpoint load time, peak RSS, forward throughput vs the matmul floor.
-// Usage: dotnet run -c Release --project bench/LlmLoc.Bench [batch] [seq]
-int batch = args.Length > 0 ? int.Parse(args[0]) : 8;
-int seq = args.Length > 1 ? int.Parse(args[1]) : 128;
+// Benchmarks (not part of the test run). Modes:
+//   [runtime] [batch=8] [seq=128]     load time, peak RSS, forward throughput vs the matmul floor
+//   load-profile                      where load time goes (raw read, header, modules, weights; read vs memory map)
+//   localize [batch sizes...]         `llmloc localize` end to end as a child process vs the floor, + phase breakdown
+// LLMLOC_SHARED: reference data (default ../shared beside the repository); LLMLOC_CLI_DLL: the built llmloc.dll.
 torch.set_num_threads(Environment.ProcessorCount);
-var folder = Path.Combine(Path.GetTempPath(), "llmloc-bench-gpt2");
+string repo = FindRepoRoot();
+string shared = Environment.GetEnvironmentVariable("LLMLOC_SHARED") ?? Path.GetFullPath(Path.Combine(repo, "..", "shared"));
+string mode = args.Length > 0 && !char.IsDigit(args[0][0]) ? args[0] : "runtime";
+var rest = mode == "runtime" && (args.Length == 0 || char.IsDigit(args[0][0])) ? args : args[1..];
+Console.WriteLine($"machine              {Environment.ProcessorCount} cores, {Machine.CpuModel()}, load average {Machine.LoadAverage()}");
 
-if (!File.Exists(Path.Combine(folder, "model.safetensors")))
+switch (mode)
 {
-    using var fresh = ModelLoader.LoadUntrainedGpt2("gpt2");
-    ModelLoader.Save(fresh, folder);
+    case "shapes":
+        ForwardShapes.Run(BenchCheckpoint.Ensure(shared));
+        break;
+    case "load-profile":
+        BenchCheckpoint.Ensure(shared);
+        LoadProfile.Run(BenchCheckpoint.Folder, 3);
+        break;
+    case "localize":
+        string cli = Environment.GetEnvironmentVariable("LLMLOC_CLI_DLL")
+            ?? Path.Combine(repo, "src", "LlmLoc.Cli", "bin", "Release", "net10.0", "linux-x64", "llmloc.dll");
+        if (!File.Exists(cli)) throw new FileNotFoundException($"build the CLI first: dotnet build -c Release src/LlmLoc.Cli (or set LLMLOC_CLI_DLL)", cli);
+        int[] batches = rest.Length > 0 ? rest.Select(int.Parse).ToArray() : [16, 64, 240];
+        LocalizeBench.Run(cli, shared, batches, reps: int.Parse(Environment.GetEnvironmentVariable("LLMLOC_BENCH_REPS") ?? "2"));
+        break;
+    default:
+        Runtime(rest.Length > 0 ? int.Parse(rest[0]) : 8, rest.Length > 1 ? int.Parse(rest[1]) : 128);
+        break;
 }
-long fileBytes = new FileInfo(Path.Combine(folder, "model.safetensors")).Length;
-ModelLoader.Load(folder, new LoadOptions()).Dispose(); // warm the page cache
 
-var sw = Stopwatch.StartNew();
-using var model = ModelLoader.Load(folder, new LoadOptions());
-double loadSeconds = sw.Elapsed.TotalSeconds;
-
-long nonEmbedding = ((nn.Module)model).named_parameters()
-    .Where(p => !p.name.EndsWith("wte.weight") && !p.name.EndsWith("wpe.weight"))
-    .Sum(p => p.parameter.NumberOfElements);
-
-double flops = MatmulRate();
-using var ids = torch.randint(0, 50257, [batch, seq], dtype: ScalarType.Int64);
-model.Forward(ids, computeLogits: false); // warm-up
-int reps = 3;
-sw.Restart();
-for (int i = 0; i < reps; i++) model.Forward(ids, computeLogits: false);
-double forwardSeconds = sw.Elapsed.TotalSeconds / reps;
-double tokensPerSecond = batch * seq / forwardSeconds;
-double floorSeconds = 2.0 * nonEmbedding * batch * seq / flops;
-
-Process.GetCurrentProcess().Refresh();
-Console.WriteLine($"threads              {torch.get_num_threads()}");
-Console.WriteLine($"checkpoint           {fileBytes / 1e6:F0} MB");
-Console.WriteLine($"load (cached)        {loadSeconds:F3} s");
-Console.WriteLine($"peak RSS             {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB (fp32 weights {fileBytes / 1e6:F0} MB)");
-Console.WriteLine($"matmul rate          {flops / 1e9:F1} GFLOP/s");
-Console.WriteLine($"forward {batch}x{seq}        {forwardSeconds * 1e3:F0} ms = {tokensPerSecond:F0} tokens/s (blocks only)");
-Console.WriteLine($"floor                {floorSeconds * 1e3:F0} ms  -> ratio {forwardSeconds / floorSeconds:F2}x");
-
-static double Matmul(int n)
+void Runtime(int batch, int seq)
 {
-    using var a = torch.randn(n, n);
-    using var b = torch.randn(n, n);
-    a.matmul(b).Dispose();
+    var folder = BenchCheckpoint.Ensure(shared);
+    long fileBytes = new FileInfo(Path.Combine(folder, "model.safetensors")).Length;
+    // Put the file in the page cache through a small buffer (a whole-file array would inflate the peak RSS).
+    using (var warm = File.OpenRead(Path.Combine(folder, "model.safetensors"))) warm.CopyTo(Stream.Null, 1 << 20);
+
     var sw = Stopwatch.StartNew();
-    int reps = 5;
-    for (int i = 0; i < reps; i++) a.matmul(b).Dispose();
-    return 2.0 * n * n * n * reps / sw.Elapsed.TotalSeconds;
+    using var model = ModelLoader.Load(folder, new LoadOptions());
+    double loadSeconds = sw.Elapsed.TotalSeconds;
+
+    long nonEmbedding = ((nn.Module)model).named_parameters()
+        .Where(p => !p.name.EndsWith("wte.weight") && !p.name.EndsWith("wpe.weight"))
+        .Sum(p => p.parameter.NumberOfElements);
+
+    using var ids = torch.randint(0, 50257, [batch, seq], dtype: ScalarType.Int64);
+    sw.Restart();
+    model.Forward(ids, computeLogits: false); // first forward also pages the mapped weights in
+    double firstForward = sw.Elapsed.TotalSeconds;
+    Console.WriteLine($"checkpoint           {fileBytes / 1e6:F0} MB");
+    Console.WriteLine($"load (cached)        {loadSeconds:F3} s; first forward {firstForward:F3} s");
+    for (int trial = 0; trial < 3; trial++)
+    {
+        double flops = MatmulRate.FlopsPerSecond();
+        const int reps = 3;
+        sw.Restart();
+        for (int i = 0; i < reps; i++) model.Forward(ids, computeLogits: false);
+        double forwardSeconds = sw.Elapsed.TotalSeconds / reps;
+        double floorSeconds = 2.0 * nonEmbedding * batch * seq / flops;
+        Console.WriteLine($"forward {batch}x{seq}        {forwardSeconds * 1e3:F0} ms = {batch * seq / forwardSeconds:F0} tokens/s (blocks only); " +
+            $"floor {floorSeconds * 1e3:F0} ms at {flops / 1e9:F1} GFLOP/s -> ratio {forwardSeconds / floorSeconds:F2}x; load avg {Machine.LoadAverage()}");
+    }
+    Console.WriteLine($"peak RSS             {Machine.PeakRssBytes() / 1e6:F0} MB (limit fp32 weights + 1 GiB = {(fileBytes + (1L << 30)) / 1e6:F0} MB)");
 }
 
-static double MatmulRate() => Matmul(2048);
+static string FindRepoRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+        if (File.Exists(Path.Combine(dir.FullName, "LlmLoc.sln"))) return dir.FullName;
+    return Directory.GetCurrentDirectory();
+}

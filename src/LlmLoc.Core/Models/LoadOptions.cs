@@ -12,4 +12,6 @@ public sealed record LoadOptions
     /// <summary>Random weights from the config (transformers' init rules) instead of the checkpoint.</summary>
     public bool Untrained { get; init; }
     public int Seed { get; init; } = 42;
+    /// <summary>CPU weights of the stored dtype view a private memory map of the safetensors file (no copy); false: read into fresh memory.</summary>
+    public bool MapFile { get; init; } = true;
 }

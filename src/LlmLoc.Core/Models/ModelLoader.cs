@@ -20,7 +20,7 @@ public static class ModelLoader
         using var checkpoint = Checkpoint.Open(folder);
         var dtype = options.DType ?? (options.Device.type == DeviceType.CPU ? ScalarType.Float32 : StoredDType(config, checkpoint));
         var model = Create(config, options with { DType = dtype });
-        try { LoadWeights(model, checkpoint); }
+        try { LoadWeights(model, checkpoint, options.MapFile); }
         catch { model.Dispose(); throw; }
         return model;
     }
@@ -49,8 +49,13 @@ public static class ModelLoader
         return model;
     }
 
-    /// <summary>Fills every parameter from the checkpoint; any missing, unexpected or misshapen tensor is an error.</summary>
-    public static void LoadWeights(CausalLmBase model, Checkpoint checkpoint)
+    /// <summary>
+    /// Fills every parameter from the checkpoint; any missing, unexpected or misshapen tensor is an error.
+    /// With <paramref name="mapFile"/>, a CPU parameter of the stored dtype becomes a view of the memory-mapped file
+    /// (<see cref="SafeTensorsFile.MapView"/>) instead of a copy: on a VM, faulting in fresh anonymous memory costs far
+    /// more than reading the page cache, and the weights are then shared with the page cache.
+    /// </summary>
+    public static void LoadWeights(CausalLmBase model, Checkpoint checkpoint, bool mapFile = true)
     {
         var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         var byParameter = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -70,7 +75,17 @@ public static class ModelLoader
             if (!byParameter.ContainsKey(name))
                 throw new LlmLocException($"missing tensor '{name}' (shape {SafeTensorsDTypes.ShapeText(p.shape)}) in the checkpoint; the weights are incomplete or do not match config.json", ExitCodes.RuntimeError);
         using var noGrad = torch.no_grad();
-        foreach (var (name, key) in byParameter) checkpoint.FileOf[key].ReadInto(key, parameters[name]);
+        foreach (var (name, key) in byParameter)
+        {
+            var file = checkpoint.FileOf[key];
+            var p = parameters[name];
+            bool viewable = mapFile && p.device_type == DeviceType.CPU && p.dtype == file.Entries[key].ScalarType;
+            if (viewable && file.MapView(key) is { } view)
+            {
+                using (view) p.set_(view);
+            }
+            else file.ReadInto(key, p);
+        }
     }
 
     /// <summary>Writes config.json + model.safetensors (the model's own parameter names) into <paramref name="folder"/>.</summary>

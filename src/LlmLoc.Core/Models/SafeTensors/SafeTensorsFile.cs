@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Win32.SafeHandles;
 using TorchSharp;
@@ -9,7 +10,8 @@ namespace LlmLoc.Models.SafeTensors;
 /// <summary>
 /// Reads a .safetensors file: an 8-byte little-endian header length, a JSON header (name → dtype, shape,
 /// data_offsets relative to the end of the header; optional <c>__metadata__</c>), then the raw data.
-/// Tensors are read from the file straight into the destination tensor's memory.
+/// Tensors are read from the file straight into the destination tensor's memory, or viewed in place through a
+/// private (copy-on-write) memory map of the file (<see cref="MapView"/>).
 /// </summary>
 public sealed class SafeTensorsFile : IDisposable
 {
@@ -20,6 +22,8 @@ public sealed class SafeTensorsFile : IDisposable
     internal static long ChunkBytes = 1L << 30;
 
     readonly SafeFileHandle _handle;
+    // One private map of the whole file per element type (views need a typed base); null after a failed map.
+    readonly Dictionary<ScalarType, Tensor?> _maps = [];
 
     public string Path { get; }
     public IReadOnlyDictionary<string, SafeTensorsEntry> Entries { get; }
@@ -125,9 +129,34 @@ public sealed class SafeTensorsFile : IDisposable
             ReadBytes(entry, destination);
             return;
         }
-        using var staging = torch.empty(entry.Shape, entry.ScalarType, torch.CPU);
-        ReadBytes(entry, staging);
+        // Convert (or move to the device) from a view of the file when possible, else from a temporary copy.
+        using var staging = MapView(name) ?? Read(name);
         destination.copy_(staging);
+    }
+
+    /// <summary>
+    /// The tensor as a CPU view of a private memory map of the file: no copy, pages come straight from the page cache
+    /// when first touched, writes stay in this process. Null when the tensor cannot be viewed (empty, its offset not a
+    /// multiple of its element size, or the file cannot be mapped); read it with <see cref="ReadInto"/> then.
+    /// The file must not be truncated in place while a view is alive (replacing it by rename, as downloads do, is safe).
+    /// </summary>
+    public Tensor? MapView(string name)
+    {
+        var entry = Entries[name];
+        int elementSize = SafeTensorsDTypes.ElementSize(entry.DType);
+        if (entry.ByteLength == 0 || entry.Begin % elementSize != 0) return null;
+        if (FileMap(entry.ScalarType, elementSize) is not { } map) return null;
+        using var flat = map.narrow(0, entry.Begin / elementSize, entry.ElementCount);
+        return flat.view(entry.Shape);
+    }
+
+    Tensor? FileMap(ScalarType type, int elementSize)
+    {
+        if (_maps.TryGetValue(type, out var map)) return map;
+        try { map = torch.from_file(Path, shared: false, size: RandomAccess.GetLength(_handle) / elementSize, dtype: type); }
+        catch (Exception e) when (e is ExternalException or IOException or ArgumentException) { map = null; }
+        _maps[type] = map;
+        return map;
     }
 
     /// <summary>Reads a tensor into a new CPU tensor of its stored dtype.</summary>
@@ -170,5 +199,11 @@ public sealed class SafeTensorsFile : IDisposable
         }
     }
 
-    public void Dispose() => _handle.Dispose();
+    public void Dispose()
+    {
+        // Views handed out keep their map alive (the storage is reference-counted); this drops only our reference.
+        foreach (var map in _maps.Values) map?.Dispose();
+        _maps.Clear();
+        _handle.Dispose();
+    }
 }
