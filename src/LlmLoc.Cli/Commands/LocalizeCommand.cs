@@ -21,7 +21,7 @@ public static class LocalizeCommand
         var device = new Option<string?>("--device") { Description = "cpu, cuda or cuda:N (default: CUDA when available)" };
         var untrained = new Option<bool>("--untrained") { Description = "localize in a randomly initialised model of the same architecture" };
         var overwrite = new Option<bool>("--overwrite") { Description = "recompute even if the mask is already in the cache" };
-        var batchSize = new Option<int>("--batch-size") { Description = "stimuli per forward pass (results do not depend on it)", DefaultValueFactory = _ => 16 };
+        var batchSize = new Option<int>("--batch-size") { Description = "stimuli per forward pass (results do not depend on it)", DefaultValueFactory = _ => 64 };
         var stimuliDir = new Option<string?>("--stimuli-dir") { Description = "folder holding language/ and tom/tomloc/ (default: $LLMLOC_STIMULI, else stimuli)" };
         var cacheDir = new Option<string?>("--cache-dir") { Description = "where masks and p-values go (default: $LOC_CACHE, else cache)" };
         var statsOut = new Option<string?>("--stats-out") { Description = "write per-unit layer, unit, t, p, p_fdr, selected to this Parquet file" };

@@ -28,7 +28,7 @@ public sealed record LocalizeOptions
     public string? Device { get; init; }
     public bool Untrained { get; init; }
     public bool Overwrite { get; init; }
-    public int BatchSize { get; init; } = 16;
+    public int BatchSize { get; init; } = 64;
     public string StimuliDir { get; init; } = "stimuli";
     public string? CacheDir { get; init; }
     public string? StatsOut { get; init; }
