@@ -10,6 +10,7 @@ public static class Program
     /// <summary>Runs the CLI in-process (tests call this) and returns the exit code.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        if (args.Length == 0) args = ["--help"]; // a bare `llmloc` shows what it can do
         var root = BuildRoot();
         var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
         try
