@@ -17,6 +17,9 @@ Console.WriteLine($"machine              {Environment.ProcessorCount} cores, {Ma
 
 switch (mode)
 {
+    case "parts":
+        BlockParts.Run();
+        break;
     case "shapes":
         ForwardShapes.Run(BenchCheckpoint.Ensure(shared));
         break;

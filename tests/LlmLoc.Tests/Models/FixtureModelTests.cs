@@ -9,10 +9,19 @@ public class FixtureModelTests
 {
     public static TheoryData<string> Names => new() { "gpt2", "llama", "llama3-rope", "llama-bf16", "mistral", "gemma", "phi3", "phi3-longrope", "falcon", "falcon-newarch" };
 
-    [Theory]
-    [MemberData(nameof(Names))]
-    public void PaddedBatchMatchesBlockOutputsAndLogits(string name)
+    /// <summary>Both attention paths: the plain math used for short inputs on the CPU, and SDPA used for long ones.</summary>
+    public static TheoryData<string, bool> NamesAndPaths()
     {
+        var data = new TheoryData<string, bool>();
+        foreach (var name in Names) { data.Add(name, false); data.Add(name, true); }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(NamesAndPaths))]
+    public void PaddedBatchMatchesBlockOutputsAndLogits(string name, bool sdpa)
+    {
+        LlmLoc.Models.Common.AttentionCore.EagerMaxKeysOverride.Value = sdpa ? 0 : long.MaxValue;
         var inputs = ReadInputs(name);
         using var model = ModelLoader.Load(Folder(name), new LoadOptions());
         var (blocks, logits, logitShape) = Run(model, inputs.Ids, inputs.Mask);
@@ -39,9 +48,10 @@ public class FixtureModelTests
     }
 
     [Theory]
-    [MemberData(nameof(Names))]
-    public void EachSequenceAloneMatchesUnpaddedFixtures(string name)
+    [MemberData(nameof(NamesAndPaths))]
+    public void EachSequenceAloneMatchesUnpaddedFixtures(string name, bool sdpa)
     {
+        LlmLoc.Models.Common.AttentionCore.EagerMaxKeysOverride.Value = sdpa ? 0 : long.MaxValue;
         var inputs = ReadInputs(name);
         using var model = ModelLoader.Load(Folder(name), new LoadOptions());
         var expectedLast = Npy.Read(Path.Combine(Folder(name), "logits_unpadded_last.npy")).ToFloats();

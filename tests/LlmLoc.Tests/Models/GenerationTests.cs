@@ -40,10 +40,13 @@ public class GenerationTests
     sealed class Both(IDisposable a, IDisposable b) : IDisposable { public void Dispose() { a.Dispose(); b.Dispose(); } }
 
     [Theory]
-    [InlineData("gpt2")]
-    [InlineData("llama")]
-    public void GreedyIdsMatchTokenForToken(string name)
+    [InlineData("gpt2", false)]
+    [InlineData("llama", false)]
+    [InlineData("gpt2", true)]
+    [InlineData("llama", true)]
+    public void GreedyIdsMatchTokenForToken(string name, bool sdpa)
     {
+        LlmLoc.Models.Common.AttentionCore.EagerMaxKeysOverride.Value = sdpa ? 0 : long.MaxValue;
         var expected = Read(name);
         using var model = ModelLoader.Load(Folder(name), new LoadOptions());
         Assert.Equal(expected.Greedy, Greedy(model, expected));
