@@ -52,7 +52,6 @@ public static class LocalizeCommand
                 StatsOut = parse.GetValue(statsOut),
                 Offline = parse.GetValue(offline),
             };
-            options.Validate();
             Localizer.Run(options, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
             return ExitCodes.Ok;
         });

@@ -1,3 +1,4 @@
+using LlmLoc.Localization;
 using LlmLoc.Lesion;
 
 namespace LlmLoc.Evaluation;
@@ -35,12 +36,9 @@ public sealed record EvaluateOptions
         foreach (string n in Networks)
             if (!LesionNetworks.EvaluationOrder.Contains(n))
                 throw new LlmLocException($"unknown network '{n}': use none, language or random", ExitCodes.Usage);
-        if (double.IsNaN(Percentage) || Percentage <= 0 || Percentage > 100)
-            throw new LlmLocException($"--percentage {Percentage} is out of range: give a value in (0, 100], e.g. --percentage 1", ExitCodes.Usage);
-        if (BatchSize < 1)
-            throw new LlmLocException($"--batch-size {BatchSize} is out of range: give 1 or more", ExitCodes.Usage);
-        if (RandomSeeds < 1)
-            throw new LlmLocException($"--random-seeds {RandomSeeds} is out of range: give 1 or more", ExitCodes.Usage);
+        FlagChecks.Percentage(Percentage);
+        FlagChecks.AtLeastOne("--batch-size", BatchSize);
+        FlagChecks.AtLeastOne("--random-seeds", RandomSeeds);
         if (Seed < 0)
             throw new LlmLocException($"--seed {Seed} is negative: numpy seeds must be between 0 and 2**32 - 1", ExitCodes.Usage);
         if (MaxTokensPerWindow is < 2)

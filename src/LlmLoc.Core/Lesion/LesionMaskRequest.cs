@@ -34,8 +34,7 @@ public sealed record LesionMaskRequest
     public void Validate()
     {
         LesionNetworks.Validate(Network);
-        if (double.IsNaN(Percentage) || Percentage <= 0 || Percentage > 100)
-            throw new LlmLocException($"--percentage {Percentage} is out of range: give a value in (0, 100], e.g. --percentage 1", ExitCodes.Usage);
+        FlagChecks.Percentage(Percentage);
         if (Network == LesionNetworks.None && MaskFile is not null)
             throw new LlmLocException("--mask has no effect with --network none (no lesion): drop --mask or use --network language or random", ExitCodes.Usage);
     }

@@ -40,12 +40,10 @@ public sealed record LocalizeOptions
         Networks.Validate(Network);
         if (Percentage is null && NumUnits is null)
             throw new LlmLocException("give --percentage (e.g. --percentage 1) or --num-units (e.g. --num-units 1024)", ExitCodes.Usage);
-        if (Percentage is { } p && (double.IsNaN(p) || p <= 0 || p > 100))
-            throw new LlmLocException($"--percentage {p} is out of range: give a value in (0, 100], e.g. --percentage 1", ExitCodes.Usage);
+        if (Percentage is { } p) FlagChecks.Percentage(p);
         if (Percentage is null && NumUnits is <= 0)
             throw new LlmLocException($"--num-units {NumUnits} is out of range: give a positive number of units", ExitCodes.Usage);
-        if (BatchSize < 1)
-            throw new LlmLocException($"--batch-size {BatchSize} is out of range: give 1 or more", ExitCodes.Usage);
+        FlagChecks.AtLeastOne("--batch-size", BatchSize);
     }
 
     /// <summary>localize.py's rule: <c>int(percentage/100 * hidden * layers)</c> when a percentage is given

@@ -1,0 +1,13 @@
+namespace LlmLoc.Localization;
+
+/// <summary>Range checks shared by the verbs' options, so every verb words the same mistake the same way.</summary>
+public static class FlagChecks
+{
+    public static double Percentage(double value) =>
+        double.IsNaN(value) || value <= 0 || value > 100
+            ? throw new LlmLocException($"--percentage {value} is out of range: give a value in (0, 100], e.g. --percentage 1", ExitCodes.Usage)
+            : value;
+
+    public static int AtLeastOne(string flag, int value) =>
+        value < 1 ? throw new LlmLocException($"{flag} {value} is out of range: give 1 or more", ExitCodes.Usage) : value;
+}
