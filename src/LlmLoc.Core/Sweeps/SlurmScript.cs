@@ -1,0 +1,92 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Text;
+using LlmLoc.IO;
+
+namespace LlmLoc.Sweeps;
+
+/// <summary>The scheduler flags passed through to the job array's <c>#SBATCH</c> lines (null = the cluster's default).</summary>
+public sealed record SlurmOptions
+{
+    public string JobName { get; init; } = "llmloc-sweep";
+    public string? Partition { get; init; }
+    public string? Time { get; init; }
+    public string? Mem { get; init; }
+    public string? CpusPerTask { get; init; }
+    public string? Gpus { get; init; }
+    public string? Account { get; init; }
+    /// <summary>At most this many tasks at once (<c>%M</c> of <c>--array</c>).</summary>
+    public int? MaxParallel { get; init; }
+    /// <summary>Further sbatch options written as given, e.g. "--qos=short".</summary>
+    public IReadOnlyList<string> Extra { get; init; } = [];
+}
+
+/// <summary>
+/// <c>llmloc sweep slurm</c>: a job array with one task per cell, each running <c>llmloc sweep run PLAN</c> (which
+/// reads SLURM_ARRAY_TASK_ID). Slurm schedules and requeues; llmloc's cells are idempotent (a cached mask is loaded,
+/// not recomputed), so a requeued or resubmitted task costs a second at most.
+/// </summary>
+public static class SlurmScript
+{
+    public static string Render(SweepPlan plan, SlurmOptions options, IReadOnlyList<string> self)
+    {
+        var text = new StringBuilder("#!/bin/bash\n");
+        text.Append($"# llmloc sweep: {plan.Cells.Count} cells of {plan.Path}, one array task per cell\n");
+        void Sbatch(string flag, string? value) { if (value is not null) text.Append($"#SBATCH --{flag}={value}\n"); }
+        Sbatch("job-name", options.JobName);
+        Sbatch("array", $"0-{plan.Cells.Count - 1}" + (options.MaxParallel is { } m ? $"%{m}" : ""));
+        Sbatch("output", Path.Combine(plan.LogsDir, "%A_%a.out"));
+        Sbatch("error", Path.Combine(plan.LogsDir, "%A_%a.err"));
+        Sbatch("partition", options.Partition);
+        Sbatch("time", options.Time);
+        Sbatch("mem", options.Mem);
+        Sbatch("cpus-per-task", options.CpusPerTask);
+        Sbatch("gpus", options.Gpus);
+        Sbatch("account", options.Account);
+        text.Append("#SBATCH --requeue\n");
+        foreach (var extra in options.Extra)
+            text.Append($"#SBATCH {extra}\n");
+        text.Append("set -euo pipefail\n");
+        text.Append($"exec {string.Join(' ', self.Select(ShellQuote))} sweep run {ShellQuote(plan.Path)} --task \"$SLURM_ARRAY_TASK_ID\"\n");
+        return text.ToString();
+    }
+
+    /// <summary>Writes the script (and the log folder, which Slurm does not create) and returns its path.</summary>
+    public static string Write(SweepPlan plan, SlurmOptions options, IReadOnlyList<string> self, string? path = null)
+    {
+        path ??= plan.SbatchPath;
+        Directory.CreateDirectory(plan.LogsDir);
+        AtomicFile.WriteAllText(path, Render(plan, options, self));
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(path, File.GetUnixFileMode(path) | UnixFileMode.UserExecute);
+        return path;
+    }
+
+    /// <summary>Submits with <c>sbatch --parsable</c> and returns the job id.</summary>
+    public static string Submit(string scriptPath)
+    {
+        var start = new ProcessStartInfo("sbatch", ["--parsable", scriptPath]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        Process process;
+        try { process = Process.Start(start)!; }
+        catch (Win32Exception)
+        {
+            throw new LlmLocException($"sbatch not found on PATH: run this on a Slurm login node, or submit {scriptPath} there with sbatch", ExitCodes.RuntimeError);
+        }
+        using (process)
+        {
+            var stderr = process.StandardError.ReadToEndAsync();
+            string stdout = process.StandardOutput.ReadToEnd().Trim();
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+            {
+                string why = stderr.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "no message";
+                throw new LlmLocException($"sbatch {scriptPath} failed (exit {process.ExitCode}): {why}; fix the #SBATCH options (see llmloc sweep slurm --help) and resubmit", ExitCodes.RuntimeError);
+            }
+            // --parsable prints "jobid" or "jobid;cluster".
+            return stdout.Split(';')[0];
+        }
+    }
+
+    static string ShellQuote(string word) =>
+        word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "/._-+=:@%,".Contains(c)) ? word : "'" + word.Replace("'", "'\\''") + "'";
+}

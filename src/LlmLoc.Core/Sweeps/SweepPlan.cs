@@ -1,0 +1,154 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using LlmLoc.Cache;
+using LlmLoc.IO;
+using LlmLoc.Localization;
+using LlmLoc.Recording;
+
+namespace LlmLoc.Sweeps;
+
+/// <summary>One cell of a sweep: one <c>llmloc localize</c>, with every setting spelled out (a line of the plan).</summary>
+public sealed record SweepCell
+{
+    [JsonPropertyName("cell")] public int Index { get; init; }
+    [JsonPropertyName("model")] public required string Model { get; init; }
+    [JsonPropertyName("network")] public required string Network { get; init; }
+    [JsonPropertyName("pooling")] public required string Pooling { get; init; }
+    [JsonPropertyName("range")] public required string Range { get; init; }
+    [JsonPropertyName("percentage")] public double? Percentage { get; init; }
+    [JsonPropertyName("num_units")] public long? NumUnits { get; init; }
+    [JsonPropertyName("seed")] public int Seed { get; init; }
+    [JsonPropertyName("untrained")] public bool Untrained { get; init; }
+    [JsonPropertyName("device")] public string? Device { get; init; }
+    [JsonPropertyName("stimuli_dir")] public required string StimuliDir { get; init; }
+    [JsonPropertyName("cache_dir")] public required string CacheDir { get; init; }
+    [JsonPropertyName("batch_size")] public int BatchSize { get; init; }
+    [JsonPropertyName("offline")] public bool Offline { get; init; }
+
+    /// <summary>The options <c>llmloc localize</c> would build from the same flags.</summary>
+    public LocalizeOptions ToLocalizeOptions() => new()
+    {
+        ModelName = Model,
+        Network = Network,
+        Pooling = PoolingNames.Parse(Pooling),
+        Range = LocalizeRange.Parse(Range),
+        Percentage = Percentage,
+        NumUnits = NumUnits,
+        Seed = Seed,
+        Untrained = Untrained,
+        Device = Device,
+        StimuliDir = StimuliDir,
+        CacheDir = CacheDir,
+        BatchSize = BatchSize,
+        Offline = Offline,
+    };
+
+    /// <summary>Where localize caches this cell's mask; the cell is done when the file exists.</summary>
+    [JsonIgnore]
+    public string MaskPath =>
+        new MaskCacheKey(MaskCacheKey.ModelIdOf(Model), Network, Pooling, Range, Percentage, NumUnits, Pretrained: !Untrained).MaskPath(CacheDir);
+
+    /// <summary>A short human label: "gpt2 language last-token 100-100 1% pretrained".</summary>
+    [JsonIgnore]
+    public string Label =>
+        $"{Model} {Network} {Pooling} {Range} {(Percentage is { } p ? $"{PythonFormat.Float(p)}%" : $"{NumUnits} units")} " +
+        $"{(Untrained ? "untrained" : "pretrained")} seed={Seed}";
+}
+
+/// <summary>
+/// A grid expanded into cells, one JSON object per line, line N = cell N = Slurm array task N. The files a sweep
+/// writes sit beside the plan: <c>X.errors/</c> (one error record per failed cell), <c>X.logs/</c>, <c>X.sbatch</c>,
+/// <c>X.summary.csv</c> and <c>X.summary.parquet</c>, where X is the plan's path without <c>.jsonl</c>.
+/// </summary>
+public sealed class SweepPlan
+{
+    public const string Extension = ".jsonl";
+    static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.Never };
+
+    public string Path { get; }
+    public IReadOnlyList<SweepCell> Cells { get; }
+
+    SweepPlan(string path, IReadOnlyList<SweepCell> cells) { Path = System.IO.Path.GetFullPath(path); Cells = cells; }
+
+    string Stem => Path.EndsWith(Extension, StringComparison.Ordinal) ? Path[..^Extension.Length] : Path;
+    public string ErrorsDir => Stem + ".errors";
+    public string LogsDir => Stem + ".logs";
+    public string SbatchPath => Stem + ".sbatch";
+    public string SummaryCsvPath => Stem + ".summary.csv";
+    public string SummaryParquetPath => Stem + ".summary.parquet";
+    public string ErrorRecordPath(int cell) => System.IO.Path.Combine(ErrorsDir, $"cell-{cell}.json");
+
+    /// <summary>The plan written next to a grid: <c>sweep.toml</c> → <c>sweep.plan.jsonl</c>.</summary>
+    public static string DefaultPathFor(string gridPath) =>
+        System.IO.Path.ChangeExtension(System.IO.Path.GetFullPath(gridPath), null) + ".plan" + Extension;
+
+    /// <summary>
+    /// Every combination, in a stable order: model, then pretrained before untrained, network, pooling, range,
+    /// percentages then unit counts, seed. A seed only multiplies cells it changes (random ranges, theory of mind,
+    /// untrained weights); with several seeds those cells cache under <c>cache_dir/seed=N</c>, because the mask's
+    /// file name (the original's) has no seed in it.
+    /// </summary>
+    public static IReadOnlyList<SweepCell> Expand(SweepGrid grid)
+    {
+        var sizes = grid.Percentages.Select(p => ((double?)p, (long?)null))
+            .Concat(grid.NumUnits.Select(n => ((double?)null, (long?)n))).ToList();
+        var cells = new List<SweepCell>();
+        foreach (var model in grid.Models)
+        foreach (var untrained in grid.Untrained.OrderBy(u => u))
+        foreach (var network in grid.Networks)
+        foreach (var pooling in grid.Poolings.Count > 0 ? grid.Poolings.Select(p => p.ToFlag()) : [UsualPooling(network)])
+        foreach (var range in grid.Ranges)
+        foreach (var (percentage, numUnits) in sizes)
+        {
+            bool seedMatters = range.IsRandomRange || network == Networks.TheoryOfMind || untrained;
+            foreach (var seed in seedMatters ? grid.Seeds : grid.Seeds.Take(1))
+                cells.Add(new SweepCell
+                {
+                    Index = cells.Count,
+                    Model = model, Network = network, Pooling = pooling, Range = range.Text,
+                    Percentage = percentage, NumUnits = numUnits, Seed = seed, Untrained = untrained,
+                    Device = grid.Device, StimuliDir = grid.StimuliDir,
+                    CacheDir = seedMatters && grid.Seeds.Count > 1 ? System.IO.Path.Combine(grid.CacheDir, $"seed={seed}") : grid.CacheDir,
+                    BatchSize = grid.BatchSize, Offline = grid.Offline,
+                });
+        }
+        return cells;
+    }
+
+    /// <summary>The pooling the paper's scripts use per network: last-token for language, mean otherwise.</summary>
+    public static string UsualPooling(string network) =>
+        (network == Networks.Language ? Recording.Pooling.LastToken : Recording.Pooling.Mean).ToFlag();
+
+    public static SweepPlan Write(string path, IReadOnlyList<SweepCell> cells)
+    {
+        AtomicFile.WriteAllText(path, string.Concat(cells.Select(c => JsonSerializer.Serialize(c, Json) + "\n")));
+        return new SweepPlan(path, cells);
+    }
+
+    public static SweepPlan Load(string path)
+    {
+        if (!File.Exists(path))
+            throw new LlmLocException($"plan '{path}' not found: write one with 'llmloc sweep plan GRID.toml'", ExitCodes.InputError);
+        var cells = new List<SweepCell>();
+        int lineNumber = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            lineNumber++;
+            if (line.Length == 0) continue;
+            SweepCell? cell;
+            try { cell = JsonSerializer.Deserialize<SweepCell>(line, Json); }
+            catch (JsonException e) { throw Malformed(path, lineNumber, e.Message); }
+            if (cell is null || cell.Index != cells.Count)
+                throw Malformed(path, lineNumber, $"expected cell {cells.Count}");
+            cells.Add(cell);
+        }
+        return new SweepPlan(path, cells);
+    }
+
+    static LlmLocException Malformed(string path, int line, string problem) =>
+        new($"plan '{path}' line {line} is not a sweep cell ({problem}): rewrite it with 'llmloc sweep plan GRID.toml'", ExitCodes.InputError);
+
+    public SweepCell Cell(int index) => index >= 0 && index < Cells.Count
+        ? Cells[index]
+        : throw new LlmLocException($"task {index} is outside the plan '{Path}' (cells 0-{Cells.Count - 1}): give a cell number in that range", ExitCodes.Usage);
+}

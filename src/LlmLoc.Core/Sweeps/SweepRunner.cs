@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using LlmLoc.IO;
+using LlmLoc.Localization;
+
+namespace LlmLoc.Sweeps;
+
+/// <summary>What a cell's last failed run left beside the plan (<c>X.errors/cell-N.json</c>); never in the mask cache.</summary>
+public sealed record ErrorRecord
+{
+    [JsonPropertyName("cell")] public int Cell { get; init; }
+    [JsonPropertyName("exit_code")] public int ExitCode { get; init; }
+    [JsonPropertyName("message")] public required string Message { get; init; }
+    [JsonPropertyName("time_utc")] public DateTime TimeUtc { get; init; }
+    [JsonPropertyName("host")] public string Host { get; init; } = Environment.MachineName;
+    [JsonPropertyName("slurm_job_id")] public string? SlurmJobId { get; init; } = Environment.GetEnvironmentVariable("SLURM_JOB_ID");
+
+    public static ErrorRecord? Read(string path)
+    {
+        if (!File.Exists(path)) return null;
+        try { return JsonSerializer.Deserialize<ErrorRecord>(File.ReadAllText(path)); }
+        catch (JsonException) { return new ErrorRecord { Message = $"unreadable error record {path}", ExitCode = ExitCodes.RuntimeError }; }
+    }
+
+    public void Write(string path) =>
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+}
+
+/// <summary>Runs cells: one in this process (a Slurm task), or a whole plan as child processes of llmloc.</summary>
+public static class SweepRunner
+{
+    /// <summary>Runs cell <paramref name="index"/> through the same call as <c>llmloc localize</c>. A failure leaves an
+    /// error record (and is rethrown); a success removes the cell's old record.</summary>
+    public static LocalizeResult RunTask(SweepPlan plan, int index, TextWriter stdout, TextWriter stderr)
+    {
+        var cell = plan.Cell(index);
+        string record = plan.ErrorRecordPath(index);
+        stderr.WriteLine($"sweep: cell {index}/{plan.Cells.Count - 1}: {cell.Label}");
+        try
+        {
+            var result = Localizer.Run(cell.ToLocalizeOptions(), stdout, stderr);
+            if (File.Exists(record)) File.Delete(record);
+            return result;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            var error = e as LlmLocException ?? new LlmLocException($"{e.GetType().Name}: {e.Message}", ExitCodes.RuntimeError, e);
+            new ErrorRecord { Cell = index, ExitCode = error.ExitCode, Message = error.Message, TimeUtc = DateTime.UtcNow }.Write(record);
+            throw error;
+        }
+    }
+
+    /// <summary>
+    /// Runs every cell whose mask is missing as <c>SELF sweep run PLAN --task N</c>, <paramref name="jobs"/> at a time;
+    /// each child's output goes to <c>X.logs/local-N.log</c>. Failures do not stop the others. Returns 0 when every
+    /// cell succeeded, else the first failed cell's exit code.
+    /// </summary>
+    public static int RunLocal(SweepPlan plan, IReadOnlyList<string> self, int jobs, TextWriter stdout)
+    {
+        var todo = plan.Cells.Where(c => !File.Exists(c.MaskPath)).ToList();
+        stdout.WriteLine($"sweep: {plan.Cells.Count} cells, {plan.Cells.Count - todo.Count} already cached, running {todo.Count} with {jobs} process(es)");
+        Directory.CreateDirectory(plan.LogsDir);
+        // Each child gets its share of the cores, so K processes do not fight over the same threads.
+        int threads = Math.Max(1, Environment.ProcessorCount / jobs);
+        int finished = 0;
+        var failures = new List<(int Cell, int ExitCode)>();
+        var gate = new object();
+        Parallel.ForEach(todo, new ParallelOptions { MaxDegreeOfParallelism = jobs }, cell =>
+        {
+            var watch = Stopwatch.StartNew();
+            string log = Path.Combine(plan.LogsDir, $"local-{cell.Index}.log");
+            int code = RunChild(self, ["sweep", "run", plan.Path, "--task", cell.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)], threads, log);
+            if (code != 0 && !File.Exists(plan.ErrorRecordPath(cell.Index)))
+                new ErrorRecord { Cell = cell.Index, ExitCode = code, Message = $"the process exited with code {code} without an error message; see {log}", TimeUtc = DateTime.UtcNow }
+                    .Write(plan.ErrorRecordPath(cell.Index));
+            lock (gate)
+            {
+                finished++;
+                string outcome = code == 0 ? "done" : $"FAILED (exit {code}): {ErrorRecord.Read(plan.ErrorRecordPath(cell.Index))?.Message}";
+                stdout.WriteLine($"sweep: [{finished}/{todo.Count}] cell {cell.Index} {outcome} ({watch.Elapsed.TotalSeconds:F1} s) {cell.Label}");
+                if (code != 0) failures.Add((cell.Index, code));
+            }
+        });
+        if (failures.Count == 0)
+        {
+            stdout.WriteLine($"sweep: all {plan.Cells.Count} cells done");
+            return ExitCodes.Ok;
+        }
+        stdout.WriteLine($"sweep: {failures.Count} of {todo.Count} cells failed (logs in {plan.LogsDir}); 'llmloc sweep status {plan.Path}' lists them, rerunning retries only the missing ones");
+        return failures.OrderBy(f => f.Cell).First().ExitCode;
+    }
+
+    static int RunChild(IReadOnlyList<string> self, string[] args, int threads, string log)
+    {
+        var start = new ProcessStartInfo(self[0], [.. self.Skip(1), .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        if (Environment.GetEnvironmentVariable("OMP_NUM_THREADS") is null)
+            start.Environment["OMP_NUM_THREADS"] = threads.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var writer = new StreamWriter(log, append: false) { AutoFlush = true };
+        using var process = new Process { StartInfo = start };
+        void Append(object _, DataReceivedEventArgs e) { if (e.Data is { } line) lock (writer) writer.WriteLine(line); }
+        process.OutputDataReceived += Append;
+        process.ErrorDataReceived += Append;
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        process.WaitForExit();
+        return process.ExitCode;
+    }
+}

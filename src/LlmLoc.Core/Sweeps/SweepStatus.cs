@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Serialization;
+using LlmLoc.Cache;
+using LlmLoc.IO;
+using LlmLoc.Lesion;
+using Parquet.Serialization;
+
+namespace LlmLoc.Sweeps;
+
+public enum CellState { Done, Missing, Failed }
+
+public sealed record CellStatus(SweepCell Cell, CellState State, long? Units, ErrorRecord? Error);
+
+/// <summary>One finished cell: a row of the sweep summary (CSV and Parquet, same columns, for pandas and <c>llmloc plot</c>);
+/// <c>model</c> is the model id of the mask's file name (a hub id's or folder's basename).</summary>
+public sealed class SweepSummaryRow
+{
+    [JsonPropertyName("model")] public string Model { get; set; } = "";
+    [JsonPropertyName("network")] public string Network { get; set; } = "";
+    [JsonPropertyName("pooling")] public string Pooling { get; set; } = "";
+    [JsonPropertyName("range")] public string Range { get; set; } = "";
+    [JsonPropertyName("percentage")] public double? Percentage { get; set; }
+    [JsonPropertyName("num_units")] public long? NumUnits { get; set; }
+    [JsonPropertyName("pretrained")] public bool Pretrained { get; set; }
+    [JsonPropertyName("seed")] public int Seed { get; set; }
+    [JsonPropertyName("units")] public long Units { get; set; }
+    [JsonPropertyName("path")] public string Path { get; set; } = "";
+}
+
+/// <summary><c>llmloc sweep status</c>: done (mask cached), failed (no mask, an error record from its last run) or
+/// missing (neither: not run yet, still running, or killed) per cell, and the summary table of the done ones.</summary>
+public static class SweepStatus
+{
+    public const string CsvHeader = "model,network,pooling,range,percentage,num_units,pretrained,seed,units,path";
+
+    public static IReadOnlyList<CellStatus> Collect(SweepPlan plan) => plan.Cells.Select(cell =>
+    {
+        if (File.Exists(cell.MaskPath))
+            return new CellStatus(cell, CellState.Done, UnitMask.Load(cell.MaskPath).Count, null);
+        var error = ErrorRecord.Read(plan.ErrorRecordPath(cell.Index));
+        return new CellStatus(cell, error is null ? CellState.Missing : CellState.Failed, null, error);
+    }).ToList();
+
+    public static IReadOnlyList<SweepSummaryRow> SummaryRows(IEnumerable<CellStatus> statuses) => statuses
+        .Where(s => s.State == CellState.Done)
+        .Select(s => new SweepSummaryRow
+        {
+            Model = MaskCacheKey.ModelIdOf(s.Cell.Model), Network = s.Cell.Network, Pooling = s.Cell.Pooling, Range = s.Cell.Range,
+            Percentage = s.Cell.Percentage, NumUnits = s.Cell.NumUnits, Pretrained = !s.Cell.Untrained,
+            Seed = s.Cell.Seed, Units = s.Units!.Value, Path = s.Cell.MaskPath,
+        }).ToList();
+
+    /// <summary>Writes the summary as CSV (empty field = not given; pretrained as Python's True/False, as in the mask
+    /// names) and as Parquet (nullable percentage/num_units, boolean pretrained).</summary>
+    public static void WriteSummary(SweepPlan plan, IReadOnlyList<SweepSummaryRow> rows)
+    {
+        var csv = new StringBuilder(CsvHeader).Append('\n');
+        foreach (var r in rows)
+        {
+            string[] fields =
+            [
+                r.Model, r.Network, r.Pooling, r.Range,
+                r.Percentage is { } p ? p.ToString("R", CultureInfo.InvariantCulture) : "",
+                r.NumUnits?.ToString(CultureInfo.InvariantCulture) ?? "",
+                PythonFormat.Bool(r.Pretrained), r.Seed.ToString(CultureInfo.InvariantCulture),
+                r.Units.ToString(CultureInfo.InvariantCulture), r.Path,
+            ];
+            csv.AppendJoin(',', fields.Select(CsvField)).Append('\n');
+        }
+        AtomicFile.WriteAllText(plan.SummaryCsvPath, csv.ToString());
+        AtomicFile.Write(plan.SummaryParquetPath, stream => ParquetSerializer.SerializeAsync(rows, stream).GetAwaiter().GetResult());
+    }
+
+    /// <summary>RFC 4180 quoting, needed only for model names or paths holding a comma or a quote.</summary>
+    static string CsvField(string value) =>
+        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+
+    public static async Task<IList<SweepSummaryRow>> ReadParquetAsync(string path) =>
+        (await ParquetSerializer.DeserializeAsync<SweepSummaryRow>(path)).Data;
+
+    /// <summary>The status table: one line per cell, then the counts.</summary>
+    public static void Print(IReadOnlyList<CellStatus> statuses, TextWriter stdout)
+    {
+        foreach (var s in statuses)
+        {
+            string detail = s.State switch
+            {
+                CellState.Done => $"{s.Units} units",
+                CellState.Failed => $"exit {s.Error!.ExitCode}: {s.Error.Message}",
+                _ => "",
+            };
+            stdout.WriteLine($"{s.Cell.Index,5}  {s.State.ToString().ToLowerInvariant(),-7}  {s.Cell.Label}  {detail}".TrimEnd());
+        }
+        stdout.WriteLine($"sweep: {statuses.Count} cells: {Count(statuses, CellState.Done)} done, {Count(statuses, CellState.Failed)} failed, {Count(statuses, CellState.Missing)} missing");
+    }
+
+    static int Count(IEnumerable<CellStatus> statuses, CellState state) => statuses.Count(s => s.State == state);
+}
