@@ -113,10 +113,15 @@ public static class SweepCommand
             : throw new LlmLocException($"SLURM_ARRAY_TASK_ID '{text}' is not a cell number: submit with 'llmloc sweep slurm', which writes --array=0-N", ExitCodes.Usage);
     }
 
-    /// <summary>How to start this llmloc again: its executable, or <c>dotnet llmloc.dll</c> when run through the dotnet host.</summary>
+    /// <summary>How to start this llmloc again: its executable, or <c>dotnet llmloc.dll</c> when it runs through the
+    /// dotnet host (or inside another process, e.g. a test host).</summary>
     static IReadOnlyList<string> SelfCommand()
     {
-        string process = Environment.ProcessPath ?? throw new LlmLocException("cannot tell which llmloc is running: pass --llmloc PATH", ExitCodes.RuntimeError);
-        return Path.GetFileNameWithoutExtension(process) == "dotnet" ? [process, typeof(Program).Assembly.Location] : [process];
+        string? process = Environment.ProcessPath;
+        bool isDotnetHost = process is not null && Path.GetFileNameWithoutExtension(process) == "dotnet";
+        if (process is not null && !isDotnetHost && System.Reflection.Assembly.GetEntryAssembly() == typeof(Program).Assembly)
+            return [process];
+        string host = isDotnetHost ? process! : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } env ? env : "dotnet";
+        return [host, typeof(Program).Assembly.Location];
     }
 }

@@ -1,0 +1,100 @@
+using LlmLoc.Numerics;
+using LlmLoc.Sweeps;
+using LlmLoc.Tests.Infrastructure;
+using LlmLoc.Tests.Localization;
+
+namespace LlmLoc.Tests.Sweeps;
+
+/// <summary>Sweeps that run the tiny fixture GPT-2 on the real stimuli: a task writes localize's mask, status tells
+/// done / failed / missing, the summary tables hold the done cells, and --local runs cells as child processes.</summary>
+public sealed class SweepRunTests : IDisposable
+{
+    readonly TempDir dir = new();
+    public void Dispose() => dir.Dispose();
+
+    public SweepRunTests() => Directory.CreateSymbolicLink(dir.File("tiny-gpt2"), Shared.Fixture("models", "gpt2"));
+
+    SweepPlan Plan(string models, string networks, string percentages)
+    {
+        string grid = dir.File("grid.toml");
+        File.WriteAllText(grid, $"""
+            models = [{models}]
+            networks = [{networks}]
+            percentages = [{percentages}]
+            device = "cpu"
+            stimuli_dir = "{Shared.Path_("stimuli")}"
+            cache_dir = "cache"
+            """);
+        var result = CliRunner.Run("sweep", "plan", grid);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        return SweepPlan.Load(dir.File("grid.plan.jsonl"));
+    }
+
+    static long Units(string mask) => Npy.Read(mask).ToDoubles().Sum(v => (long)v);
+
+    [Fact]
+    public async Task StatusTellsDoneFailedMissingAndSummarizesTheDoneCells()
+    {
+        // A model folder whose config is broken fails its cell (an input error, before any stimulus is run).
+        Directory.CreateDirectory(dir.File("broken"));
+        File.WriteAllText(Path.Combine(dir.Path, "broken", "config.json"), "{ not json");
+        var plan = Plan("\"tiny-gpt2\", \"broken\"", "\"language\"", "1, 5");
+
+        var task0 = CliRunner.Run("sweep", "run", plan.Path, "--task", "0");
+        Assert.True(task0.ExitCode == 0, task0.Stderr);
+        var task2 = CliRunner.Run("sweep", "run", plan.Path, "--task", "2");
+        Assert.Equal(2, task2.ExitCode);
+
+        // The task wrote the very mask `llmloc localize` writes (the fixture of the original's localize.py).
+        string mask = plan.Cells[0].MaskPath;
+        Assert.Equal(File.ReadAllBytes(Shared.Fixture("localize-e2e", "cache", Path.GetFileName(mask))), File.ReadAllBytes(mask));
+        string localizeCache = dir.File("localize-cache");
+        var localize = CliRunner.Run("localize", "--model-name", dir.File("tiny-gpt2"), "--percentage", "1", "--device", "cpu",
+            "--stimuli-dir", Shared.Path_("stimuli"), "--cache-dir", localizeCache);
+        Assert.True(localize.ExitCode == 0, localize.Stderr);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(localizeCache, Path.GetFileName(mask))), File.ReadAllBytes(mask));
+
+        // The failure is recorded beside the plan, never in the cache.
+        var record = ErrorRecord.Read(plan.ErrorRecordPath(2));
+        Assert.NotNull(record);
+        Assert.Equal(2, record.ExitCode);
+        Assert.Contains(Path.Combine(dir.Path, "broken"), record.Message);
+        Assert.DoesNotContain(Directory.GetFiles(plan.Cells[0].CacheDir), f => !f.EndsWith(".npy", StringComparison.Ordinal));
+
+        var status = CliRunner.Run("sweep", "status", plan.Path);
+        Assert.True(status.ExitCode == 0, status.Stderr);
+        string[] lines = status.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Matches(@"^\s+0  done .* 1\.0% .*  1 units$", lines[0]);
+        Assert.Matches(@"^\s+1  missing .* 5\.0% ", lines[1]);
+        Assert.Matches(@"^\s+2  failed .*broken.* exit 2: .*config\.json", lines[2]);
+        Assert.Matches(@"^\s+3  missing ", lines[3]);
+        Assert.Equal("sweep: 4 cells: 1 done, 1 failed, 2 missing", lines[4]);
+
+        string[] csv = File.ReadAllLines(plan.SummaryCsvPath);
+        Assert.Equal("model,network,pooling,range,percentage,num_units,pretrained,seed,units,path", csv[0]);
+        Assert.Equal($"tiny-gpt2,language,last-token,100-100,1,,True,42,{Units(mask)},{mask}", Assert.Single(csv.Skip(1)));
+        var parquet = Assert.Single(await SweepStatus.ReadParquetAsync(plan.SummaryParquetPath));
+        Assert.Equal(("tiny-gpt2", "language", "last-token", "100-100", 1.0, (long?)null, true, 42, Units(mask), mask),
+            (parquet.Model, parquet.Network, parquet.Pooling, parquet.Range, parquet.Percentage!.Value, parquet.NumUnits, parquet.Pretrained, parquet.Seed, parquet.Units, parquet.Path));
+    }
+
+    [Fact]
+    public void LocalRunsTheMissingCellsAsChildProcessesAndClearsOldErrors()
+    {
+        var plan = Plan("\"tiny-gpt2\"", "\"multiple-demand\"", "1, 5");
+        // A stale error record from an earlier failed run of cell 1; cell 0 is cached already.
+        Directory.CreateDirectory(plan.ErrorsDir);
+        new ErrorRecord { Cell = 1, ExitCode = 3, Message = "earlier failure", TimeUtc = DateTime.UtcNow }.Write(plan.ErrorRecordPath(1));
+        Npy.Write(plan.Cells[0].MaskPath, new long[3 * 48], 3, 48);
+
+        var result = CliRunner.Run("sweep", "run", plan.Path, "--local", "-j", "2");
+
+        Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
+        Assert.Contains("sweep: 2 cells, 1 already cached, running 1 with 2 process(es)", result.Stdout);
+        Assert.Contains("cell 1 done", result.Stdout);
+        Assert.True(File.Exists(plan.Cells[1].MaskPath));
+        Assert.False(File.Exists(plan.ErrorRecordPath(1)), "a successful run must clear the cell's error record");
+        Assert.Contains("> Saved mask to", File.ReadAllText(Path.Combine(plan.LogsDir, "local-1.log")));
+        Assert.Equal(LlmLoc.Statistics.UnitSelection.NumUnitsFromPercentage(5, 48, 3), Units(plan.Cells[1].MaskPath));
+    }
+}
