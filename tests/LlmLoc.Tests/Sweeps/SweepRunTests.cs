@@ -35,7 +35,7 @@ public sealed class SweepRunTests : IDisposable
     [Fact]
     public async Task StatusTellsDoneFailedMissingAndSummarizesTheDoneCells()
     {
-        // A model folder whose config is broken fails its cell (an input error, before any stimulus is run).
+        // A model folder without usable weights fails its cell (an input error).
         Directory.CreateDirectory(dir.File("broken"));
         File.WriteAllText(Path.Combine(dir.Path, "broken", "config.json"), "{ not json");
         var plan = Plan("\"tiny-gpt2\", \"broken\"", "\"language\"", "1, 5");
@@ -66,7 +66,7 @@ public sealed class SweepRunTests : IDisposable
         string[] lines = status.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Matches(@"^\s+0  done .* 1\.0% .*  1 units$", lines[0]);
         Assert.Matches(@"^\s+1  missing .* 5\.0% ", lines[1]);
-        Assert.Matches(@"^\s+2  failed .*broken.* exit 2: .*config\.json", lines[2]);
+        Assert.Matches(@"^\s+2  failed .*broken.* exit 2: .*broken", lines[2]);
         Assert.Matches(@"^\s+3  missing ", lines[3]);
         Assert.Equal("sweep: 4 cells: 1 done, 1 failed, 2 missing", lines[4]);
 

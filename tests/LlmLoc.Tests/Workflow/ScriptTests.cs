@@ -1,6 +1,6 @@
 namespace LlmLoc.Tests.Workflow;
 
-/// <summary>The example scripts pass the original's flags; sweep.sh skips cached masks, keeps order, stops on failure.</summary>
+/// <summary>The example scripts pass the original's flags; sweep.sh writes a grid llmloc accepts and runs it with `llmloc sweep`.</summary>
 public sealed class ScriptTests : IDisposable
 {
     readonly ScriptRunner _runner = new();
@@ -32,73 +32,61 @@ public sealed class ScriptTests : IDisposable
     {
         var env = new Dictionary<string, string>
         {
-            ["MODELS"] = "org/a b", ["NETWORKS"] = "language multiple-demand", ["CACHE_DIR"] = Path.Combine(_runner.Root, "cache"),
+            ["MODELS"] = "org/a b", ["NETWORKS"] = "language multiple-demand", ["CACHE_DIR"] = "my cache",
         };
         foreach (var (k, v) in extra) env[k] = v;
         return env;
     }
 
-    string Cached(string name)
-    {
-        string cache = Path.Combine(_runner.Root, "cache");
-        Directory.CreateDirectory(cache);
-        File.WriteAllText(Path.Combine(cache, name), "");
-        return name;
-    }
-
-    string Call(string model, string network, string pooling, string extra = "") =>
-        $"localize --model-name {model} --network {network} --pooling {pooling} --localize-range 100-100 --percentage 1 " +
-        $"--cache-dir {Path.Combine(_runner.Root, "cache")}{extra}";
+    string SweepDir => Path.Combine(_runner.Root, "sweep");
 
     [Fact]
-    public void SweepSkipsCachedMasksAndKeepsModelMajorOrder()
+    public void SweepWritesAGridThenPlansAndRunsItLocally()
     {
-        Cached("a_network=language_pooling=last-token_range=100-100_perc=1.0_nunits=None_pretrained=True.npy");
-        // A mask of the untrained model does not count for the pretrained one.
-        Cached("b_network=language_pooling=last-token_range=100-100_perc=1.0_nunits=None_pretrained=False.npy");
-
-        var result = _runner.Run("sweep.sh", SweepEnv(), "--device", "cpu");
+        var result = _runner.Run("sweep.sh", SweepEnv(("JOBS", "2")), "--device", "cpu", "--stimuli-dir", "stim");
 
         Assert.True(result.ExitCode == 0, result.Stderr);
         Assert.Equal(
-            [Call("org/a", "multiple-demand", "mean", " --device cpu"), Call("b", "language", "last-token", " --device cpu"),
-             Call("b", "multiple-demand", "mean", " --device cpu")],
+            [$"sweep plan sweep/grid.toml", $"sweep run sweep/grid.plan.jsonl --local -j 2"],
             result.Calls);
-        Assert.Contains("org/a language: cached", result.Stdout);
-        Assert.Contains("3 localized, 1 already cached", result.Stdout);
+        Assert.Equal(
+            [
+                "# written by scripts/sweep.sh",
+                "models = [\"org/a\", \"b\"]",
+                "networks = [\"language\", \"multiple-demand\"]",
+                "percentages = [1]",
+                "ranges = [\"100-100\"]",
+                "untrained = false",
+                $"cache_dir = \"{Path.Combine(_runner.Root, "my cache")}\"",
+                "device = \"cpu\"",
+                $"stimuli_dir = \"{Path.Combine(_runner.Root, "stim")}\"",
+            ],
+            File.ReadAllLines(Path.Combine(SweepDir, "grid.toml")));
     }
 
     [Fact]
-    public void SweepUntrainedLooksForPretrainedFalseAndPassesTheFlag()
+    public void SweepGridIsOneThatLlmlocAccepts()
     {
-        Cached("b_network=language_pooling=last-token_range=100-100_perc=1.0_nunits=None_pretrained=False.npy");
-        var result = _runner.Run("sweep.sh", SweepEnv(("UNTRAINED", "1"), ("NETWORKS", "language")));
-        Assert.Equal(0, result.ExitCode);
-        Assert.Equal([Call("org/a", "language", "last-token", " --untrained")], result.Calls);
+        Assert.Equal(0, _runner.Run("sweep.sh", SweepEnv(("UNTRAINED", "1"), ("POOLING", "mean"), ("PERCENTAGE", "0.5"), ("RANGE", "80-90"))).ExitCode);
+
+        var cells = LlmLoc.Sweeps.SweepPlan.Expand(LlmLoc.Sweeps.SweepGrid.Load(Path.Combine(SweepDir, "grid.toml")));
+
+        Assert.Equal(
+            ["org/a language mean 80-90 0.5% untrained seed=42", "org/a multiple-demand mean 80-90 0.5% untrained seed=42",
+             "b language mean 80-90 0.5% untrained seed=42", "b multiple-demand mean 80-90 0.5% untrained seed=42"],
+            cells.Select(c => c.Label));
+        Assert.Equal(Path.Combine(_runner.Root, "my cache", "a_network=language_pooling=mean_range=80-90_perc=0.5_nunits=None_pretrained=False.npy"), cells[0].MaskPath);
     }
 
     [Fact]
-    public void SweepStopsAtTheFirstFailureNamingTheCommand()
+    public void SweepPassesOnTheRunsExitCodeAndRefusesUnknownFlags()
     {
-        var result = _runner.Run("sweep.sh", SweepEnv(("FAKE_FAIL_ON", "--model-name b --network language"), ("FAKE_EXIT", "3")));
+        var failed = _runner.Run("sweep.sh", SweepEnv(("FAKE_FAIL_ON", "--local"), ("FAKE_EXIT", "3")));
+        Assert.Equal(3, failed.ExitCode);
 
-        Assert.Equal(3, result.ExitCode);
-        string failing = Call("b", "language", "last-token");
-        Assert.Equal([Call("org/a", "language", "last-token"), Call("org/a", "multiple-demand", "mean"), failing], result.Calls);
-        Assert.Contains($"sweep: failed (exit 3): {_runner.Fake} {failing}", result.Stderr);
-        Assert.Contains("fake failure", result.Stderr);
-    }
-
-    [Fact]
-    public void SweepWritesPercentagesAsPythonFloats()
-    {
-        Cached("a_network=language_pooling=last-token_range=100-100_perc=5.0_nunits=None_pretrained=True.npy");
-        Cached("a_network=language_pooling=last-token_range=100-100_perc=0.5_nunits=None_pretrained=True.npy");
-        foreach (var p in new[] { "5", "0.5" })
-        {
-            var result = _runner.Run("sweep.sh", SweepEnv(("MODELS", "a"), ("NETWORKS", "language"), ("PERCENTAGE", p)));
-            Assert.Equal(0, result.ExitCode);
-            Assert.Empty(result.Calls);
-        }
+        var unknown = _runner.Run("sweep.sh", SweepEnv(), "--percentage", "5");
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("sweep: unknown flag '--percentage'", unknown.Stderr);
+        Assert.Empty(unknown.Calls);
     }
 }
