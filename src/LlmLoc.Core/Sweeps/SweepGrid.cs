@@ -13,6 +13,8 @@ namespace LlmLoc.Sweeps;
 /// </summary>
 public sealed record SweepGrid
 {
+    /// <summary>The grid file, for error messages.</summary>
+    public required string Source { get; init; }
     public required IReadOnlyList<string> Models { get; init; }
     public IReadOnlyList<string> Networks { get; init; } = [Localization.Networks.Language];
     /// <summary>Empty: each network's usual pooling (last-token for language, mean otherwise, as scripts/sweep.sh and plot.py).</summary>
@@ -73,6 +75,7 @@ public sealed record SweepGrid
 
         var grid = new SweepGrid
         {
+            Source = path,
             Models = NonEmpty(reader, "models", models.Select(m => ModelName(m, gridDir)).ToList())!,
             Networks = NonEmpty(reader, "networks", Checked(reader, "networks", networks, Localization.Networks.Validate) ?? [Localization.Networks.Language])!,
             Poolings = NonEmpty(reader, "poolings", Checked(reader, "poolings", reader.List<string>("poolings", "string"), PoolingNames.Parse)) ?? [],

@@ -112,6 +112,14 @@ public sealed class SweepPlan
                     BatchSize = grid.BatchSize, Offline = grid.Offline,
                 });
         }
+        // Two cells on one mask file would overwrite each other's result (e.g. org1/x and org2/x: the cache names
+        // a model by its basename, as the original does; or a value listed twice).
+        var clash = cells.GroupBy(c => c.MaskPath).FirstOrDefault(g => g.Count() > 1)?.ToList();
+        if (clash is not null)
+            throw new LlmLocException(
+                $"grid '{grid.Source}': cells {clash[0].Index} ({clash[0].Label}) and {clash[1].Index} ({clash[1].Label}) would write the same mask " +
+                $"{System.IO.Path.GetFileName(clash[0].MaskPath)}: list each value once, and sweep models with the same basename in separate grids with separate cache_dir",
+                ExitCodes.Usage);
         return cells;
     }
 

@@ -139,6 +139,8 @@ public sealed class SweepPlanTests : IDisposable
         { "models = [\"gpt2\"]\npercentages = [1]\nuntrained = \"yes\"\n", "key 'untrained' must be a boolean" },
         { "models = [\"gpt2\"]\npercentages = [1]\nbatch_size = 0\n", "key 'batch_size' 0 is out of range" },
         { "models = [\"gpt2\"\n", "is not valid TOML" },
+        { "models = [\"org1/x\", \"org2/x\"]\npercentages = [1]\n", "cells 0 (org1/x language last-token 100-100 1.0% pretrained seed=42) and 1 (org2/x " },
+        { "models = [\"gpt2\"]\npercentages = [1, 1.0]\n", "would write the same mask gpt2_network=language_pooling=last-token_range=100-100_perc=1.0_nunits=None_pretrained=True.npy" },
     };
 
     [Theory]
