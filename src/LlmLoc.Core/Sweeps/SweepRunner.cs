@@ -58,6 +58,8 @@ public static class SweepRunner
     /// </summary>
     public static int RunLocal(SweepPlan plan, IReadOnlyList<string> self, int jobs, TextWriter stdout)
     {
+        if (Path.IsPathRooted(self[0]) && !File.Exists(self[0]))
+            throw new LlmLocException($"cannot start cells: llmloc's executable {self[0]} is gone; run 'llmloc sweep run' from an installed llmloc", ExitCodes.RuntimeError);
         var todo = plan.Cells.Where(c => !File.Exists(c.MaskPath)).ToList();
         stdout.WriteLine($"sweep: {plan.Cells.Count} cells, {plan.Cells.Count - todo.Count} already cached, running {todo.Count} with {jobs} process(es)");
         Directory.CreateDirectory(plan.LogsDir);
