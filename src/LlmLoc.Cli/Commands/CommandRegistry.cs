@@ -12,5 +12,6 @@ public static class CommandRegistry
         yield return PlotCommand.Create();
         yield return GenerateLesionCommand.Create();
         yield return EvaluateCommand.Create();
+        yield return AlignCommand.Create();
     }
 }

@@ -55,7 +55,7 @@ public static class LinearPredictivity
     /// </summary>
     public static int[][] KFoldTestSets(int n, int folds, uint seed)
     {
-        if (folds < 2) throw new LlmLocException($"--folds {folds} is out of range: give 2 or more", ExitCodes.Usage);
+        ArgumentOutOfRangeException.ThrowIfLessThan(folds, 2);
         if (n < folds)
             throw new LlmLocException($"{n} items cannot be split into {folds} folds: give --folds {Math.Max(2, n)} or fewer, or more items");
         long[] order = new NumpyLegacyRandom(seed).Permutation(n);
