@@ -12,6 +12,7 @@ public static class CommandRegistry
         yield return PlotCommand.Create();
         yield return GenerateLesionCommand.Create();
         yield return EvaluateCommand.Create();
+        yield return ExtractCommand.Create();
         yield return AlignCommand.Create();
     }
 }
