@@ -106,6 +106,30 @@ public class ExtractTests
         Assert.Equal([2, 3, 48], Npy.Read(dir.File("j.npy")).Shape);
     }
 
+    [Fact]
+    public void ExtractThenAlignScoresLanguageAndRandomUnitsOfTheSameFile()
+    {
+        // The analysis end to end on the fixture model: 20 items, responses built from two language units' activations.
+        using var dir = new TempDir();
+        var lines = Enumerable.Range(0, 20).Select(i => $"Sentence number {i} talks about {(i % 3 == 0 ? "cats" : "the weather")} today.").ToArray();
+        File.WriteAllLines(dir.File("s.txt"), lines);
+        var extract = CliRunner.Run("extract", "--model-name", Model, "--input", dir.File("s.txt"), "--output", dir.File("a.npy"));
+        Assert.True(extract.ExitCode == 0, extract.Stderr);
+        float[] acts = Npy.Read(dir.File("a.npy")).ToFloats();
+        long[] mask = Npy.Read(MaskFile).ToInt64s();
+        int[] units = Enumerable.Range(0, mask.Length).Where(i => mask[i] != 0).ToArray();
+        var y = new double[20 * 2];
+        for (int i = 0; i < 20; i++) { y[i * 2] = acts[i * 144 + units[0]]; y[i * 2 + 1] = acts[i * 144 + units[3]]; }
+        Npy.Write(dir.File("y.npy"), y, 20, 2);
+        var align = CliRunner.Run("align", "--activations", dir.File("a.npy"), "--responses", dir.File("y.npy"), "--mask", MaskFile,
+            "--random-seeds", "2", "--folds", "5", "--json", dir.File("r.json"));
+        Assert.True(align.ExitCode == 0, align.Stderr);
+        var doc = LlmLoc.BrainAlignment.AlignReport.ReadJson(dir.File("r.json"));
+        Assert.Equal(["language", "random", "random"], doc.Conditions.Select(c => c.Condition));
+        Assert.True(doc.Conditions[0].Score > 0.999, $"language units predict their own activations: {doc.Conditions[0].Score}");
+        Assert.Equal(5, doc.TestSets.Length);
+    }
+
     [Theory]
     [InlineData("blank", "line 2 is blank", 2)]
     [InlineData("no-text-column", "has no column 'text'", 2)]
