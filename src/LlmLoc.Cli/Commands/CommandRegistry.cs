@@ -13,5 +13,7 @@ public static class CommandRegistry
         yield return GenerateLesionCommand.Create();
         yield return EvaluateCommand.Create();
         yield return SweepCommand.Create();
+        yield return ExtractCommand.Create();
+        yield return AlignCommand.Create();
     }
 }

@@ -51,9 +51,6 @@ public sealed class NpyArray(string dtype, int[] shape, byte[] data)
 public static class Npy
 {
     static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
-    static readonly Regex DescrPattern = new(@"'descr'\s*:\s*'([<>|=])([a-zA-Z]\d*)'", RegexOptions.Compiled);
-    static readonly Regex FortranPattern = new(@"'fortran_order'\s*:\s*(True|False)", RegexOptions.Compiled);
-    static readonly Regex ShapePattern = new(@"'shape'\s*:\s*\(([^)]*)\)", RegexOptions.Compiled);
 
     public static NpyArray Read(string path)
     {
@@ -66,35 +63,38 @@ public static class Npy
 
     public static NpyArray Parse(ReadOnlySpan<byte> bytes, string name = "<bytes>")
     {
-        if (bytes.Length < 10 || !bytes[..6].SequenceEqual(Magic))
-            throw new LlmLocException($"{name} is not a .npy file (bad magic); write it with numpy.save");
-        int major = bytes[6];
-        int headerStart, headerLength;
-        if (major == 1) { headerLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes[8..]); headerStart = 10; }
-        else if (major is 2 or 3) { headerLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..]); headerStart = 12; }
-        else throw new LlmLocException($"{name}: unsupported .npy format version {major}");
-        if (headerStart + headerLength > bytes.Length)
-            throw new LlmLocException($"{name} is truncated (header runs past the end of the file)");
-        string header = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(bytes.Slice(headerStart, headerLength));
+        var header = NpyHeader.Parse(bytes, name);
+        long count = header.Count;
+        var body = bytes[header.DataOffset..];
+        if (body.Length < count * header.ItemSize)
+            throw new LlmLocException($"{name} is truncated: the header promises {count * header.ItemSize} data bytes, the file has {body.Length}");
+        byte[] data = body[..(int)(count * header.ItemSize)].ToArray();
+        if (header.BigEndian) SwapBytes(data, header.ItemSize);
+        if (header.FortranOrder && header.Shape.Length > 1) data = FortranToC(data, header.Shape, header.ItemSize);
+        return new NpyArray(header.DType, header.Shape, data);
+    }
 
-        var descr = DescrPattern.Match(header);
-        var fortran = FortranPattern.Match(header);
-        var shapeMatch = ShapePattern.Match(header);
-        if (!descr.Success || !fortran.Success || !shapeMatch.Success)
-            throw new LlmLocException($"{name}: malformed .npy header: {header.Trim()}");
-        string order = descr.Groups[1].Value, dtype = descr.Groups[2].Value;
-        int itemSize = ItemSize(dtype) ?? throw new LlmLocException($"{name}: unsupported .npy dtype '{order}{dtype}'");
-        int[] shape = shapeMatch.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-
-        long count = shape.Aggregate(1L, (a, b) => a * b);
-        var body = bytes[(headerStart + headerLength)..];
-        if (body.Length < count * itemSize)
-            throw new LlmLocException($"{name} is truncated: the header promises {count * itemSize} data bytes, the file has {body.Length}");
-        byte[] data = body[..(int)(count * itemSize)].ToArray();
-        if (order == ">" && itemSize > 1) SwapBytes(data, itemSize);
-        if (fortran.Groups[1].Value == "True" && shape.Length > 1) data = FortranToC(data, shape, itemSize);
-        return new NpyArray(dtype, shape, data);
+    /// <summary>
+    /// Writes a float32 array of <paramref name="shape"/> whose values <paramref name="produce"/> hands over in C order,
+    /// piece by piece, so arrays larger than memory (or than 2 GB) never sit in one buffer. Atomic like <see cref="Write(string, ReadOnlySpan{float}, int[])"/>:
+    /// the file appears only when all values were written; too few or too many values are an error.
+    /// </summary>
+    public static void WriteFloat32Streaming(string path, int[] shape, Action<Action<ReadOnlySpan<float>>> produce)
+    {
+        long expected = shape.Aggregate(1L, (a, b) => a * b), written = 0;
+        IO.AtomicFile.Write(path, stream =>
+        {
+            stream.Write(Header("<f4", shape));
+            produce(values =>
+            {
+                if (written + values.Length > expected)
+                    throw new InvalidOperationException($"more than the {expected} values of shape ({string.Join(", ", shape)}) were written");
+                stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));
+                written += values.Length;
+            });
+            if (written != expected)
+                throw new InvalidOperationException($"{written} values were written for shape ({string.Join(", ", shape)}), which holds {expected}");
+        });
     }
 
     public static void Write(string path, ReadOnlySpan<double> data, params int[] shape) => Write(path, "<f8", System.Runtime.InteropServices.MemoryMarshal.AsBytes(data), shape);
@@ -134,7 +134,9 @@ public static class Npy
         return header;
     }
 
-    static int? ItemSize(string dtype) => dtype switch
+    internal static byte[] MagicBytes => Magic;
+
+    internal static int? ItemSize(string dtype) => dtype switch
     {
         "f8" or "i8" or "u8" => 8,
         "f4" or "i4" or "u4" => 4,
@@ -165,4 +167,126 @@ public static class Npy
         }
         return result;
     }
+}
+
+/// <summary>A parsed .npy header: dtype, byte order, layout, shape and where the data starts.</summary>
+public sealed record NpyHeader(string DType, bool BigEndian, bool FortranOrder, int[] Shape, int DataOffset, int ItemSize)
+{
+    static readonly Regex DescrPattern = new(@"'descr'\s*:\s*'([<>|=])([a-zA-Z]\d*)'", RegexOptions.Compiled);
+    static readonly Regex FortranPattern = new(@"'fortran_order'\s*:\s*(True|False)", RegexOptions.Compiled);
+    static readonly Regex ShapePattern = new(@"'shape'\s*:\s*\(([^)]*)\)", RegexOptions.Compiled);
+
+    public long Count => Shape.Aggregate(1L, (a, b) => a * b);
+
+    /// <summary>Parses the header at the start of <paramref name="bytes"/> (which may hold only the header).</summary>
+    public static NpyHeader Parse(ReadOnlySpan<byte> bytes, string name)
+    {
+        if (bytes.Length < 10 || !bytes[..6].SequenceEqual(Npy.MagicBytes))
+            throw new LlmLocException($"{name} is not a .npy file (bad magic); write it with numpy.save");
+        int major = bytes[6];
+        int headerStart, headerLength;
+        if (major == 1) { headerLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes[8..]); headerStart = 10; }
+        else if (major is 2 or 3) { headerLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..]); headerStart = 12; }
+        else throw new LlmLocException($"{name}: unsupported .npy format version {major}");
+        if (headerStart + headerLength > bytes.Length)
+            throw new LlmLocException($"{name} is truncated (header runs past the end of the file)");
+        string header = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(bytes.Slice(headerStart, headerLength));
+
+        var descr = DescrPattern.Match(header);
+        var fortran = FortranPattern.Match(header);
+        var shapeMatch = ShapePattern.Match(header);
+        if (!descr.Success || !fortran.Success || !shapeMatch.Success)
+            throw new LlmLocException($"{name}: malformed .npy header: {header.Trim()}");
+        string order = descr.Groups[1].Value, dtype = descr.Groups[2].Value;
+        int itemSize = Npy.ItemSize(dtype) ?? throw new LlmLocException($"{name}: unsupported .npy dtype '{order}{dtype}'");
+        int[] shape = shapeMatch.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        return new NpyHeader(dtype, order == ">" && itemSize > 1, fortran.Groups[1].Value == "True", shape, headerStart + headerLength, itemSize);
+    }
+
+    /// <summary>Reads only the header of a file (the data may be many gigabytes).</summary>
+    public static NpyHeader Read(Stream stream, string name)
+    {
+        var prefix = new byte[12];
+        int got = stream.ReadAtLeast(prefix, prefix.Length, throwOnEndOfStream: false);
+        if (got < 10 || !prefix.AsSpan(0, 6).SequenceEqual(Npy.MagicBytes))
+            throw new LlmLocException($"{name} is not a .npy file (bad magic); write it with numpy.save");
+        int length = prefix[6] == 1 ? 10 + BinaryPrimitives.ReadUInt16LittleEndian(prefix.AsSpan(8))
+            : 12 + (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(prefix.AsSpan(8)), 1 << 24);
+        var bytes = new byte[length];
+        prefix.AsSpan(0, Math.Min(got, length)).CopyTo(bytes);
+        if (length > got) stream.ReadAtLeast(bytes.AsSpan(got), length - got, throwOnEndOfStream: false);
+        return Parse(bytes, name);
+    }
+}
+
+/// <summary>
+/// Reads a float .npy sequentially without loading it whole (activation files can exceed 2 GB): little-endian
+/// (or byte-swapped) f4/f8 in C order, values handed out as doubles in C order.
+/// </summary>
+public sealed class NpyReader : IDisposable
+{
+    readonly FileStream _stream;
+    readonly byte[] _buffer;
+    public NpyHeader Header { get; }
+    public string Path { get; }
+    long _remaining;
+
+    NpyReader(string path, FileStream stream, NpyHeader header)
+    {
+        (Path, _stream, Header) = (path, stream, header);
+        _remaining = header.Count;
+        _buffer = new byte[1 << 20];
+    }
+
+    public int[] Shape => Header.Shape;
+
+    public static NpyReader Open(string path)
+    {
+        FileStream stream;
+        try { stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16); }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        { throw new LlmLocException($"file not found: {path}"); }
+        try
+        {
+            var header = NpyHeader.Read(stream, path);
+            if (header.DType is not ("f4" or "f8"))
+                throw new LlmLocException($"{path} holds dtype '{header.DType}': give a float32 or float64 array (numpy: a.astype('float32'))");
+            if (header.FortranOrder && header.Shape.Length > 1)
+                throw new LlmLocException($"{path} is stored in Fortran order: save it in C order (numpy: np.save(path, np.ascontiguousarray(a)))");
+            long dataBytes = header.Count * header.ItemSize;
+            if (stream.Length - header.DataOffset < dataBytes)
+                throw new LlmLocException($"{path} is truncated: the header promises {dataBytes} data bytes, the file has {stream.Length - header.DataOffset}");
+            stream.Position = header.DataOffset;
+            return new NpyReader(path, stream, header);
+        }
+        catch { stream.Dispose(); throw; }
+    }
+
+    /// <summary>Fills <paramref name="destination"/> with the next values in C order.</summary>
+    public void Read(Span<double> destination)
+    {
+        if (destination.Length > _remaining)
+            throw new InvalidOperationException($"{Path}: asked for {destination.Length} values, {_remaining} are left");
+        int size = Header.ItemSize;
+        int done = 0;
+        while (done < destination.Length)
+        {
+            int take = Math.Min(destination.Length - done, _buffer.Length / size);
+            var bytes = _buffer.AsSpan(0, take * size);
+            _stream.ReadExactly(bytes);
+            if (Header.BigEndian)
+                for (int i = 0; i < bytes.Length; i += size) bytes.Slice(i, size).Reverse();
+            if (size == 4)
+            {
+                var floats = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes);
+                for (int i = 0; i < take; i++) destination[done + i] = floats[i];
+            }
+            else System.Runtime.InteropServices.MemoryMarshal.Cast<byte, double>(bytes).CopyTo(destination[done..]);
+            done += take;
+        }
+        _remaining -= destination.Length;
+    }
+
+    public void Dispose() => _stream.Dispose();
 }

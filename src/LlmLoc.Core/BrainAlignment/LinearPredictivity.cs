@@ -1,0 +1,221 @@
+using LlmLoc.Numerics;
+using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.LinearAlgebra.Factorization;
+
+namespace LlmLoc.BrainAlignment;
+
+/// <summary><c>--method</c>: how responses are regressed on activations in each training fold.</summary>
+public enum RegressionMethod
+{
+    /// <summary>Ordinary least squares with intercept, minimum-norm solution with a relative singular-value cutoff.</summary>
+    Linear,
+    /// <summary>Ridge with unpenalized intercept, alpha chosen by exact leave-one-out error (scikit-learn's RidgeCV).</summary>
+    Ridge,
+}
+
+/// <summary>One held-out fold: its items, the chosen alpha (ridge), Pearson r per response column, their median.</summary>
+public sealed record FoldScore(int Fold, int[] TestItems, double? Alpha, double[] R, double Median, int NanColumns);
+
+/// <summary>All folds of one cross-validated fit; <see cref="Predictions"/> holds every item predicted from the fold that held it out.</summary>
+public sealed record PredictivityScore(IReadOnlyList<FoldScore> Folds, Matrix<double> Predictions)
+{
+    /// <summary>Mean over folds of the per-fold median r (folds whose median is NaN are left out and counted).</summary>
+    public double Score => Folds.Where(f => !double.IsNaN(f.Median)).Select(f => f.Median).DefaultIfEmpty(double.NaN).Average();
+    /// <summary>Sample standard deviation (ddof 1) of the per-fold medians.</summary>
+    public double FoldSd
+    {
+        get
+        {
+            var medians = Folds.Select(f => f.Median).Where(m => !double.IsNaN(m)).ToArray();
+            if (medians.Length < 2) return double.NaN;
+            double mean = medians.Average();
+            return Math.Sqrt(medians.Sum(m => (m - mean) * (m - mean)) / (medians.Length - 1));
+        }
+    }
+    public int NanFolds => Folds.Count(f => double.IsNaN(f.Median));
+}
+
+/// <summary>
+/// Cross-validated linear predictivity, the brain-alignment metric of Brain-Score language (e.g. Pereira 2018):
+/// regress responses Y [n × v] on activations X [n × d] in each training fold, predict the held-out fold, Pearson r per
+/// response column, median over columns per fold, mean over folds. Folds and ridge follow scikit-learn 1.2
+/// (<c>KFold(shuffle=True)</c>, <c>RidgeCV</c>); checked against <c>shared/fixtures/align</c>.
+/// </summary>
+public static class LinearPredictivity
+{
+    /// <summary>numpy.logspace(-3, 3, 7), the ridge grid (numpy's 1e-1 comes out one ulp lower, 0.09999999999999999; the
+    /// fixture tests pass numpy's exact values, and the choices agree).</summary>
+    public static readonly double[] DefaultAlphas = [1e-3, 1e-2, 1e-1, 1, 1e1, 1e2, 1e3];
+
+    /// <summary>Singular values below this × the largest are treated as zero in least squares (the minimum-norm solution).</summary>
+    public const double SingularValueCutoff = 1e-10;
+
+    /// <summary>
+    /// scikit-learn's <c>KFold(n_splits=folds, shuffle=True, random_state=seed)</c> test sets: numpy's legacy
+    /// <c>RandomState(seed).shuffle(arange(n))</c>, consecutive slices (the first n % folds one longer), each sorted.
+    /// </summary>
+    public static int[][] KFoldTestSets(int n, int folds, uint seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(folds, 2);
+        if (n < folds)
+            throw new LlmLocException($"{n} items cannot be split into {folds} folds: give --folds {Math.Max(2, n)} or fewer, or more items");
+        long[] order = new NumpyLegacyRandom(seed).Permutation(n);
+        var result = new int[folds][];
+        int start = 0;
+        for (int f = 0; f < folds; f++)
+        {
+            int size = n / folds + (f < n % folds ? 1 : 0);
+            result[f] = order.Skip(start).Take(size).Select(i => (int)i).Order().ToArray();
+            start += size;
+        }
+        return result;
+    }
+
+    public static PredictivityScore CrossValidate(Matrix<double> x, Matrix<double> y, int[][] testSets, RegressionMethod method, double[]? alphas = null)
+    {
+        if (x.RowCount != y.RowCount)
+            throw new LlmLocException($"activations have {x.RowCount} rows but responses have {y.RowCount}: give one response row per extracted item, in the same order");
+        alphas ??= DefaultAlphas;
+        int n = x.RowCount;
+        var predictions = Matrix<double>.Build.Dense(n, y.ColumnCount);
+        var folds = new List<FoldScore>();
+        for (int f = 0; f < testSets.Length; f++)
+        {
+            int[] test = testSets[f];
+            var isTest = new bool[n];
+            foreach (int i in test) isTest[i] = true;
+            int[] train = Enumerable.Range(0, n).Where(i => !isTest[i]).ToArray();
+            var (predicted, alpha) = FitPredict(Rows(x, train), Rows(y, train), Rows(x, test), method, alphas);
+            for (int i = 0; i < test.Length; i++) predictions.SetRow(test[i], predicted.Row(i));
+
+            var yTest = Rows(y, test);
+            double[] r = Enumerable.Range(0, y.ColumnCount).Select(c => Pearson(predicted.Column(c), yTest.Column(c))).ToArray();
+            folds.Add(new FoldScore(f, test, alpha, r, NanMedian(r), r.Count(double.IsNaN)));
+        }
+        return new PredictivityScore(folds, predictions);
+    }
+
+    /// <summary>Fits on one training fold (X and Y centred on it: the intercept is never penalized) and predicts the test rows.</summary>
+    public static (Matrix<double> Predictions, double? Alpha) FitPredict(
+        Matrix<double> xTrain, Matrix<double> yTrain, Matrix<double> xTest, RegressionMethod method, IReadOnlyList<double> alphas)
+    {
+        var xMean = ColumnMeans(xTrain);
+        var yMean = ColumnMeans(yTrain);
+        var xc = Centre(xTrain, xMean);
+        var yc = Centre(yTrain, yMean);
+        var (u, s, v) = ThinSvd(xc);
+        var uty = u.TransposeThisAndMultiply(yc);
+
+        double? alpha = null;
+        Vector<double> gain; // coefficients = V diag(gain) Uᵀ Yc
+        if (method == RegressionMethod.Linear)
+        {
+            double cutoff = SingularValueCutoff * s.Maximum();
+            gain = s.Map(sv => sv > cutoff ? 1 / sv : 0, MathNet.Numerics.LinearAlgebra.Zeros.Include);
+        }
+        else
+        {
+            alpha = ChooseAlpha(u, s, yc, uty, alphas);
+            double a = alpha.Value;
+            gain = s.Map(sv => sv / (sv * sv + a), MathNet.Numerics.LinearAlgebra.Zeros.Include);
+        }
+        var coefficients = v * (ScaleRows(uty, gain));
+        var predictions = Centre(xTest, xMean) * coefficients;
+        for (int i = 0; i < predictions.RowCount; i++) predictions.SetRow(i, predictions.Row(i) + yMean);
+        return (predictions, alpha);
+    }
+
+    /// <summary>
+    /// The alpha with the smallest mean squared exact leave-one-out residual over items and columns (the first wins a tie).
+    /// For ridge with an unpenalized intercept the hat matrix is H = 11ᵀ/n + U diag(s²/(s²+α)) Uᵀ (Xc = U S Vᵀ), and
+    /// the residual of item i fitted without it is rᵢ/(1 − hᵢᵢ). Both are computed from α/(s²+α), never as 1 − (1 − …),
+    /// so near-interpolating fits (d > n, small α) keep their precision.
+    /// </summary>
+    static double ChooseAlpha(Matrix<double> u, Vector<double> s, Matrix<double> yc, Matrix<double> uty, IReadOnlyList<double> alphas)
+    {
+        int n = u.RowCount;
+        var outside = yc - u * uty; // the part of Yc no fit can reach
+        var u2 = u.PointwiseMultiply(u);
+        var leverageLeft = u2.RowSums().Map(sum => 1 - 1.0 / n - sum);
+        double best = double.PositiveInfinity, bestAlpha = alphas[0];
+        foreach (double alpha in alphas)
+        {
+            var shrink = s.Map(sv => alpha / (sv * sv + alpha), MathNet.Numerics.LinearAlgebra.Zeros.Include);
+            var residual = outside + u * ScaleRows(uty, shrink);
+            var oneMinusH = leverageLeft + u2 * shrink;
+            double sum = 0;
+            for (int i = 0; i < n; i++)
+            {
+                double scale = 1 / oneMinusH[i];
+                for (int c = 0; c < residual.ColumnCount; c++)
+                {
+                    double e = residual[i, c] * scale;
+                    sum += e * e;
+                }
+            }
+            double mse = sum / ((double)n * residual.ColumnCount);
+            if (mse < best) (best, bestAlpha) = (mse, alpha);
+        }
+        return bestAlpha;
+    }
+
+    /// <summary>Xc = U diag(s) Vᵀ with r = min(n, d) columns: a thin QR of the longer side, then the SVD of the small
+    /// r × r factor (MathNet's SVD would otherwise build the full d × d or n × n basis).</summary>
+    static (Matrix<double> U, Vector<double> S, Matrix<double> V) ThinSvd(Matrix<double> xc)
+    {
+        if (xc.RowCount >= xc.ColumnCount)
+        {
+            var qr = xc.QR(QRMethod.Thin);
+            var svd = qr.R.Svd(computeVectors: true);
+            return (qr.Q * svd.U, svd.S, svd.VT.Transpose());
+        }
+        var qrT = xc.Transpose().QR(QRMethod.Thin); // Xcᵀ = Q R, so Xc = Rᵀ Qᵀ
+        var small = qrT.R.Transpose().Svd(computeVectors: true);
+        return (small.U, small.S, qrT.Q * small.VT.Transpose());
+    }
+
+    /// <summary>Pearson's r; NaN when either side is constant (r undefined; scipy's pearsonr tests equality too).</summary>
+    public static double Pearson(Vector<double> a, Vector<double> b)
+    {
+        if (IsConstant(a) || IsConstant(b)) return double.NaN;
+        double meanA = a.Average(), meanB = b.Average();
+        double sab = 0, saa = 0, sbb = 0;
+        for (int i = 0; i < a.Count; i++)
+        {
+            double da = a[i] - meanA, db = b[i] - meanB;
+            sab += da * db; saa += da * da; sbb += db * db;
+        }
+        return saa == 0 || sbb == 0 ? double.NaN : sab / Math.Sqrt(saa * sbb);
+    }
+
+    /// <summary>numpy.nanmedian: the median of the non-NaN values (NaN when there are none).</summary>
+    public static double NanMedian(IEnumerable<double> values)
+    {
+        double[] sorted = values.Where(v => !double.IsNaN(v)).Order().ToArray();
+        if (sorted.Length == 0) return double.NaN;
+        int mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    /// <summary>diag(scale) · m.</summary>
+    static Matrix<double> ScaleRows(Matrix<double> m, Vector<double> scale) =>
+        Matrix<double>.Build.Dense(m.RowCount, m.ColumnCount, (i, j) => m[i, j] * scale[i]);
+
+    static Matrix<double> Rows(Matrix<double> m, int[] rows) =>
+        Matrix<double>.Build.Dense(rows.Length, m.ColumnCount, (i, j) => m[rows[i], j]);
+
+    /// <summary>Column means; a constant column's mean is its value exactly, so it centres to exact zeros and its
+    /// predictions stay exactly constant (r NaN) instead of rounding noise.</summary>
+    static Vector<double> ColumnMeans(Matrix<double> m) =>
+        Vector<double>.Build.Dense(m.ColumnCount, j => IsConstant(m.Column(j)) ? m[0, j] : m.Column(j).Sum() / m.RowCount);
+
+    static bool IsConstant(Vector<double> values)
+    {
+        for (int i = 1; i < values.Count; i++)
+            if (values[i] != values[0]) return false;
+        return true;
+    }
+
+    static Matrix<double> Centre(Matrix<double> m, Vector<double> mean) =>
+        Matrix<double>.Build.Dense(m.RowCount, m.ColumnCount, (i, j) => m[i, j] - mean[j]);
+}

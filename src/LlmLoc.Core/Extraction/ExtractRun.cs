@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Text;
+using LlmLoc.Evaluation;
+using LlmLoc.IO;
+using LlmLoc.Lesion;
+using LlmLoc.Numerics;
+using LlmLoc.Recording;
+using LlmLoc.Reporting;
+using LlmLoc.Sessions;
+using LlmLoc.Tokenization;
+using Parquet.Serialization;
+
+namespace LlmLoc.Extraction;
+
+/// <summary>What extract wrote.</summary>
+public sealed record ExtractResult(string OutputFile, string ItemsFile, string? UnitsFile, int[] Shape);
+
+/// <summary>
+/// <c>llmloc extract</c>: items → tokens → the model → every block's output pooled per item (the localizer's
+/// <see cref="ActivationRecorder"/>) → float32 .npy written piece by piece, so files larger than memory work; with a
+/// mask only its units are kept. Then the item table and, with a mask, the units table.
+/// </summary>
+public static class ExtractRun
+{
+    /// <summary>Upper bound on the float64 activations held at once (one recorder call).</summary>
+    const long ChunkBytes = 256L << 20;
+
+    /// <param name="chunkItems">Items per recorder call; default: as many as fit in 256 MB of float64 (tests make it small).</param>
+    public static ExtractResult Run(ExtractOptions options, TextWriter stdout, TextWriter stderr, int? chunkItems = null)
+    {
+        // Cheap checks first: flags, the input, the mask — before a model is downloaded or loaded.
+        options.Validate();
+        var items = ExtractionItems.Load(options.InputFile, options.TextColumn, options.PassageColumn, options.PassageContext);
+        var mask = options.HasMask ? LesionMaskResolver.Resolve(options.MaskRequest).Mask : null;
+
+        using var session = ModelSession.Open(
+            new ModelRequest(options.ModelName, options.Device, options.Untrained, options.Seed, options.Offline), stderr);
+        var model = session.Model;
+        int layers = model.NumLayers, hidden = model.HiddenSize;
+        mask?.EnsureFits(layers, hidden);
+        int[] units = mask is null ? [] : Enumerable.Range(0, mask.Values.Length).Where(i => mask.Values[i] != 0).ToArray();
+        int windowSize = TextWindows.WindowSize(model.Config, session.Tokenizer.ModelMaxLength, null);
+        var tokens = Tokenize(options.InputFile, items, options.PassageContext, session.Tokenizer, windowSize, out int[] dropped);
+
+        int[] shape = mask is null ? [items.Count, layers, hidden] : [items.Count, units.Length];
+        long perItem = (long)layers * hidden;
+        int chunk = chunkItems ?? (int)Math.Max(options.BatchSize, Math.Min(items.Count, ChunkBytes / (perItem * sizeof(double)) / options.BatchSize * options.BatchSize));
+        StepProgress.Run($"{items.Count} items through {session.ModelId}", items.Count, stderr, done =>
+        {
+            Npy.WriteFloat32Streaming(options.OutputFile, shape, append =>
+            {
+                var row = new float[mask is null ? perItem : units.Length];
+                for (int start = 0; start < tokens.Count; start += chunk)
+                {
+                    var part = tokens.Skip(start).Take(chunk).ToList();
+                    double[] pooled = ActivationRecorder.Record(model, part, options.Pooling, options.BatchSize, session.Tokenizer.PadTokenId, done);
+                    for (int i = 0; i < part.Count; i++)
+                    {
+                        long offset = i * perItem;
+                        if (mask is null)
+                            for (int u = 0; u < perItem; u++) row[u] = (float)pooled[offset + u];
+                        else
+                            for (int k = 0; k < units.Length; k++) row[k] = (float)pooled[offset + units[k]];
+                        append(row);
+                    }
+                }
+            });
+            return 0;
+        });
+
+        WriteItems(options.ItemsPath, items, tokens, dropped);
+        if (mask is not null) WriteUnits(options.UnitsPath, units, hidden);
+
+        stdout.WriteLine($"> Model: {options.ModelName} ({layers} layers × {hidden} units), pooling: {options.Pooling.ToFlag()}" +
+            (options.PassageContext ? ", context: earlier items of the passage" : ""));
+        stdout.WriteLine($"> Saved activations ({string.Join(" × ", shape)}, float32) to {options.OutputFile}");
+        stdout.WriteLine($"> Saved item table to {options.ItemsPath}");
+        if (mask is not null)
+            stdout.WriteLine($"> Saved units table ({units.Length} units of {mask.Source}) to {options.UnitsPath}");
+        if (dropped.Any(d => d > 0))
+            stderr.WriteLine($"llmloc: warning: the context of {dropped.Count(d => d > 0)} item(s) was cut at the front to fit the model's {windowSize} tokens (see context_tokens_dropped in the item table)");
+        return new ExtractResult(options.OutputFile, options.ItemsPath, mask is null ? null : options.UnitsPath, shape);
+    }
+
+    /// <summary>Token ids per item (special tokens as the tokenizer adds them). A context longer than the model reads
+    /// loses its earliest tokens (a leading BOS is kept); an item that alone is too long is an error.</summary>
+    static List<IReadOnlyList<int>> Tokenize(string path, IReadOnlyList<ExtractionItem> items, bool withContext, HfTokenizer tokenizer, int windowSize, out int[] dropped)
+    {
+        var inputs = ExtractionItems.ModelInputs(items, withContext);
+        var result = new List<IReadOnlyList<int>>();
+        dropped = new int[items.Count];
+        for (int i = 0; i < items.Count; i++)
+        {
+            var ids = tokenizer.Encode(inputs[i]);
+            if (ids.Count <= windowSize) { result.Add(ids); continue; }
+            int alone = tokenizer.Encode(items[i].Text).Count;
+            if (!withContext || alone > windowSize)
+                throw new LlmLocException($"{path} line {items[i].Line} (item {i}) has {alone} tokens, more than the model reads ({windowSize}): shorten it");
+            int keepFront = tokenizer.BosTokenId is { } bos && ids[0] == bos ? 1 : 0;
+            dropped[i] = ids.Count - windowSize;
+            result.Add([.. ids.Take(keepFront), .. ids.Skip(keepFront + dropped[i])]);
+        }
+        return result;
+    }
+
+    /// <summary>One row per item, in the order of the activations' rows.</summary>
+    public sealed class ItemRow
+    {
+#pragma warning disable IDE1006 // column names
+        public int item { get; set; }
+        public int line { get; set; }
+        public string? passage { get; set; }
+        public string text { get; set; } = "";
+        public int tokens { get; set; }
+        public int context_tokens_dropped { get; set; }
+#pragma warning restore IDE1006
+    }
+
+    /// <summary>One row per column of a masked extraction: which layer and unit it is (both 0-based, as --stats-out).</summary>
+    public sealed class UnitRow
+    {
+#pragma warning disable IDE1006 // column names
+        public int column { get; set; }
+        public int layer { get; set; }
+        public int unit { get; set; }
+#pragma warning restore IDE1006
+    }
+
+    static void WriteItems(string path, IReadOnlyList<ExtractionItem> items, IReadOnlyList<IReadOnlyList<int>> tokens, int[] dropped) =>
+        WriteTable(path, items.Select(i => new ItemRow
+        {
+            item = i.Index, line = i.Line, passage = i.Passage, text = i.Text, tokens = tokens[i.Index].Count, context_tokens_dropped = dropped[i.Index],
+        }).ToList(), r => [r.item.ToString(CultureInfo.InvariantCulture), r.line.ToString(CultureInfo.InvariantCulture), r.passage ?? "", r.text,
+            r.tokens.ToString(CultureInfo.InvariantCulture), r.context_tokens_dropped.ToString(CultureInfo.InvariantCulture)],
+            "item,line,passage,text,tokens,context_tokens_dropped");
+
+    static void WriteUnits(string path, int[] units, int hidden) =>
+        WriteTable(path, units.Select((u, k) => new UnitRow { column = k, layer = u / hidden, unit = u % hidden }).ToList(),
+            r => [r.column.ToString(CultureInfo.InvariantCulture), r.layer.ToString(CultureInfo.InvariantCulture), r.unit.ToString(CultureInfo.InvariantCulture)],
+            "column,layer,unit");
+
+    static void WriteTable<T>(string path, IReadOnlyList<T> rows, Func<T, string[]> cells, string header)
+    {
+        if (ExtractOptions.IsParquet(path))
+        {
+            AtomicFile.Write(path, stream => ParquetSerializer.SerializeAsync(rows, stream).GetAwaiter().GetResult());
+            return;
+        }
+        var csv = new StringBuilder(header).Append('\n');
+        foreach (var row in rows) csv.Append(string.Join(',', cells(row).Select(Quote))).Append('\n');
+        AtomicFile.WriteAllText(path, csv.ToString());
+    }
+
+    /// <summary>Python csv's minimal quoting: a field with a comma, a quote or a line break is quoted, quotes doubled.</summary>
+    static string Quote(string field) =>
+        field.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + field.Replace("\"", "\"\"") + "\"" : field;
+}
