@@ -47,18 +47,5 @@ internal static class TokenizerFixtures
     /// Wall-clock time of encoding every text with truncation 12: the best of three passes after a first cold
     /// one (the build machine is shared, so a single pass mostly measures other processes).
     /// </summary>
-    public static (TimeSpan Cold, TimeSpan Best) TimeLanguageStimuli(HfTokenizer tokenizer, IReadOnlyList<string> texts)
-    {
-        TimeSpan Pass()
-        {
-            var sw = System.Diagnostics.Stopwatch.StartNew();
-            foreach (var text in texts) tokenizer.Encode(text, maxLength: 12);
-            return sw.Elapsed;
-        }
-        var cold = Pass();
-        var best = new[] { Pass(), Pass(), Pass() }.Min();
-        return (cold, best);
-    }
-
     static string Show(object o) => o is IEnumerable<int> ids ? "[" + string.Join(", ", ids) + "]" : $"\"{o}\"";
 }
