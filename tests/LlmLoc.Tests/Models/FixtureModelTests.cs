@@ -7,7 +7,7 @@ namespace LlmLoc.Tests.Models;
 /// <summary>Every fixture checkpoint reproduces transformers 4.44.2's block outputs and logits.</summary>
 public class FixtureModelTests
 {
-    public static TheoryData<string> Names => new() { "gpt2", "llama", "llama3-rope", "llama-bf16", "mistral", "gemma", "phi3", "phi3-longrope", "falcon", "falcon-newarch" };
+    public static TheoryData<string> Names => new(new[] { "gpt2", "llama", "llama3-rope", "llama-bf16", "mistral", "gemma", "phi3", "phi3-longrope", "falcon", "falcon-newarch" }.Concat(MoreFamilies));
 
     /// <summary>Both attention paths: the plain math used for short inputs on the CPU, and SDPA used for long ones.</summary>
     public static TheoryData<string, bool> NamesAndPaths()
