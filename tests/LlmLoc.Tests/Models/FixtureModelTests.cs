@@ -83,6 +83,35 @@ public class FixtureModelTests
         Assert.Equal(a.Logits, b.Logits);
     }
 
+    /// <summary>
+    /// The recorder's pooled block outputs (the padded batch of the three fixture sequences, batch size 3) equal
+    /// localize.py's pooling of the batch-1 runs: pooled_last_token.npy / pooled_mean.npy [layers, batch, hidden].
+    /// phi3-longrope runs one stimulus per batch: longrope picks its factors from the longest sequence of the call,
+    /// so in transformers too a padded batch differs from the batch-1 runs there (fixtures README).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void RecorderPoolingMatchesPooledFixtures(string name)
+    {
+        var inputs = ReadInputs(name);
+        using var model = ModelLoader.Load(Folder(name), new LoadOptions());
+        var stimuli = inputs.Ids.Select((row, i) => (IReadOnlyList<int>)row[..inputs.Lengths[i]].Select(v => (int)v).ToArray()).ToList();
+        int layers = model.NumLayers, hidden = model.HiddenSize, batch = stimuli.Count;
+        foreach (var (pooling, file) in new[] { (LlmLoc.Recording.Pooling.LastToken, "pooled_last_token.npy"), (LlmLoc.Recording.Pooling.Mean, "pooled_mean.npy") })
+        {
+            var recorded = LlmLoc.Recording.ActivationRecorder.Record(model, stimuli, pooling, batchSize: name == "phi3-longrope" ? 1 : batch, padTokenId: 0);
+            var expected = Npy.Read(Path.Combine(Folder(name), file));
+            Assert.Equal([layers, batch, hidden], expected.Shape);
+            // [stimuli × layers × hidden] → [layers × stimuli × hidden], the fixture's order.
+            var actual = new float[recorded.Length];
+            for (int b = 0; b < batch; b++)
+                for (int l = 0; l < layers; l++)
+                    for (int u = 0; u < hidden; u++)
+                        actual[((long)l * batch + b) * hidden + u] = (float)recorded[((long)b * layers + l) * hidden + u];
+            AssertClose(expected.ToFloats(), actual, $"{name} {file}");
+        }
+    }
+
     public static TheoryData<string> MoreNames => new(MoreFamilies);
 
     /// <summary>
