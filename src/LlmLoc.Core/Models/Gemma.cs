@@ -9,16 +9,19 @@ namespace LlmLoc.Models;
 /// multiplied by sqrt(hidden_size) rounded to the embedding dtype, a gelu-tanh MLP (hidden_activation), head_dim
 /// from config, and a tied LM head.
 /// </summary>
-public sealed class Gemma : Llama
+public class Gemma : Llama
 {
-    public Gemma(ModelConfig config, TensorSpec spec) : base("GemmaForCausalLM", config, spec, tiedByDefault: true) { }
+    public Gemma(ModelConfig config, TensorSpec spec) : this("GemmaForCausalLM", config, spec) { }
+
+    protected Gemma(string name, ModelConfig config, TensorSpec spec) : base(name, config, spec, tiedByDefault: true) { }
 
     // transformers 4.44 uses hidden_activation, defaulting to gelu_pytorch_tanh (hidden_act is ignored).
     protected override DecoderBlock CreateBlock(int layer) =>
-        new LlamaBlock(layer, Shape, Config.Double("rms_norm_eps", 1e-6),
-            Activations.Get(Config.String("hidden_activation") ?? "gelu_pytorch_tanh"), Spec, gemmaNorm: true);
+        new LlamaBlock(layer, Shape, CreateNorm, Activations.Get(Config.String("hidden_activation") ?? "gelu_pytorch_tanh"), Spec);
 
-    protected override RmsNorm CreateNorm() => new(Config.HiddenSize, Config.Double("rms_norm_eps", 1e-6), Spec, offsetByOne: true);
+    protected override int? DefaultPadTokenId => 0; // GemmaConfig's default
+
+    protected override nn.Module<Tensor, Tensor> CreateNorm() => new RmsNorm(Config.HiddenSize, Config.Double("rms_norm_eps", 1e-6), Spec, offsetByOne: true);
 
     protected override Tensor Embed(Tensor inputIds, ForwardContext ctx)
     {

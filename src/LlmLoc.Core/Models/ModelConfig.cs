@@ -31,8 +31,7 @@ public sealed class ModelConfig
         catch (JsonException e) { throw new LlmLocException($"{source} is not valid JSON ({e.Message}); restore the file from the model's original download"); }
         var type = raw["model_type"]?.GetValue<string>()
             ?? throw new LlmLocException($"{source} has no model_type; use a config.json written by transformers");
-        if (!ModelLoader.SupportedFamilies.Contains(type))
-            throw new LlmLocException($"model_type '{type}' is not supported; supported families: {string.Join(", ", ModelLoader.SupportedFamilies)}", ExitCodes.RuntimeError);
+        ModelRegistry.Get(type);
         // GPT-2 names its sizes n_layer / n_embd; every other family uses the long names.
         bool gpt2 = type == "gpt2";
         var probe = new ModelConfig { ModelType = type, NumLayers = 0, HiddenSize = 0, VocabSize = 0, Raw = raw };
@@ -59,6 +58,15 @@ public sealed class ModelConfig
     public int? IntOrNull(string key) => Raw[key] is JsonValue v ? (int)v.GetValue<double>() : null;
 
     public double Double(string key, double fallback) => Raw[key] is JsonValue v ? v.GetValue<double>() : fallback;
+
+    /// <summary>The number, or null when the key is absent or null.</summary>
+    public double? DoubleOrNull(string key) => Raw[key] is JsonValue v ? v.GetValue<double>() : null;
+
+    /// <summary>
+    /// For settings whose transformers default is on but that null switches off (Gemma 2's soft-capping):
+    /// <paramref name="whenAbsent"/> if the key is missing, null if it is null, else its value.
+    /// </summary>
+    public double? DoubleOrNull(string key, double whenAbsent) => Raw.ContainsKey(key) ? DoubleOrNull(key) : whenAbsent;
 
     public bool Bool(string key, bool fallback) => Raw[key] is JsonValue v ? v.GetValue<bool>() : fallback;
 

@@ -9,8 +9,6 @@ namespace LlmLoc.Models;
 /// <summary>Builds a model from a Hugging Face folder (config.json + safetensors) or from a config with random weights.</summary>
 public static class ModelLoader
 {
-    public static IReadOnlyList<string> SupportedFamilies { get; } = ["gpt2", "llama", "mistral", "gemma", "phi3", "falcon"];
-
     public static ICausalLanguageModel Load(string folder, LoadOptions options)
     {
         if (!Directory.Exists(folder))
@@ -34,16 +32,7 @@ public static class ModelLoader
     {
         var dtype = options.DType ?? (options.Device.type == DeviceType.CPU ? ScalarType.Float32 : ConfigDType(config) ?? ScalarType.Float32);
         var spec = new TensorSpec(dtype, options.Device);
-        CausalLmBase model = config.ModelType switch
-        {
-            "gpt2" => new Gpt2(config, spec),
-            "llama" => new Llama(config, spec),
-            "mistral" => new Mistral(config, spec),
-            "gemma" => new Gemma(config, spec),
-            "phi3" => new Phi3(config, spec),
-            "falcon" => new Falcon(config, spec),
-            _ => throw new LlmLocException($"model_type '{config.ModelType}' is not supported; supported families: {string.Join(", ", SupportedFamilies)}", ExitCodes.RuntimeError),
-        };
+        var model = ModelRegistry.Get(config.ModelType).Create(config, spec);
         model.eval();
         if (options.Untrained) model.InitializeUntrained(options.Seed);
         return model;

@@ -25,14 +25,16 @@ internal static class HfTokenizerLoader
     {
         var parts = TokenizerJsonLoader.Load(path);
         var added = parts.AddedTokens.Concat(config.AddedTokensDecoder).ToList();
-        var (bos, eos, unk, pad) = SpecialIds(config, added, parts.Model, defaults: null);
-        AddConfigSpecials(added, config, parts.Model);
+        (string, string, string)? classDefaults = config.IsGptNeoXClass ? ("<|endoftext|>", "<|endoftext|>", "<|endoftext|>") : null;
+        var (bos, eos, unk, pad) = SpecialIds(config, added, parts.Model, classDefaults);
+        AddConfigSpecials(added, config, parts.Model, classDefaults);
 
         IEnumerable<int> prefix = parts.PrefixIds, suffix = parts.SuffixIds;
-        if (config.IsLlamaFamilyClass)
+        if (config.IsLlamaFamilyClass || config.IsGptNeoXClass)
         {
-            // LlamaTokenizerFast / GemmaTokenizerFast rebuild the post-processor from add_bos_token / add_eos_token.
-            bool addBos = config.AddBosToken ?? true, addEos = config.AddEosToken ?? false;
+            // LlamaTokenizerFast / GemmaTokenizerFast / GPTNeoXTokenizerFast rebuild the post-processor from
+            // add_bos_token / add_eos_token (BOS on by default for the first two only).
+            bool addBos = config.AddBosToken ?? config.IsLlamaFamilyClass, addEos = config.AddEosToken ?? false;
             prefix = addBos ? [bos ?? throw MissingSpecial("add_bos_token", "bos_token")] : [];
             suffix = addEos ? [eos ?? throw MissingSpecial("add_eos_token", "eos_token")] : [];
         }

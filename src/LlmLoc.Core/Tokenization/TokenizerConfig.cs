@@ -60,6 +60,12 @@ internal sealed class TokenizerConfig
     /// <summary>The Llama-family tokenizer classes whose add_bos_token/add_eos_token replace tokenizer.json's post-processor.</summary>
     public bool IsLlamaFamilyClass => TokenizerClass is { } c && (c.Contains("Llama", StringComparison.Ordinal) || c.StartsWith("Gemma", StringComparison.Ordinal));
 
+    /// <summary>
+    /// GPTNeoXTokenizer(Fast) (Pythia, OLMo) also rebuilds the post-processor from add_bos_token/add_eos_token, both
+    /// false by default, with bos/eos/unk defaulting to &lt;|endoftext|&gt;.
+    /// </summary>
+    public bool IsGptNeoXClass => TokenizerClass is { } c && c.StartsWith("GPTNeoXTokenizer", StringComparison.Ordinal);
+
     static JsonObject? ReadObject(string path)
     {
         if (!File.Exists(path)) return null;

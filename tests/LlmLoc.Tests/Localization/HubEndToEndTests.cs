@@ -79,4 +79,37 @@ public sealed class HubEndToEndTests : IDisposable
         Assert.Contains(hub.Requests, r => r.Path.EndsWith("/config.json"));
         Assert.DoesNotContain(hub.Requests, r => r.Path.Contains("safetensors"));
     }
+
+    /// <summary>
+    /// A Pythia training checkpoint as a hub revision: `EleutherAI/pythia-410m@step3000` resolves the step3000 branch
+    /// (the models-more pythia checkpoint; main holds pythia-sequential), and localizing it gives the mask of the
+    /// same files localized from a local folder, under the name `pythia-410m@step3000`.
+    /// </summary>
+    [Fact]
+    public void APythiaRevisionIsDownloadedAndLocalized()
+    {
+        string local = Path.Combine(dir.Path, "pythia");
+        Directory.CreateDirectory(local);
+        foreach (var file in new[] { "config.json", "generation_config.json", "model.safetensors" })
+            File.Copy(Path.Combine(Shared.Fixture("models-more", "pythia"), file), Path.Combine(local, file));
+        LlmLoc.Tests.Tokenization.FamilyTokenizerFiles.WriteByteTokenizer(local, "gpt_neox");
+        Dictionary<string, FakeFile> Files(string folder) => Directory.GetFiles(folder)
+            .ToDictionary(f => Path.GetFileName(f), f => new FakeFile(File.ReadAllBytes(f), Lfs: f.EndsWith(".safetensors")));
+        var main = Files(local);
+        main["config.json"] = new FakeFile(File.ReadAllBytes(Path.Combine(Shared.Fixture("models-more", "pythia-sequential"), "config.json")), Lfs: false);
+        main["model.safetensors"] = new FakeFile(File.ReadAllBytes(Path.Combine(Shared.Fixture("models-more", "pythia-sequential"), "model.safetensors")), Lfs: true);
+        hub.Add("EleutherAI/pythia-410m", new FakeRepo().Commit(HubTestKit.Commit1, main, "main").Commit(HubTestKit.Commit2, Files(local), "step3000"));
+
+        string cache = Path.Combine(dir.Path, "cache");
+        foreach (var model in new[] { "EleutherAI/pythia-410m@step3000", local })
+        {
+            var result = CliRunner.Run("localize", "--model-name", model, "--num-units", "10", "--stimuli-dir", Shared.Path_("stimuli"),
+                "--cache-dir", cache, "--device", "cpu");
+            Assert.True(result.ExitCode == 0, result.Stderr);
+        }
+        const string suffix = "_network=language_pooling=last-token_range=100-100_perc=None_nunits=10_pretrained=True.npy";
+        Assert.Equal(File.ReadAllBytes(Path.Combine(cache, "pythia" + suffix)), File.ReadAllBytes(Path.Combine(cache, "pythia-410m@step3000" + suffix)));
+        Assert.True(File.Exists(Path.Combine(dir.Path, "hub", "models--EleutherAI--pythia-410m", "refs", "step3000")));
+        Assert.DoesNotContain(hub.Requests, r => r.Path.Contains("/resolve/main/"));
+    }
 }

@@ -63,4 +63,35 @@ public sealed class LocalizeFamiliesTests : IDisposable
         Assert.True(mask.Sum() >= 1);
         Assert.Equal(File.ReadAllBytes(Path.Combine(one, name)), File.ReadAllBytes(Path.Combine(many, name)));
     }
+
+    public static TheoryData<string> MoreFamilies => new(LlmLoc.Tests.Models.ModelFixture.MoreFamilies);
+
+    /// <summary>
+    /// The models-more checkpoints (GPT-NeoX, Qwen2, Gemma 2, OLMo), each with a byte tokenizer.json of its family's
+    /// shape: `localize --num-units 10` selects exactly 10 units, the same at batch sizes 1 and 16.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(MoreFamilies))]
+    public void LaterFamiliesLocalizeTenUnits(string family)
+    {
+        string folder = Path.Combine(dir.Path, family);
+        Directory.CreateDirectory(folder);
+        foreach (var file in new[] { "config.json", "model.safetensors" })
+            File.CreateSymbolicLink(Path.Combine(folder, file), Path.Combine(LlmLoc.Tests.Models.ModelFixture.Folder(family), file));
+        string shape = family.StartsWith("qwen2") ? "qwen2" : family.StartsWith("gemma2") ? "gemma2" : "gpt_neox";
+        LlmLoc.Tests.Tokenization.FamilyTokenizerFiles.WriteByteTokenizer(folder, shape);
+
+        string one = Path.Combine(dir.Path, "b1"), many = Path.Combine(dir.Path, "b16");
+        foreach (var (cache, batch) in new[] { (one, "1"), (many, "16") })
+        {
+            var result = CliRunner.Run("localize", "--model-name", folder, "--num-units", "10", "--stimuli-dir", Shared.Path_("stimuli"),
+                "--cache-dir", cache, "--device", "cpu", "--batch-size", batch);
+            Assert.True(result.ExitCode == 0, result.Stderr);
+        }
+        string name = $"{family}_network=language_pooling=last-token_range=100-100_perc=None_nunits=10_pretrained=True.npy";
+        var mask = LlmLoc.Numerics.Npy.Read(Path.Combine(one, name));
+        Assert.Equal([3, 64], mask.Shape);
+        Assert.Equal(10, mask.ToInt64s().Sum());
+        Assert.Equal(File.ReadAllBytes(Path.Combine(one, name)), File.ReadAllBytes(Path.Combine(many, name)));
+    }
 }

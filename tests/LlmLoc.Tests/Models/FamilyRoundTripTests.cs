@@ -22,6 +22,11 @@ public class FamilyRoundTripTests
         { "phi3", """{"model_type":"phi3","hidden_size":32,"intermediate_size":48,"num_hidden_layers":2,"num_attention_heads":4,"num_key_value_heads":4,"vocab_size":97,"initializer_range":0.1,"sliding_window":4}""" },
         { "falcon", """{"model_type":"falcon","hidden_size":32,"num_hidden_layers":2,"num_attention_heads":4,"vocab_size":97,"multi_query":false,"parallel_attn":false,"bias":true,"initializer_range":0.1}""" },
         { "falcon-newarch", """{"model_type":"falcon","hidden_size":32,"num_hidden_layers":2,"num_attention_heads":4,"num_kv_heads":2,"new_decoder_architecture":true,"vocab_size":97,"initializer_range":0.1}""" },
+        { "gpt_neox", """{"model_type":"gpt_neox","hidden_size":32,"intermediate_size":48,"num_hidden_layers":2,"num_attention_heads":4,"vocab_size":97,"rotary_pct":0.5,"rotary_emb_base":500,"initializer_range":0.1}""" },
+        { "gpt_neox-sequential", """{"model_type":"gpt_neox","hidden_size":32,"intermediate_size":48,"num_hidden_layers":2,"num_attention_heads":4,"vocab_size":97,"use_parallel_residual":false,"attention_bias":false,"tie_word_embeddings":true,"rope_scaling":{"type":"linear","factor":2.0},"hidden_act":"gelu_new","initializer_range":0.1}""" },
+        { "qwen2", """{"model_type":"qwen2","hidden_size":32,"intermediate_size":48,"num_hidden_layers":2,"num_attention_heads":4,"num_key_value_heads":2,"vocab_size":97,"tie_word_embeddings":true,"use_sliding_window":false,"sliding_window":2,"initializer_range":0.1}""" },
+        { "gemma2", """{"model_type":"gemma2","hidden_size":32,"intermediate_size":48,"num_hidden_layers":2,"num_attention_heads":4,"num_key_value_heads":2,"head_dim":16,"query_pre_attn_scalar":24,"sliding_window":3,"attn_logit_softcapping":5.0,"final_logit_softcapping":null,"vocab_size":97,"initializer_range":0.1}""" },
+        { "olmo", """{"model_type":"olmo","hidden_size":32,"intermediate_size":48,"num_hidden_layers":2,"num_attention_heads":4,"vocab_size":97,"clip_qkv":0.3,"attention_bias":true,"max_position_embeddings":64,"rope_scaling":{"type":"dynamic","factor":2.0},"initializer_range":0.1}""" },
     };
 
     static readonly long[][] Ids = [[1, 5, 9, 13, 2, 7, 4], [3, 8, 6, 0, 0, 0, 0]];
@@ -83,6 +88,38 @@ public class FamilyRoundTripTests
         Assert.True(pa["model.embed_tokens.weight"][0].eq(0).all().item<bool>()); // padding_idx row
     }
 
+    /// <summary>
+    /// transformers' _init_weights of the later families: Linear/Embedding weights ~ N(0, initializer_range), biases 0,
+    /// nn.LayerNorm 1/0 (GPT-NeoX), Qwen2's RMSNorm 1, Gemma 2's (1 + w) RMSNorm 0, OLMo's norms have no parameters;
+    /// the embedding row of pad_token_id is zeroed except in GPT-NeoX (embed_in has no padding_idx). The configs name
+    /// no pad_token_id, so the config classes' defaults apply: Qwen2 none, Gemma 2 0, OLMo 1.
+    /// </summary>
+    [Theory]
+    [InlineData("gpt_neox", @"layernorm\.weight$|final_layer_norm\.weight$", @"\.bias$", -1)]
+    [InlineData("gpt_neox-sequential", @"layernorm\.weight$|final_layer_norm\.weight$", @"\.bias$", -1)]
+    [InlineData("qwen2", @"norm\.weight$", @"\.bias$", -1)]
+    [InlineData("gemma2", "^$", @"norm\.weight$", 0)]
+    [InlineData("olmo", "^$", @"\.bias$", 1)]
+    public void UntrainedInitFollowsEachFamilysInitWeights(string name, string ones, string zeros, int paddingRow)
+    {
+        using var dir = new TempDir();
+        using var model = Untrained(dir, (string)Configs.First(r => (string)r[0] == name)[1]);
+        var parameters = ((nn.Module)model).named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        var normal = new List<Tensor>();
+        foreach (var (n, p) in parameters)
+        {
+            if (System.Text.RegularExpressions.Regex.IsMatch(n, ones)) Assert.True(p.eq(1).all().item<bool>(), n);
+            else if (System.Text.RegularExpressions.Regex.IsMatch(n, zeros)) Assert.True(p.eq(0).all().item<bool>(), n);
+            else normal.Add(p.flatten());
+        }
+        using var all = torch.cat(normal.ToArray());
+        Assert.InRange(all.std().item<float>(), 0.095, 0.105);
+        Assert.InRange(all.mean().item<float>(), -0.005, 0.005);
+        var embedding = parameters.Single(p => System.Text.RegularExpressions.Regex.IsMatch(p.Key, @"embed_(in|tokens)\.weight$")).Value;
+        if (paddingRow >= 0) Assert.True(embedding[paddingRow].eq(0).all().item<bool>(), "padding row");
+        Assert.Equal(paddingRow >= 0 ? 1 : 0, Enumerable.Range(0, 3).Count(r => embedding[r].eq(0).all().item<bool>()));
+    }
+
     [Fact]
     public void UntrainedGpt2ScalesResidualProjections()
     {
@@ -129,5 +166,25 @@ public class FamilyRoundTripTests
         File.WriteAllText(dir.File("config.json"), alibi.ToJsonString());
         Assert.Contains("alibi", Assert.Throws<LlmLocException>(() => ModelLoader.Load(dir.Path, new LoadOptions { Untrained = true })).Message);
         Assert.Contains("config.json", Assert.Throws<LlmLocException>(() => ModelLoader.Load(Path.Combine(dir.Path, "nope"), new LoadOptions())).Message);
+    }
+
+    /// <summary>Settings transformers 4.44 would ignore or cannot run are refused with a one-line error naming the key.</summary>
+    [Theory]
+    [InlineData("qwen2", """{"use_sliding_window":true}""", "use_sliding_window")]
+    [InlineData("qwen2", """{"rope_scaling":{"type":"yarn","factor":4.0}}""", "rope_scaling")]
+    [InlineData("gemma2", """{"rope_scaling":{"type":"linear","factor":2.0}}""", "rope_scaling")]
+    [InlineData("gemma2", """{"sliding_window":null}""", "sliding_window")]
+    [InlineData("gpt_neox", """{"rope_scaling":{"type":"llama3","factor":2.0}}""", "rope_scaling")]
+    [InlineData("olmo", """{"rope_scaling":{"rope_type":"llama3","factor":2.0}}""", "rope_scaling")]
+    [InlineData("gpt_neox", """{"hidden_size":30}""", "num_attention_heads")]
+    public void UnsupportedSettingsOfLaterFamiliesAreRefused(string name, string patch, string key)
+    {
+        using var dir = new TempDir();
+        var config = JsonNode.Parse((string)Configs.First(r => (string)r[0] == name)[1])!.AsObject();
+        foreach (var (k, v) in JsonNode.Parse(patch)!.AsObject()) config[k] = v?.DeepClone();
+        File.WriteAllText(dir.File("config.json"), config.ToJsonString());
+        var message = Assert.Throws<LlmLocException>(() => ModelLoader.Load(dir.Path, new LoadOptions { Untrained = true })).Message;
+        Assert.Contains(key, message);
+        Assert.DoesNotContain("\n", message);
     }
 }

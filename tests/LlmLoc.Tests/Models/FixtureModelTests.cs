@@ -1,13 +1,18 @@
+using System.Text.Json.Nodes;
 using LlmLoc.Models;
+using LlmLoc.Models.SafeTensors;
 using LlmLoc.Numerics;
+using LlmLoc.Tests.Infrastructure;
+using TorchSharp;
 using static LlmLoc.Tests.Models.ModelFixture;
+using static TorchSharp.torch;
 
 namespace LlmLoc.Tests.Models;
 
 /// <summary>Every fixture checkpoint reproduces transformers 4.44.2's block outputs and logits.</summary>
 public class FixtureModelTests
 {
-    public static TheoryData<string> Names => new() { "gpt2", "llama", "llama3-rope", "llama-bf16", "mistral", "gemma", "phi3", "phi3-longrope", "falcon", "falcon-newarch" };
+    public static TheoryData<string> Names => new(new[] { "gpt2", "llama", "llama3-rope", "llama-bf16", "mistral", "gemma", "phi3", "phi3-longrope", "falcon", "falcon-newarch" }.Concat(MoreFamilies));
 
     /// <summary>Both attention paths: the plain math used for short inputs on the CPU, and SDPA used for long ones.</summary>
     public static TheoryData<string, bool> NamesAndPaths()
@@ -76,6 +81,87 @@ public class FixtureModelTests
         var b = Run(sharded, inputs.Ids, inputs.Mask);
         Assert.Equal(a.Blocks, b.Blocks);
         Assert.Equal(a.Logits, b.Logits);
+    }
+
+    /// <summary>
+    /// The recorder's pooled block outputs (the padded batch of the three fixture sequences, batch size 3) equal
+    /// localize.py's pooling of the batch-1 runs: pooled_last_token.npy / pooled_mean.npy [layers, batch, hidden].
+    /// phi3-longrope runs one stimulus per batch: longrope picks its factors from the longest sequence of the call,
+    /// so in transformers too a padded batch differs from the batch-1 runs there (fixtures README).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void RecorderPoolingMatchesPooledFixtures(string name)
+    {
+        var inputs = ReadInputs(name);
+        using var model = ModelLoader.Load(Folder(name), new LoadOptions());
+        var stimuli = inputs.Ids.Select((row, i) => (IReadOnlyList<int>)row[..inputs.Lengths[i]].Select(v => (int)v).ToArray()).ToList();
+        int layers = model.NumLayers, hidden = model.HiddenSize, batch = stimuli.Count;
+        foreach (var (pooling, file) in new[] { (LlmLoc.Recording.Pooling.LastToken, "pooled_last_token.npy"), (LlmLoc.Recording.Pooling.Mean, "pooled_mean.npy") })
+        {
+            var recorded = LlmLoc.Recording.ActivationRecorder.Record(model, stimuli, pooling, batchSize: name == "phi3-longrope" ? 1 : batch, padTokenId: 0);
+            var expected = Npy.Read(Path.Combine(Folder(name), file));
+            Assert.Equal([layers, batch, hidden], expected.Shape);
+            // [stimuli × layers × hidden] → [layers × stimuli × hidden], the fixture's order.
+            var actual = new float[recorded.Length];
+            for (int b = 0; b < batch; b++)
+                for (int l = 0; l < layers; l++)
+                    for (int u = 0; u < hidden; u++)
+                        actual[((long)l * batch + b) * hidden + u] = (float)recorded[((long)b * layers + l) * hidden + u];
+            AssertClose(expected.ToFloats(), actual, $"{name} {file}");
+        }
+    }
+
+    public static TheoryData<string> MoreNames => new(MoreFamilies);
+
+    /// <summary>
+    /// A copy of a models-more checkpoint stored in bfloat16 and split over two shards (index + weight_map, as
+    /// save_pretrained writes them): loaded on the CPU it computes in float32 from the bf16 values, so it must equal
+    /// the original model with every weight rounded to bf16, bit for bit.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(MoreNames))]
+    public void Bf16ShardedCopyEqualsTheRoundedModel(string name)
+    {
+        var inputs = ReadInputs(name);
+        using var dir = new TempDir();
+        using var rounded = ModelLoader.Load(Folder(name), new LoadOptions { MapFile = false });
+        var parameters = ((nn.Module)rounded).named_parameters().ToList();
+        using (torch.no_grad())
+            foreach (var (_, p) in parameters) p.copy_(p.to(ScalarType.BFloat16));
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(Folder(name), "config.json")))!.AsObject();
+        config["torch_dtype"] = "bfloat16";
+        File.WriteAllText(dir.File("config.json"), config.ToJsonString());
+        var shards = new[] { "model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors" };
+        var weightMap = new JsonObject();
+        for (int shard = 0; shard < 2; shard++)
+        {
+            var mine = parameters.Where((_, i) => i % 2 == shard).ToList();
+            SafeTensorsWriter.Write(dir.File(shards[shard]), mine.Select(p => (p.name, p.parameter.to(ScalarType.BFloat16))));
+            foreach (var (n, _) in mine) weightMap[n] = shards[shard];
+        }
+        File.WriteAllText(dir.File("model.safetensors.index.json"), new JsonObject { ["metadata"] = new JsonObject(), ["weight_map"] = weightMap }.ToJsonString());
+
+        using var copy = ModelLoader.Load(dir.Path, new LoadOptions());
+        Assert.All(((nn.Module)copy).named_parameters(), p => Assert.Equal(ScalarType.Float32, p.parameter.dtype));
+        var a = Run(rounded, inputs.Ids, inputs.Mask);
+        var b = Run(copy, inputs.Ids, inputs.Mask);
+        Assert.Equal(a.Blocks, b.Blocks);
+        Assert.Equal(a.Logits, b.Logits);
+    }
+
+    /// <summary>Computing in bfloat16 (as on a GPU) stays near the float32 reference: 2 % of the largest activation.</summary>
+    [Theory]
+    [MemberData(nameof(MoreNames))]
+    public void Bf16ComputeStaysNearTheReference(string name)
+    {
+        var inputs = ReadInputs(name);
+        using var model = ModelLoader.Load(Folder(name), new LoadOptions { DType = ScalarType.BFloat16 });
+        var (blocks, _, _) = Run(model, inputs.Ids, inputs.Mask);
+        var expected = Npy.Read(Path.Combine(Folder(name), "hidden_blocks.npy")).ToFloats();
+        double scale = expected.Max(Math.Abs);
+        int seq = inputs.Ids[0].Length, hidden = model.HiddenSize;
+        AssertClose(expected, blocks, $"{name} bf16 hidden_blocks", i => IsReal(inputs, i / hidden % seq, i / hidden / seq % inputs.Ids.Length), atol: 0.02 * scale, rtol: 0);
     }
 
     [Fact]

@@ -52,6 +52,30 @@ public class GenerationTests
         Assert.Equal(expected.Greedy, Greedy(model, expected));
     }
 
+    public static TheoryData<string, bool> MoreFamiliesAndPaths()
+    {
+        var data = new TheoryData<string, bool>();
+        foreach (var name in MoreFamilies) { data.Add(name, false); data.Add(name, true); }
+        return data;
+    }
+
+    /// <summary>
+    /// models-more/ stores greedy decoding by full forwards (no cache); the generator decodes through the KV cache, so
+    /// this also checks the cache with partial rotary, q/k/v clipping and Gemma 2's per-layer window (21 tokens > 4).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(MoreFamiliesAndPaths))]
+    public void LaterFamiliesDecodeTheFixturesGreedyContinuation(string name, bool sdpa)
+    {
+        LlmLoc.Models.Common.AttentionCore.EagerMaxKeysOverride.Value = sdpa ? 0 : long.MaxValue;
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder(name), "generate.json")));
+        long[] Ids(string key) => doc.RootElement.GetProperty(key).EnumerateArray().Select(v => v.GetInt64()).ToArray();
+        long[] prompt = Ids("prompt_ids"), greedy = Ids("greedy_ids");
+        var settings = LlmLoc.Generation.GenerationSettings.FromModelFolder(Folder(name), maxLength: prompt.Length + doc.RootElement.GetProperty("max_new_tokens").GetInt32());
+        using var model = ModelLoader.Load(Folder(name), new LoadOptions());
+        Assert.Equal(greedy, LlmLoc.Generation.TextGenerator.Generate(model, prompt, settings).Single());
+    }
+
     [Theory]
     [InlineData("gpt2")]
     [InlineData("llama")]

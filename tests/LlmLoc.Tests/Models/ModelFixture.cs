@@ -9,7 +9,12 @@ namespace LlmLoc.Tests.Models;
 /// <summary>Reads a fixture model folder's inputs.json and runs forwards that record block outputs.</summary>
 internal static class ModelFixture
 {
-    public static string Folder(string name) => Shared.Fixture("models", name);
+    /// <summary>The fixture checkpoints of the original's six families (models/) and of the later ones (models-more/).</summary>
+    public static string Folder(string name) =>
+        Directory.Exists(Shared.Fixture("models", name)) ? Shared.Fixture("models", name) : Shared.Fixture("models-more", name);
+
+    /// <summary>The folders of models-more/ (GPT-NeoX, Qwen2, Gemma 2, OLMo and their variants).</summary>
+    public static readonly string[] MoreFamilies = ["pythia", "pythia-sequential", "qwen2", "gemma2", "gemma2-scalar", "olmo", "olmo-clip"];
 
     public sealed record Inputs(long[][] Ids, long[][] Mask, int[] Lengths);
 

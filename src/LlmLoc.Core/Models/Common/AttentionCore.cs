@@ -8,9 +8,12 @@ public static class AttentionCore
 {
     /// <summary>
     /// <paramref name="q"/> [b, heads, s, d], <paramref name="k"/>/<paramref name="v"/> [b, kv_heads, s, d]; returns [b, s, heads·d].
-    /// Scores are scaled by 1/sqrt(d) × <paramref name="extraScale"/>.
+    /// Scores are scaled by 1/sqrt(d) × <paramref name="extraScale"/>. <paramref name="slidingWindow"/> gives this layer
+    /// its own window instead of the model-wide mask; <paramref name="logitSoftCap"/> c maps scores s to c·tanh(s / c)
+    /// before the mask (Gemma 2).
     /// </summary>
-    public static Tensor Run(Tensor q, Tensor k, Tensor v, ForwardContext ctx, int layer, bool rotary, double extraScale = 1.0)
+    public static Tensor Run(Tensor q, Tensor k, Tensor v, ForwardContext ctx, int layer, bool rotary, double extraScale = 1.0,
+        int? slidingWindow = null, double? logitSoftCap = null)
     {
         using var scope = torch.NewDisposeScope();
         if (rotary)
@@ -27,7 +30,8 @@ public static class AttentionCore
             v = v.repeat_interleave(heads / kvHeads, 1);
         }
         if (extraScale != 1.0) q = q * extraScale;
-        var output = Attend(q, k, v, ctx.AttentionMask, ctx.IsCausal);
+        var (mask, causal) = ctx.MaskFor(slidingWindow);
+        var output = Attend(q, k, v, mask, causal, logitSoftCap);
         long b = output.shape[0], s = output.shape[2];
         return output.transpose(1, 2).reshape(b, s, -1).MoveToOuterDisposeScope();
     }
@@ -41,15 +45,17 @@ public static class AttentionCore
     /// <summary>
     /// softmax(q·kᵀ/√d + mask)·v. libtorch's CPU SDPA kernel costs ~4× the plain math at localizer-sized inputs
     /// (64 stimuli × 12 heads × 12 tokens: 6.4 ms against 1.7 ms per call, bench `parts`), so short sequences on the
-    /// CPU take the math path; long ones keep SDPA, which never materialises the [s × s] scores.
+    /// CPU take the math path; long ones keep SDPA, which never materialises the [s × s] scores. Soft-capped scores
+    /// always take the math path (SDPA has no hook between the product and the softmax).
     /// </summary>
-    static Tensor Attend(Tensor q, Tensor k, Tensor v, Tensor? mask, bool causal)
+    static Tensor Attend(Tensor q, Tensor k, Tensor v, Tensor? mask, bool causal, double? softCap)
     {
         long queries = q.shape[2], keys = k.shape[2];
-        if (q.device_type != DeviceType.CPU || keys > (EagerMaxKeysOverride.Value ?? EagerMaxKeys))
+        if (softCap is null && (q.device_type != DeviceType.CPU || keys > (EagerMaxKeysOverride.Value ?? EagerMaxKeys)))
             return nn.functional.scaled_dot_product_attention(q, k, v, mask, 0.0, causal);
         using var scope = torch.NewDisposeScope();
         var scores = q.matmul(k.transpose(-2, -1)).mul_(1.0 / Math.Sqrt(q.shape[^1]));
+        if (softCap is double cap) scores = scores.div_(cap).tanh_().mul_(cap);
         if (mask is not null)
             scores.masked_fill_(mask.logical_not(), float.NegativeInfinity);
         else if (causal)

@@ -86,6 +86,7 @@ public abstract class CausalLmBase : nn.Module, ICausalLanguageModel
             Cos = cos,
             Sin = sin,
             Cache = cache,
+            KeyValid = keyValid,
         };
         var hidden = Embed(ids, ctx);
         foreach (var block in Blocks) hidden = block.call(hidden, ctx);

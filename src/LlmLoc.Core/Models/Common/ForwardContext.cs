@@ -20,4 +20,14 @@ public sealed class ForwardContext
     public Tensor? Cos { get; init; }
     public Tensor? Sin { get; init; }
     public KvCache? Cache { get; init; }
+    /// <summary>Which keys (cached + new) are real tokens [batch, past + length], or null when all are.</summary>
+    public Tensor? KeyValid { get; init; }
+
+    /// <summary>
+    /// The mask of a layer with its own sliding window (Gemma 2 alternates windowed and global layers); without one,
+    /// the model-wide <see cref="AttentionMask"/>. A fresh mask belongs to the caller's dispose scope.
+    /// </summary>
+    public (Tensor? Mask, bool IsCausal) MaskFor(int? slidingWindow) => slidingWindow is null
+        ? (AttentionMask, IsCausal)
+        : AttentionCore.BuildMask(KeyValid, PastLength, PositionIds.shape[1], slidingWindow, PositionIds.device);
 }

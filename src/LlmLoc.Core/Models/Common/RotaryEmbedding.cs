@@ -20,13 +20,16 @@ public sealed class RotaryEmbedding
     readonly JsonObject? _scaling;
     readonly int _originalMax;
 
-    public RotaryEmbedding(int dim, double theta, JsonObject? scaling, int maxPositions, int? originalMaxPositions, string family)
+    /// <param name="supportedScalings">The rope_scaling types the family's transformers code implements; by default
+    /// default/linear/dynamic/llama3 (Phi-3: default/longrope).</param>
+    public RotaryEmbedding(int dim, double theta, JsonObject? scaling, int maxPositions, int? originalMaxPositions, string family,
+        IReadOnlyList<string>? supportedScalings = null)
     {
         _dim = dim; _theta = theta; _scaling = scaling; _maxPositions = maxPositions;
         _type = scaling is null ? "default" : (scaling["rope_type"] ?? scaling["type"])?.GetValue<string>() ?? "default";
         _factor = scaling?["factor"] is JsonValue f ? f.GetValue<double>() : 1.0;
         _originalMax = scaling?["original_max_position_embeddings"] is JsonValue o ? (int)o.GetValue<double>() : originalMaxPositions ?? maxPositions;
-        var supported = family == "phi3" ? new[] { "default", "longrope" } : ["default", "linear", "dynamic", "llama3"];
+        var supported = supportedScalings ?? (family == "phi3" ? ["default", "longrope"] : ["default", "linear", "dynamic", "llama3"]);
         if (!supported.Contains(_type))
             throw new LlmLocException($"rope_scaling type '{_type}' is not supported for {family} (supported: {string.Join(", ", supported)}); use a checkpoint with a supported rope_scaling", ExitCodes.RuntimeError);
     }
@@ -90,14 +93,20 @@ public sealed class RotaryEmbedding
         return torch.where(medium, smoothed, llama);
     }
 
-    /// <summary>x·cos + rotate_half(x)·sin with rotate_half(x) = [-x2, x1].</summary>
+    /// <summary>
+    /// x·cos + rotate_half(x)·sin with rotate_half(x) = [-x2, x1]. When cos/sin are narrower than x (GPT-NeoX's
+    /// rotary_pct &lt; 1), only the first cos.shape[-1] dims rotate; the rest pass through.
+    /// </summary>
     public static Tensor Apply(Tensor x, Tensor cos, Tensor sin)
     {
         using var scope = torch.NewDisposeScope();
-        long half = x.shape[^1] / 2;
+        long rotated = cos.shape[^1], width = x.shape[^1];
+        if (rotated < width)
+            return torch.cat([Apply(x.narrow(-1, 0, rotated), cos, sin), x.narrow(-1, rotated, width - rotated)], -1).MoveToOuterDisposeScope();
+        long half = width / 2;
         var x1 = x.narrow(-1, 0, half);
         var x2 = x.narrow(-1, half, half);
-        var rotated = torch.cat([-x2, x1], -1);
-        return (x * cos + rotated * sin).MoveToOuterDisposeScope();
+        var turned = torch.cat([-x2, x1], -1);
+        return (x * cos + turned * sin).MoveToOuterDisposeScope();
     }
 }
