@@ -16,6 +16,17 @@ public class StatisticsUnitTests
         Assert.True(double.IsNaN(StudentT.TwoSidedP(double.NaN, 3)));
     }
 
+    [Theory]
+    [InlineData(1e-3)]
+    [InlineData(1e-2)]
+    [InlineData(0.5)]
+    public void StudentTNearPOneKeepsFullPrecision(double t)
+    {
+        // |t| ≪ 1 is where I_x(df/2, 1/2) with x = df/(df + t²) ≈ 1 loses digits; the closed forms do not.
+        Assert.Equal(1 - 2 * Math.Atan(t) / Math.PI, StudentT.TwoSidedP(t, 1.0), 1e-15);
+        Assert.Equal(1 - t / Math.Sqrt(2 + t * t), StudentT.TwoSidedP(-t, 2.0), 1e-15);
+    }
+
     [Fact]
     public void BenjaminiHochbergHandlesTiesAndClipping()
     {
