@@ -30,7 +30,7 @@ public static class EvaluateCommand
         var offline = new Option<bool>("--offline") { Description = "use only the local Hugging Face cache (as HF_HUB_OFFLINE=1)" };
         var batchSize = new Option<int>("--batch-size") { Description = "sequences per forward pass (results do not depend on it)", DefaultValueFactory = _ => 8 };
         var text = new Option<string?>("--text") { Description = "text to compute loss and perplexity on (plain text, or JSONL with a \"text\" field)" };
-        var maxTokens = new Option<int?>("--max-tokens-per-window") { Description = "cap on the window size for --text (default: the model's context)" };
+        var maxTokens = new Option<int?>("--max-tokens-per-window") { Description = "cap on the window size for --text (default: min(2048, the model's context))" };
         var pairs = new Option<string?>("--minimal-pairs")
         {
             Description = "BLiMP-style JSONL (sentence_good, sentence_bad); 'builtin' or no value = llmloc's built-in pairs",

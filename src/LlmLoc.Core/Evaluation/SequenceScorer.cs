@@ -6,15 +6,22 @@ namespace LlmLoc.Evaluation;
 
 /// <summary>
 /// Per-token log-probabilities log p(id_t | id_&lt;t) of many sequences, batched: right padding with the pad id,
-/// attention mask 1 on real tokens, padded positions never read. Log-softmax is taken in float64 over the vocab.
+/// attention mask 1 on real tokens, padded positions never read. The LM head runs on a bounded chunk of positions at a
+/// time, so neither [tokens × vocab] logits nor a float64 copy of them is ever materialized.
 /// </summary>
 public static class SequenceScorer
 {
+    /// <summary>Logits per LM-head call: 2^24 (64 MB of float32), i.e. 128 positions of a 128k vocabulary.</summary>
+    const long LogitsPerChunk = 1L << 24;
+
     /// <summary>Returns, per input (in input order), the log-probabilities of its scored tokens.</summary>
+    /// <param name="positionsPerChunk">Positions per LM-head call; default: as many as fit <see cref="LogitsPerChunk"/>.</param>
     public static double[][] TokenLogProbs(ICausalLanguageModel model, IReadOnlyList<ScoringInput> inputs, int padId,
-        int batchSize, Action<int>? onBatchDone = null)
+        int batchSize, Action<int>? onBatchDone = null, int? positionsPerChunk = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        int chunk = positionsPerChunk ?? (int)Math.Max(1, LogitsPerChunk / Math.Max(1, model.Config.VocabSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunk, 1);
         var results = new double[inputs.Count][];
         // Longest first, so rows of a batch have similar lengths (less padding); results go back by index.
         int[] order = Enumerable.Range(0, inputs.Count).OrderByDescending(i => inputs[i].Ids.Length).ToArray();
@@ -22,33 +29,20 @@ public static class SequenceScorer
         for (int start = 0; start < order.Length; start += batchSize)
         {
             int[] batch = order[start..Math.Min(order.Length, start + batchSize)];
-            ScoreBatch(model, inputs, batch, padId, results);
+            ScoreBatch(model, inputs, batch, padId, chunk, results);
             done += batch.Length;
             onBatchDone?.Invoke(done);
         }
         return results;
     }
 
-    static void ScoreBatch(ICausalLanguageModel model, IReadOnlyList<ScoringInput> inputs, int[] batch, int padId, double[][] results)
+    static void ScoreBatch(ICausalLanguageModel model, IReadOnlyList<ScoringInput> inputs, int[] batch, int padId, int chunk, double[][] results)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        int width = Math.Max(1, batch.Max(i => inputs[i].Ids.Length));
-        var ids = new long[batch.Length * width];
-        var mask = new long[batch.Length * width];
-        for (int row = 0; row < batch.Length; row++)
-        {
-            int[] seq = inputs[batch[row]].Ids;
-            for (int t = 0; t < width; t++)
-            {
-                bool real = t < seq.Length;
-                ids[row * width + t] = real ? seq[t] : padId;
-                mask[row * width + t] = real ? 1 : 0;
-            }
-        }
-        var idTensor = tensor(ids, [batch.Length, width], ScalarType.Int64, model.Device);
-        var maskTensor = tensor(mask, [batch.Length, width], ScalarType.Int64, model.Device);
-        var logits = model.Forward(idTensor, maskTensor) ?? throw new InvalidOperationException("the model returned no logits");
+        var padded = new PaddedBatch(batch.Select(i => inputs[i].Ids).ToList(), padId);
+        var idTensor = padded.IdsTensor(model.Device);
+        var hidden = model.ForwardHidden(idTensor, padded.MaskTensor(model.Device));
 
         for (int row = 0; row < batch.Length; row++)
         {
@@ -56,12 +50,34 @@ public static class SequenceScorer
             int first = Math.Max(1, input.FirstScored);
             int count = input.Ids.Length - first;
             if (count <= 0) { results[batch[row]] = []; continue; }
-            // Logits at t-1 predict the token at t.
-            var predicting = logits[row].narrow(0, first - 1, count).to(ScalarType.Float64);
-            var logProbs = predicting.log_softmax(-1);
-            var targets = idTensor[row].narrow(0, first, count).unsqueeze(-1);
-            var picked = logProbs.gather(-1, targets).squeeze(-1).cpu();
-            results[batch[row]] = picked.data<double>().ToArray();
+            var logProbs = new double[count];
+            for (int offset = 0; offset < count; offset += chunk)
+            {
+                using var chunkScope = NewDisposeScope();
+                int n = Math.Min(chunk, count - offset);
+                // The hidden state at t-1 predicts the token at t.
+                var logits = model.Logits(hidden[row].narrow(0, first - 1 + offset, n));
+                var targets = idTensor[row].narrow(0, first + offset, n);
+                LogProbsOf(logits, targets).CopyTo(logProbs, offset);
+            }
+            results[batch[row]] = logProbs;
         }
+    }
+
+    /// <summary>
+    /// log_softmax(logits)[target] per row of float32 <paramref name="logits"/> [n, vocab] (overwritten): with m the
+    /// row max, log p = (x_target − m) − log1p(Σ_{j ≠ argmax} exp(x_j − m)). The exponentials and their sum stay in
+    /// float32; both terms have the same sign and are combined in float64, so there is no cancellation even for
+    /// tokens with p ≈ 1 (within ~1e-7 relative of a float64 log_softmax).
+    /// </summary>
+    internal static double[] LogProbsOf(Tensor logits, Tensor targets)
+    {
+        using var scope = NewDisposeScope();
+        var picked = logits.gather(-1, targets.to(ScalarType.Int64).unsqueeze(-1)).squeeze(-1).to(ScalarType.Float64);
+        var (max, argmax) = logits.max(-1, keepdim: true);
+        var exps = logits.sub_(max).exp_().scatter_(-1, argmax, zeros_like(max));
+        var rest = exps.sum(-1).to(ScalarType.Float64);
+        var logProbs = picked - max.squeeze(-1).to(ScalarType.Float64) - rest.log1p();
+        return logProbs.cpu().data<double>().ToArray();
     }
 }

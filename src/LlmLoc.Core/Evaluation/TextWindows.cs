@@ -13,13 +13,17 @@ public sealed record TextWindow(int Document, int Window, ScoringInput Input);
 /// </summary>
 public static class TextWindows
 {
-    /// <summary>min(tokenizer model_max_length, the model's position limit, an optional cap).</summary>
+    /// <summary>Window size when --max-tokens-per-window is not given (if the model's context is not smaller): whole
+    /// contexts (131,072 tokens for Llama-3.2) would cost gigabytes of attention and activations per window.</summary>
+    public const int DefaultWindow = 2048;
+
+    /// <summary>min(tokenizer model_max_length, the model's position limit, the cap or else <see cref="DefaultWindow"/>).</summary>
     public static int WindowSize(ModelConfig config, int? modelMaxLength, int? cap)
     {
         int positions = config.IntOrNull("n_positions") ?? config.IntOrNull("max_position_embeddings") ?? config.IntOrNull("n_ctx") ?? 2048;
         int size = positions;
         if (modelMaxLength is { } m) size = Math.Min(size, m);
-        if (cap is { } c) size = Math.Min(size, c);
+        size = Math.Min(size, cap ?? DefaultWindow);
         return size;
     }
 

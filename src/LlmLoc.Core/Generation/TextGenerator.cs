@@ -36,25 +36,13 @@ public static class TextGenerator
         using var generator = settings.DoSample ? new Generator(unchecked((ulong)settings.Seed), model.Device) : null;
         using var cache = model.NewCache();
         var mask = PromptAttentionMask(promptIds, settings);
+        long[] Step(long[] ids, long[]? attention) => NextTokens(model, cache, ids, attention, batch, warpers, generator, settings.DoSample);
 
-        long[] next = promptIds; // what the cache has not seen yet (the whole prompt at first)
+        // Prefill: the prompt once per returned sequence (num_return_sequences repeats the prompt row), with its mask,
+        // which the model's cache remembers for the later steps.
+        long[] tokens = Step(Repeat(promptIds, batch), mask is null ? null : Repeat(mask, batch));
         while (true)
         {
-            long[] tokens;
-            using (var scope = NewDisposeScope())
-            {
-                // num_return_sequences repeats the prompt row (prefill); later steps feed one token per row.
-                var input = next == promptIds
-                    ? torch.tensor(promptIds, dtype: int64, device: model.Device).reshape(1, -1).repeat(batch, 1)
-                    : torch.tensor(next, dtype: int64, device: model.Device).reshape(batch, 1);
-                // The model's cache remembers the prompt's mask; generated tokens are always real (null = all ones).
-                var attention = mask is null || next != promptIds ? null : torch.tensor(mask, dtype: int64, device: model.Device).reshape(1, -1).repeat(batch, 1);
-                var logits = model.Forward(input, attention, cache)
-                             ?? throw new InvalidOperationException("the model returned no logits although they were requested");
-                var scores = logits[.., -1, ..].to_type(float32);
-                tokens = ChooseNext(scores, warpers, generator, settings.DoSample);
-            }
-
             for (int b = 0; b < batch; b++)
             {
                 // transformers: next = next * unfinished + pad * (1 - unfinished), only when EOS stopping is on.
@@ -63,10 +51,28 @@ public static class TextGenerator
                 if (eos.Contains(tokens[b])) unfinished[b] = false;
             }
             if (rows[0].Count >= settings.MaxLength || !unfinished.Contains(true)) break;
-            next = tokens;
+            // Decode: one new token per row; generated tokens are always real (null mask = all ones).
+            tokens = Step(tokens, null);
         }
         return rows.Select(r => r.ToArray()).ToArray();
     }
+
+    /// <summary>
+    /// One forward of <paramref name="ids"/> ([rows × n], row-major) through the cache and each row's next token, in
+    /// its own dispose scope (the cache owns what it keeps).
+    /// </summary>
+    static long[] NextTokens(ICausalLanguageModel model, KvCache cache, long[] ids, long[]? attention, int rows,
+        IReadOnlyList<LogitsWarper> warpers, Generator? generator, bool sample)
+    {
+        using var scope = NewDisposeScope();
+        var input = torch.tensor(ids, dtype: int64, device: model.Device).reshape(rows, -1);
+        var mask = attention is null ? null : torch.tensor(attention, dtype: int64, device: model.Device).reshape(rows, -1);
+        var logits = model.Forward(input, mask, cache)
+                     ?? throw new InvalidOperationException("the model returned no logits although they were requested");
+        return ChooseNext(logits[.., -1, ..].to_type(float32), warpers, generator, sample);
+    }
+
+    static long[] Repeat(long[] row, int times) => Enumerable.Repeat(row, times).SelectMany(r => r).ToArray();
 
     /// <summary>argmax (first index on ties, as torch.argmax) or a multinomial draw from softmax(warped scores).</summary>
     static long[] ChooseNext(Tensor scores, IReadOnlyList<LogitsWarper> warpers, Generator? generator, bool sample)

@@ -8,9 +8,6 @@ using LlmLoc.Stimuli;
 
 namespace LlmLoc.Localization;
 
-/// <summary>What a localize run produced (or found in the cache).</summary>
-public sealed record LocalizeResult(string MaskPath, string PValuesPath, long SelectedUnits, int Layers, int HiddenSize, bool FromCache);
-
 /// <summary>The localizer pipeline: stimuli → model → recorder → statistics → unit selection → mask cache.</summary>
 public static class Localizer
 {
@@ -18,7 +15,7 @@ public static class Localizer
     public const int LanguageMaxTokens = 12;
 
     /// <param name="autoFetch">Fetches missing stimuli; default <see cref="StimuliAutoFetch.FromEnvironment"/>.</param>
-    public static LocalizeResult Run(LocalizeOptions options, TextWriter stdout, TextWriter stderr, StimuliAutoFetch? autoFetch = null)
+    public static void Run(LocalizeOptions options, TextWriter stdout, TextWriter stderr, StimuliAutoFetch? autoFetch = null)
     {
         options.Validate();
         string cacheDir = MaskCacheKey.ResolveCacheDir(options.CacheDir);
@@ -31,7 +28,7 @@ public static class Localizer
             var cached = Lesion.UnitMask.Load(maskPath);
             stdout.WriteLine($"> Loading cached mask from {maskPath} (use --overwrite to recompute)");
             stdout.WriteLine($"> Number of units: {cached.Count}");
-            return new LocalizeResult(maskPath, pValuesPath, cached.Count, cached.Layers, cached.Hidden, FromCache: true);
+            return;
         }
 
         // Stimuli first: a missing folder should fail before a model is downloaded or loaded.
@@ -72,7 +69,6 @@ public static class Localizer
         stdout.WriteLine($"> Number of units: {selected}");
         stdout.WriteLine($"> Saved mask to {maskPath}");
         stdout.WriteLine($"> Saved adjusted p-values to {pValuesPath}");
-        return new LocalizeResult(maskPath, pValuesPath, selected, layers, hidden, FromCache: false);
     }
 
     static LocalizerStimuli LoadStimuli(LocalizeOptions options) => options.Network switch

@@ -39,4 +39,13 @@ public interface ICausalLanguageModel : IDisposable
     /// <paramref name="computeLogits"/> is false (only block outputs are wanted; the LM head is skipped).
     /// </summary>
     Tensor? Forward(Tensor inputIds, Tensor? attentionMask = null, KvCache? cache = null, bool computeLogits = true);
+
+    /// <summary>
+    /// <see cref="Forward"/> up to the final norm: hidden states [batch, seq, hidden] (model dtype) that
+    /// <see cref="Logits"/> turns into logits a few positions at a time, so [seq × vocab] logits never exist at once.
+    /// </summary>
+    Tensor ForwardHidden(Tensor inputIds, Tensor? attentionMask = null, KvCache? cache = null);
+
+    /// <summary>The LM head (with whatever the family applies to its output) on final-normed hidden states [..., hidden]: float32 logits [..., vocab].</summary>
+    Tensor Logits(Tensor finalHidden);
 }

@@ -48,8 +48,6 @@ public sealed class ModelConfig
         };
     }
 
-    public bool Has(string key) => Raw[key] is not null;
-
     public int Int(string key) => IntOrNull(key)
         ?? throw new LlmLocException($"config.json of this {ModelType} model lacks '{key}'; use a config.json written by transformers");
 

@@ -51,14 +51,6 @@ public sealed class NumpyLegacyRandom
         return (high << 32) | NextUInt32();
     }
 
-    /// <summary><c>random_sample()</c>: a double in [0, 1) from 27 + 26 bits of two draws.</summary>
-    public double RandomSample()
-    {
-        long a = NextUInt32() >> 5;
-        long b = NextUInt32() >> 6;
-        return (a * 67108864.0 + b) / 9007199254740992.0;
-    }
-
     /// <summary><c>np.random.randint(low, high)</c> with Python ints (dtype int64): a value in [low, high).</summary>
     public long RandInt(long low, long high)
     {

@@ -14,32 +14,14 @@ public sealed class LocalizerStatistics
     /// <summary>Units whose p-value is NaN (constant and equal in both groups); left out of the FDR ranking.</summary>
     public required int NanUnits { get; init; }
 
-    public int[] Shape => [Layers, HiddenSize];
-
     /// <param name="positive">Activations [nPositive × layers × hidden], row-major.</param>
     /// <param name="negative">Activations [nNegative × layers × hidden], row-major.</param>
     public static LocalizerStatistics Compute(double[] positive, double[] negative, int layers, int hiddenSize)
     {
-        CheckShape(layers, hiddenSize);
-        // Each unit is tested on its own column, so the per-layer calls of the original equal one call over all units.
-        return FromTest(WelchTTest.Compute(positive, negative, layers * hiddenSize, absolute: true), layers, hiddenSize);
-    }
-
-    /// <summary>The same from float32 activations (widened exactly to float64, as localize.py stores them): identical results.</summary>
-    public static LocalizerStatistics Compute(float[] positive, float[] negative, int layers, int hiddenSize)
-    {
-        CheckShape(layers, hiddenSize);
-        return FromTest(WelchTTest.Compute(positive, negative, layers * hiddenSize, absolute: true), layers, hiddenSize);
-    }
-
-    static void CheckShape(int layers, int hiddenSize)
-    {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(layers);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hiddenSize);
-    }
-
-    static LocalizerStatistics FromTest(WelchTTestResult test, int layers, int hiddenSize)
-    {
+        // Each unit is tested on its own column, so the per-layer calls of the original equal one call over all units.
+        var test = WelchTTest.Compute(positive, negative, layers * hiddenSize, absolute: true);
         double[] adjusted = BenjaminiHochberg.Adjust(test.P, out int nanUnits);
         return new LocalizerStatistics
         {

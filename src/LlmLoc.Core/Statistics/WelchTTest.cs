@@ -21,18 +21,7 @@ public static class WelchTTest
     /// <param name="negative">Row-major [nNegative × units] samples.</param>
     /// <param name="units">Number of units (columns).</param>
     /// <param name="absolute">Test |x| instead of x (localize.py tests absolute activations) without copying the data.</param>
-    public static WelchTTestResult Compute(double[] positive, double[] negative, int units, bool absolute = false) =>
-        ComputeCore(positive, negative, units, absolute);
-
-    /// <summary>
-    /// The same test on float32 samples, each widened exactly to float64 (what localize.py does when it stores float32
-    /// block outputs into float64 arrays): identical results for half the memory traffic.
-    /// </summary>
-    public static WelchTTestResult Compute(float[] positive, float[] negative, int units, bool absolute = false) =>
-        ComputeCore(positive, negative, units, absolute);
-
-    static WelchTTestResult ComputeCore<TSample>(TSample[] positive, TSample[] negative, int units, bool absolute)
-        where TSample : unmanaged
+    public static WelchTTestResult Compute(double[] positive, double[] negative, int units, bool absolute = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(units);
         if (units == 0 || positive.Length % units != 0 || negative.Length % units != 0)
@@ -73,8 +62,7 @@ public static class WelchTTest
     /// Mean and ddof=1 variance of the columns [start, start + count). Vector lanes do the same IEEE operations per
     /// column as the scalar loop (no fused multiply-add), so results are bit-identical to a plain loop.
     /// </summary>
-    static void MeanAndVariance<TSample>(TSample[] data, int rows, int units, int start, bool absolute, double[] mean, double[] variance)
-        where TSample : unmanaged
+    static void MeanAndVariance(double[] data, int rows, int units, int start, bool absolute, double[] mean, double[] variance)
     {
         int count = mean.Length;
         Array.Clear(mean);
@@ -88,91 +76,39 @@ public static class WelchTTest
         for (int j = 0; j < count; j++) variance[j] = variance[j] / rows * ddofFactor;
     }
 
-    static void Accumulate<TSample>(ReadOnlySpan<TSample> row, Span<double> sum, bool absolute) where TSample : unmanaged
+    static void Accumulate(ReadOnlySpan<double> values, Span<double> sum, bool absolute)
     {
-        if (typeof(TSample) == typeof(double))
+        int j = 0;
+        if (Vector.IsHardwareAccelerated)
         {
-            var values = MemoryMarshal.Cast<TSample, double>(row);
-            int j = 0;
-            if (Vector.IsHardwareAccelerated)
-            {
-                var rowVectors = MemoryMarshal.Cast<double, Vector<double>>(values);
-                var sumVectors = MemoryMarshal.Cast<double, Vector<double>>(sum);
-                for (int v = 0; v < rowVectors.Length; v++)
-                    sumVectors[v] += absolute ? Vector.Abs(rowVectors[v]) : rowVectors[v];
-                j = rowVectors.Length * Vector<double>.Count;
-            }
-            for (; j < values.Length; j++) sum[j] += absolute ? Math.Abs(values[j]) : values[j];
+            var rowVectors = MemoryMarshal.Cast<double, Vector<double>>(values);
+            var sumVectors = MemoryMarshal.Cast<double, Vector<double>>(sum);
+            for (int v = 0; v < rowVectors.Length; v++)
+                sumVectors[v] += absolute ? Vector.Abs(rowVectors[v]) : rowVectors[v];
+            j = rowVectors.Length * Vector<double>.Count;
         }
-        else
-        {
-            var values = MemoryMarshal.Cast<TSample, float>(row);
-            int j = 0;
-            if (Vector.IsHardwareAccelerated)
-            {
-                var rowVectors = MemoryMarshal.Cast<float, Vector<float>>(values);
-                var sumVectors = MemoryMarshal.Cast<double, Vector<double>>(sum);
-                for (int v = 0; v < rowVectors.Length; v++)
-                {
-                    Vector.Widen(rowVectors[v], out Vector<double> low, out Vector<double> high);
-                    sumVectors[2 * v] += absolute ? Vector.Abs(low) : low;
-                    sumVectors[2 * v + 1] += absolute ? Vector.Abs(high) : high;
-                }
-                j = rowVectors.Length * Vector<float>.Count;
-            }
-            for (; j < values.Length; j++) sum[j] += absolute ? Math.Abs((double)values[j]) : values[j];
-        }
+        for (; j < values.Length; j++) sum[j] += absolute ? Math.Abs(values[j]) : values[j];
     }
 
-    static void AccumulateSquaredDeviation<TSample>(ReadOnlySpan<TSample> row, ReadOnlySpan<double> mean, Span<double> sum, bool absolute)
-        where TSample : unmanaged
+    static void AccumulateSquaredDeviation(ReadOnlySpan<double> values, ReadOnlySpan<double> mean, Span<double> sum, bool absolute)
     {
-        if (typeof(TSample) == typeof(double))
+        int j = 0;
+        if (Vector.IsHardwareAccelerated)
         {
-            var values = MemoryMarshal.Cast<TSample, double>(row);
-            int j = 0;
-            if (Vector.IsHardwareAccelerated)
+            var rowVectors = MemoryMarshal.Cast<double, Vector<double>>(values);
+            var meanVectors = MemoryMarshal.Cast<double, Vector<double>>(mean);
+            var sumVectors = MemoryMarshal.Cast<double, Vector<double>>(sum);
+            for (int v = 0; v < rowVectors.Length; v++)
             {
-                var rowVectors = MemoryMarshal.Cast<double, Vector<double>>(values);
-                var meanVectors = MemoryMarshal.Cast<double, Vector<double>>(mean);
-                var sumVectors = MemoryMarshal.Cast<double, Vector<double>>(sum);
-                for (int v = 0; v < rowVectors.Length; v++)
-                {
-                    var deviation = (absolute ? Vector.Abs(rowVectors[v]) : rowVectors[v]) - meanVectors[v];
-                    sumVectors[v] += deviation * deviation;
-                }
-                j = rowVectors.Length * Vector<double>.Count;
+                var deviation = (absolute ? Vector.Abs(rowVectors[v]) : rowVectors[v]) - meanVectors[v];
+                sumVectors[v] += deviation * deviation;
             }
-            for (; j < values.Length; j++)
-            {
-                double deviation = (absolute ? Math.Abs(values[j]) : values[j]) - mean[j];
-                sum[j] += deviation * deviation;
-            }
+            j = rowVectors.Length * Vector<double>.Count;
         }
-        else
+        for (; j < values.Length; j++)
         {
-            var values = MemoryMarshal.Cast<TSample, float>(row);
-            int j = 0;
-            if (Vector.IsHardwareAccelerated)
-            {
-                var rowVectors = MemoryMarshal.Cast<float, Vector<float>>(values);
-                var meanVectors = MemoryMarshal.Cast<double, Vector<double>>(mean);
-                var sumVectors = MemoryMarshal.Cast<double, Vector<double>>(sum);
-                for (int v = 0; v < rowVectors.Length; v++)
-                {
-                    Vector.Widen(rowVectors[v], out Vector<double> low, out Vector<double> high);
-                    var deviationLow = (absolute ? Vector.Abs(low) : low) - meanVectors[2 * v];
-                    var deviationHigh = (absolute ? Vector.Abs(high) : high) - meanVectors[2 * v + 1];
-                    sumVectors[2 * v] += deviationLow * deviationLow;
-                    sumVectors[2 * v + 1] += deviationHigh * deviationHigh;
-                }
-                j = rowVectors.Length * Vector<float>.Count;
-            }
-            for (; j < values.Length; j++)
-            {
-                double deviation = (absolute ? Math.Abs((double)values[j]) : values[j]) - mean[j];
-                sum[j] += deviation * deviation;
-            }
+            double deviation = (absolute ? Math.Abs(values[j]) : values[j]) - mean[j];
+            sum[j] += deviation * deviation;
         }
     }
 }

@@ -18,8 +18,8 @@ public static class LanguageStimuli
     };
 
     /// <param name="stimuliDir">Folder holding <c>language/</c>.</param>
-    /// <param name="order">File order. The original uses directory order; llmloc defaults to sorted names so runs are reproducible.</param>
-    public static LocalizerStimuli Load(string stimuliDir, CsvOrder order = CsvOrder.Sorted)
+    /// <remarks>Files are read sorted by name: the original's glob gives directory order, which differs between machines.</remarks>
+    public static LocalizerStimuli Load(string stimuliDir)
     {
         string folder = Path.Combine(stimuliDir, FolderName);
         if (!Directory.Exists(folder))
@@ -30,8 +30,7 @@ public static class LanguageStimuli
         var files = Directory.EnumerateFiles(folder)
             .Where(f => Path.GetFileName(f) is var name && !name.StartsWith('.') && name.EndsWith(".csv", StringComparison.Ordinal))
             .ToList();
-        if (order == CsvOrder.Sorted)
-            files.Sort((a, b) => string.CompareOrdinal(Path.GetFileName(a), Path.GetFileName(b)));
+        files.Sort((a, b) => string.CompareOrdinal(Path.GetFileName(a), Path.GetFileName(b)));
         if (files.Count == 0)
             throw new LlmLocException(
                 $"language stimuli not found: '{folder}' holds no .csv files; run `llmloc stimuli download --network language` " +

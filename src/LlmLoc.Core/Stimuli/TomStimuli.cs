@@ -9,6 +9,8 @@ namespace LlmLoc.Stimuli;
 /// </summary>
 public static class TomStimuli
 {
+    /// <summary>Where the stories live under the stimuli folder (the download's layout and the original's path).</summary>
+    public const string FolderName = "tom/tomloc";
     public const int StoriesPerCondition = 10;
     static readonly string[] Answers = ["True", "False"];
 
@@ -36,7 +38,7 @@ public static class TomStimuli
     {
         if (positiveAnswers.Count != StoriesPerCondition || negativeAnswers.Count != StoriesPerCondition)
             throw new ArgumentException($"need {StoriesPerCondition} answers per condition");
-        string folder = Path.Combine(stimuliDir, "tom", "tomloc");
+        string folder = Path.Combine(stimuliDir, FolderName);
         return new LocalizerStimuli(Build(folder, 'b', positiveAnswers), Build(folder, 'p', negativeAnswers));
     }
 
@@ -70,7 +72,7 @@ public static class TomStimuli
         if (!File.Exists(path))
             throw new LlmLocException(
                 $"theory-of-mind stimuli not found: '{path}' is missing; run `llmloc stimuli download --network theory-of-mind` " +
-                "or pass --stimuli-dir <folder containing tom/tomloc/>");
+                $"or pass --stimuli-dir <folder containing {FolderName}/>");
         return path;
     }
 }

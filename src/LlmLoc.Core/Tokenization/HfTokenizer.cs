@@ -111,29 +111,5 @@ public sealed class HfTokenizer
     /// <summary>The model's token string for an id (e.g. "Ġworld", "▁Hello", "&lt;0x0A&gt;"), or null.</summary>
     public string? IdToToken(int id) => _addedById.TryGetValue(id, out var added) ? added.Content : _model.IdToToken(id);
 
-    /// <summary>
-    /// tokenizer(texts, padding=True[, truncation=True, max_length=n]): right-padded with PadTokenId,
-    /// attention mask 1 on real tokens; lengths = real tokens per row.
-    /// </summary>
-    public (long[,] ids, long[,] mask, int[] lengths) EncodeBatch(IReadOnlyList<string> texts, int? maxLength = null)
-    {
-        var rows = texts.Select(t => Encode(t, addSpecialTokens: true, maxLength)).ToList();
-        int width = rows.Count == 0 ? 0 : rows.Max(r => r.Count);
-        var ids = new long[rows.Count, width];
-        var mask = new long[rows.Count, width];
-        var lengths = new int[rows.Count];
-        for (int i = 0; i < rows.Count; i++)
-        {
-            lengths[i] = rows[i].Count;
-            for (int j = 0; j < width; j++)
-            {
-                bool real = j < rows[i].Count;
-                ids[i, j] = real ? rows[i][j] : PadTokenId;
-                mask[i, j] = real ? 1 : 0;
-            }
-        }
-        return (ids, mask, lengths);
-    }
-
     public override string ToString() => Description;
 }

@@ -24,9 +24,6 @@ internal sealed class SentencePieceModel : ISegmentModel
     }
 
     public bool AddDummyPrefix => _sp.AddDummyPrefix;
-    public int? BosId => _sp.BeginningOfSentenceId >= 0 ? _sp.BeginningOfSentenceId : null;
-    public int? EosId => _sp.EndOfSentenceId >= 0 ? _sp.EndOfSentenceId : null;
-    public int? UnkId => _sp.UnknownId >= 0 ? _sp.UnknownId : null;
 
     public int VocabSize => _idToToken.Length;
     public string? IdToToken(int id) => id >= 0 && id < _idToToken.Length ? _idToToken[id] : null;

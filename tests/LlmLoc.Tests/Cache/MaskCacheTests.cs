@@ -59,7 +59,7 @@ public class MaskCacheTests
     public void RangesParse(string text, bool top, bool bottom)
     {
         var range = LocalizeRange.Parse(text);
-        Assert.Equal((top, bottom, !top && !bottom), (range.IsTop, range.IsBottom, range.IsRandomRange));
+        Assert.Equal((top, bottom), (range.IsTop, range.IsBottom));
         Assert.Equal(text, range.Text);
     }
 

@@ -36,6 +36,15 @@ public class WindowAndDataTests
     }
 
     [Fact]
+    public void DefaultWindowIs2048UnlessTheContextIsSmallerOrACapIsGiven()
+    {
+        var config = ModelConfig.Parse("""{"model_type": "llama", "num_hidden_layers": 2, "hidden_size": 8, "vocab_size": 10, "max_position_embeddings": 131072}""");
+        Assert.Equal(2048, TextWindows.WindowSize(config, 131072, null));
+        Assert.Equal(4096, TextWindows.WindowSize(config, 131072, 4096));
+        Assert.Equal(1000, TextWindows.WindowSize(config, 1000, null));
+    }
+
+    [Fact]
     public void BuiltinPairsCoverThreePhenomena()
     {
         var pairs = MinimalPairs.Load("builtin");

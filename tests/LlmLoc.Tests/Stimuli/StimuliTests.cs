@@ -37,15 +37,6 @@ public class StimuliTests
     }
 
     [Fact]
-    public void FileSystemOrderHoldsTheSameTexts()
-    {
-        var sorted = LanguageStimuli.Load(StimuliDir);
-        var listed = LanguageStimuli.Load(StimuliDir, CsvOrder.FileSystem);
-        Assert.Equal(sorted.Positive.Order(StringComparer.Ordinal), listed.Positive.Order(StringComparer.Ordinal));
-        Assert.Equal(sorted.Negative.Order(StringComparer.Ordinal), listed.Negative.Order(StringComparer.Ordinal));
-    }
-
-    [Fact]
     public void TomWithSeed42MatchesTheOriginalSeededRun()
     {
         var expected = Fixture("tom_seed42.json");

@@ -1,3 +1,4 @@
+using PaddedBatch = LlmLoc.Models.PaddedBatch;
 using LlmLoc.Tests.Infrastructure;
 using LlmLoc.Tokenization;
 using Xunit.Abstractions;
@@ -81,10 +82,10 @@ public class Gpt2TokenizerTests
     [Fact]
     public void Batch_is_right_padded_with_eos()
     {
-        var (ids, mask, lengths) = Gpt2.EncodeBatch(["Hello world", "a", ""], maxLength: 12);
-        Assert.Equal([2, 1, 0], lengths);
-        Assert.Equal(new long[,] { { 15496, 995 }, { 64, 50256 }, { 50256, 50256 } }, ids);
-        Assert.Equal(new long[,] { { 1, 1 }, { 1, 0 }, { 0, 0 } }, mask);
+        var batch = new PaddedBatch(new[] { "Hello world", "a", "" }.Select(text => Gpt2.Encode(text, maxLength: 12)).ToList(), Gpt2.PadTokenId);
+        Assert.Equal([2L, 1, 0], batch.Lengths);
+        Assert.Equal([15496L, 995, 64, 50256, 50256, 50256], batch.Ids);
+        Assert.Equal([1L, 1, 1, 0, 0, 0], batch.Mask);
     }
 
     [Fact]
@@ -95,14 +96,18 @@ public class Gpt2TokenizerTests
         var expected = inputs["input_ids"]!.AsArray().Select(r => r!.AsArray().Select(x => (long)x!).ToArray()).ToArray();
         var lengths = inputs["lengths"]!.AsArray().Select(x => (int)x!).ToArray();
         var texts = inputs["source"]!["texts"]!.AsArray().Select(x => (string)x!).ToList();
-        var (ids, mask, actualLengths) = Gpt2.EncodeBatch(texts);
-        Assert.Equal(lengths, actualLengths);
+        var batch = new PaddedBatch(texts.Select(text => Gpt2.Encode(text)).ToList(), Gpt2.PadTokenId);
+        Assert.Equal(lengths.Select(n => (long)n), batch.Lengths);
+        Assert.Equal(expected.Length, batch.Rows);
         for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.Equal(expected[i].Length, batch.Width);
             for (int j = 0; j < expected[i].Length; j++)
             {
-                Assert.Equal(expected[i][j], ids[i, j]);
-                Assert.Equal((long)inputs["attention_mask"]![i]![j]!, mask[i, j]);
+                Assert.Equal(expected[i][j], batch.Ids[i * batch.Width + j]);
+                Assert.Equal((long)inputs["attention_mask"]![i]![j]!, batch.Mask[i * batch.Width + j]);
             }
+        }
     }
 
 }

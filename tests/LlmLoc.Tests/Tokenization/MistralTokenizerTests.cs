@@ -1,3 +1,4 @@
+using PaddedBatch = LlmLoc.Models.PaddedBatch;
 using LlmLoc.Tests.Infrastructure;
 using LlmLoc.Tokenization;
 using Xunit.Abstractions;
@@ -52,10 +53,10 @@ public class MistralTokenizerTests
     [Fact]
     public void Batch_pads_with_eos_after_the_bos()
     {
-        var (ids, mask, lengths) = Mistral.EncodeBatch(["Hello world", ""], maxLength: 2);
-        Assert.Equal([2, 1], lengths);
-        Assert.Equal(new long[,] { { 1, 22557 }, { 1, 2 } }, ids);
-        Assert.Equal(new long[,] { { 1, 1 }, { 1, 0 } }, mask);
+        var batch = new PaddedBatch([Mistral.Encode("Hello world", maxLength: 2), Mistral.Encode("", maxLength: 2)], Mistral.PadTokenId);
+        Assert.Equal([2L, 1], batch.Lengths);
+        Assert.Equal([1L, 22557, 1, 2], batch.Ids);
+        Assert.Equal([1L, 1, 1, 0], batch.Mask);
     }
 
     [Fact]

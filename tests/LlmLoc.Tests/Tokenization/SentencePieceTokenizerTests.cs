@@ -1,3 +1,4 @@
+using PaddedBatch = LlmLoc.Models.PaddedBatch;
 using LlmLoc.Tests.Infrastructure;
 using LlmLoc.Tokenization;
 
@@ -47,10 +48,10 @@ public class SentencePieceTokenizerTests
         Assert.Equal(267, t.VocabSize);
         Assert.Equal([1, 259, 261], t.Encode("ba", maxLength: 3));   // BOS counts toward max_length
         Assert.Equal([259, 261, 260], t.Encode("ba", addSpecialTokens: false));
-        var (ids, mask, lengths) = t.EncodeBatch(["ba", "ab"], maxLength: 3);
-        Assert.Equal([3, 2], lengths);
-        Assert.Equal(new long[,] { { 1, 259, 261 }, { 1, 265, 2 } }, ids);
-        Assert.Equal(new long[,] { { 1, 1, 1 }, { 1, 1, 0 } }, mask);
+        var batch = new PaddedBatch([t.Encode("ba", maxLength: 3), t.Encode("ab", maxLength: 3)], t.PadTokenId);
+        Assert.Equal([3L, 2], batch.Lengths);
+        Assert.Equal([1L, 259, 261, 1, 265, 2], batch.Ids);
+        Assert.Equal([1L, 1, 1, 1, 1, 0], batch.Mask);
     }
 
     [Fact]

@@ -55,7 +55,21 @@ public abstract class CausalLmBase : nn.Module, ICausalLanguageModel
 
     public KvCache NewCache() => new(NumLayers);
 
-    public Tensor? Forward(Tensor inputIds, Tensor? attentionMask = null, KvCache? cache = null, bool computeLogits = true)
+    public Tensor? Forward(Tensor inputIds, Tensor? attentionMask = null, KvCache? cache = null, bool computeLogits = true) =>
+        Run(inputIds, attentionMask, cache, computeLogits ? Output.Logits : Output.None);
+
+    public Tensor ForwardHidden(Tensor inputIds, Tensor? attentionMask = null, KvCache? cache = null) =>
+        Run(inputIds, attentionMask, cache, Output.FinalHidden)!;
+
+    public Tensor Logits(Tensor finalHidden)
+    {
+        using var noGrad = torch.no_grad();
+        return LmHead(finalHidden).to(ScalarType.Float32);
+    }
+
+    enum Output { None, FinalHidden, Logits }
+
+    Tensor? Run(Tensor inputIds, Tensor? attentionMask, KvCache? cache, Output output)
     {
         if (inputIds.dim() != 2) throw new ArgumentException($"input ids must be [batch, seq], got {SafeTensors.SafeTensorsDTypes.ShapeText(inputIds.shape)}");
         if (attentionMask is not null && !attentionMask.shape.SequenceEqual(inputIds.shape))
@@ -91,9 +105,9 @@ public abstract class CausalLmBase : nn.Module, ICausalLanguageModel
         var hidden = Embed(ids, ctx);
         foreach (var block in Blocks) hidden = block.call(hidden, ctx);
         if (cache is not null) cache.Length = past + length;
-        if (!computeLogits) return null;
-        var logits = LmHead(FinalNorm(hidden)).to(ScalarType.Float32);
-        return logits.MoveToOuterDisposeScope();
+        if (output == Output.None) return null;
+        var normed = FinalNorm(hidden);
+        return (output == Output.Logits ? Logits(normed) : normed).MoveToOuterDisposeScope();
     }
 
     /// <summary>

@@ -43,7 +43,7 @@ internal abstract partial class StimuliArchiveLayout
         static readonly string[] DroppedFolders = ["archive_previous_langloc_versions", "data"];
 
         public override string Network => "language";
-        public override string Folder => "language";
+        public override string Folder => LanguageStimuli.FolderName;
         public override string ArchiveName => "language/data.zip";
         public override IReadOnlyList<string> RequiredFiles { get; } =
             [.. from run in new[] { 1, 2 } from set in Enumerable.Range(1, 5) select $"langloc_fmri_run{run}_stim_set{set}.csv"];
@@ -67,8 +67,8 @@ internal abstract partial class StimuliArchiveLayout
     sealed partial class TomLayout : StimuliArchiveLayout
     {
         public override string Network => "theory-of-mind";
-        public override string Folder => "tom/tomloc";
-        public override string ArchiveName => "tom/tomloc.zip";
+        public override string Folder => TomStimuli.FolderName;
+        public override string ArchiveName => $"{TomStimuli.FolderName}.zip";
         public override IReadOnlyList<string> RequiredFiles { get; } =
             [.. from n in Enumerable.Range(1, 10) from c in "bp" from kind in new[] { "story", "question" } select $"{n}{c}_{kind}.txt"];
 

@@ -12,8 +12,8 @@ public static partial class StimuliInventory
     /// </summary>
     public static IReadOnlyList<(string network, string condition, int items, string path)> Describe(string stimuliDir)
     {
-        var language = Path.Combine(stimuliDir, "language");
-        var tom = Path.Combine(stimuliDir, "tom", "tomloc");
+        var language = Path.Combine(stimuliDir, LanguageStimuli.FolderName);
+        var tom = Path.Combine(stimuliDir, TomStimuli.FolderName);
         var (sentences, nonwords) = CountLanguage(language);
         return
         [
