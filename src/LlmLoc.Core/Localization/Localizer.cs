@@ -72,6 +72,9 @@ public static class Localizer
         stdout.WriteLine($"> Number of units: {selected}");
         stdout.WriteLine($"> Saved mask to {maskPath}");
         stdout.WriteLine($"> Saved adjusted p-values to {pValuesPath}");
+        stdout.WriteLine($"> Saved t-values to {key.TValuesPath(cacheDir)}");
+        if (options.StatsOut is { } statsPath)
+            stdout.WriteLine($"> Saved per-unit statistics to {statsPath}");
         return new LocalizeResult(maskPath, pValuesPath, selected, layers, hidden, FromCache: false);
     }
 
