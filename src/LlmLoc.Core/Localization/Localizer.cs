@@ -35,7 +35,7 @@ public static class Localizer
         }
 
         // Stimuli first: a missing folder should fail before a model is downloaded or loaded.
-        (autoFetch ?? StimuliAutoFetch.FromEnvironment()).EnsurePresent(options.Network, options.StimuliDir, stderr);
+        (autoFetch ?? StimuliAutoFetch.FromEnvironment()).EnsurePresent(options.Network, options.StimuliDir, stderr, options.StimuliDirExplicit);
         var stimuli = LoadStimuli(options);
         using var session = ModelSession.Open(
             new ModelRequest(options.ModelName, options.Device, options.Untrained, options.Seed, options.Offline), stderr);
