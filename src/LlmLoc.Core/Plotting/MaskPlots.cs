@@ -53,6 +53,8 @@ public static class MaskPlots
 
         var colorBar = plot.Add.ColorBar(heatmap);
         colorBar.Label = "% of units selected";
+        // Few ticks, so the numbers stay clear of the bar's label.
+        colorBar.Axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { TargetTickCount = 10 };
 
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             [.. Enumerable.Range(0, columns).Select(c => (double)c)], [.. masks.Select(m => m.label)]);
