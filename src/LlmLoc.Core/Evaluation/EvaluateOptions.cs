@@ -40,7 +40,7 @@ public sealed record EvaluateOptions
             throw new LlmLocException("nothing to evaluate: give --blimp [PARADIGM...|all], --minimal-pairs [FILE.jsonl|builtin] and/or --text FILE", ExitCodes.Usage);
         if (Blimp is null && (BlimpDir is not null || Limit is not null))
             throw new LlmLocException($"{(BlimpDir is not null ? "--blimp-dir" : "--limit")} applies to BLiMP: add --blimp [PARADIGM...|all]", ExitCodes.Usage);
-        if (Blimp is not null) BlimpParadigms.Select(Blimp);
+        if (Blimp is not null) BlimpParadigms.Select(Blimp); // throws on an unknown paradigm name
         if (Limit is { } limit) FlagChecks.AtLeastOne("--limit", limit);
         if (Networks.Count == 0)
             throw new LlmLocException("no condition to evaluate: give --networks with some of none, language, random", ExitCodes.Usage);
