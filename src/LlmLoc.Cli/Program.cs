@@ -20,7 +20,7 @@ public static class Program
             {
                 // One line: the first problem, its multi-line listing folded, and where the usage is.
                 var error = parse.Errors.FirstOrDefault(e => !e.Message.StartsWith("Required command", StringComparison.Ordinal)) ?? parse.Errors[0];
-                string message = OneLine(error.Message);
+                string message = OneLine(ParseErrorText.Describe(parse, error));
                 string help = parse.CommandResult.Command is RootCommand ? "llmloc --help" : $"llmloc {parse.CommandResult.Command.Name} --help";
                 stderr.WriteLine($"llmloc: error: {message} (see '{help}')");
                 return ExitCodes.Usage;

@@ -36,13 +36,21 @@ public static class EvaluateCommand
             Description = "BLiMP-style JSONL (sentence_good, sentence_bad); 'builtin' or no value = llmloc's built-in pairs",
             Arity = ArgumentArity.ZeroOrOne,
         };
+        var blimp = new Option<string[]>("--blimp")
+        {
+            Description = "BLiMP paradigms to score (no value or 'all': all 67); fetched once into ./blimp (pinned commit, sha256-checked)",
+            Arity = ArgumentArity.ZeroOrMore,
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var blimpDir = new Option<string?>("--blimp-dir") { Description = "a copy of BLiMP's data/*.jsonl (default: $LLMLOC_BLIMP, else ./blimp, fetched once)" };
+        var limit = new Option<int?>("--limit") { Description = "score only the first N pairs of each BLiMP paradigm (quick runs)" };
         var json = new Option<string?>("--json") { Description = "write per-pair and per-window scores to this JSON file" };
         var parquet = new Option<string?>("--parquet") { Description = "write per-pair and per-window scores to this Parquet file" };
 
         var command = new Command("evaluate", "Measure what a lesion does: perplexity and minimal-pair accuracy with no lesion, the language lesion and random lesions.")
         {
             modelName, percentage, pooling, range, network, networks, mask, seed, randomSeeds, device, cacheDir, untrained, offline,
-            batchSize, text, maxTokens, pairs, json, parquet,
+            batchSize, text, maxTokens, pairs, blimp, blimpDir, limit, json, parquet,
         };
         command.SetAction(parse =>
         {
@@ -69,6 +77,9 @@ public static class EvaluateCommand
                 MaxTokensPerWindow = parse.GetValue(maxTokens),
                 TextFile = parse.GetValue(text),
                 MinimalPairsFile = parse.GetResult(pairs) is null ? null : parse.GetValue(pairs) ?? MinimalPairs.BuiltinName,
+                Blimp = parse.GetResult(blimp) is null ? null : parse.GetValue(blimp) ?? [],
+                BlimpDir = parse.GetValue(blimpDir),
+                Limit = parse.GetValue(limit),
                 JsonOut = parse.GetValue(json),
                 ParquetOut = parse.GetValue(parquet),
             };

@@ -34,6 +34,7 @@ public static class LocalizeCommand
         };
         command.SetAction(parse =>
         {
+            var (stimuli, stimuliExplicit) = StimuliLocation.Resolve(parse.GetValue(stimuliDir));
             var options = new LocalizeOptions
             {
                 ModelName = parse.GetValue(modelName)!,
@@ -47,7 +48,8 @@ public static class LocalizeCommand
                 Untrained = parse.GetValue(untrained),
                 Overwrite = parse.GetValue(overwrite),
                 BatchSize = parse.GetValue(batchSize),
-                StimuliDir = parse.GetValue(stimuliDir) ?? StimuliLocation.Default(),
+                StimuliDir = stimuli,
+                StimuliDirExplicit = stimuliExplicit,
                 CacheDir = parse.GetValue(cacheDir),
                 StatsOut = parse.GetValue(statsOut),
                 Offline = parse.GetValue(offline),

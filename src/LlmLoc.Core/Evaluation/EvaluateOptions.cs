@@ -1,5 +1,6 @@
 using LlmLoc.Localization;
 using LlmLoc.Lesion;
+using LlmLoc.Evaluation.Blimp;
 
 namespace LlmLoc.Evaluation;
 
@@ -23,14 +24,24 @@ public sealed record EvaluateOptions
     public string? TextFile { get; init; }
     /// <summary>A JSONL path or <see cref="MinimalPairs.BuiltinName"/>.</summary>
     public string? MinimalPairsFile { get; init; }
+    /// <summary>BLiMP paradigms to score (empty or "all" = all 67); null = no BLiMP.</summary>
+    public IReadOnlyList<string>? Blimp { get; init; }
+    /// <summary>--blimp-dir: a copy of BLiMP's data/*.jsonl (default: $LLMLOC_BLIMP, else ./blimp, fetched once).</summary>
+    public string? BlimpDir { get; init; }
+    /// <summary>--limit: the first N pairs of each BLiMP paradigm.</summary>
+    public int? Limit { get; init; }
     public string? JsonOut { get; init; }
     public string? ParquetOut { get; init; }
 
     /// <summary>Checks what can be checked before a model is loaded; throws a one-line usage error.</summary>
     public void Validate()
     {
-        if (TextFile is null && MinimalPairsFile is null)
-            throw new LlmLocException("nothing to evaluate: give --text FILE and/or --minimal-pairs [FILE.jsonl|builtin]", ExitCodes.Usage);
+        if (TextFile is null && MinimalPairsFile is null && Blimp is null)
+            throw new LlmLocException("nothing to evaluate: give --blimp [PARADIGM...|all], --minimal-pairs [FILE.jsonl|builtin] and/or --text FILE", ExitCodes.Usage);
+        if (Blimp is null && (BlimpDir is not null || Limit is not null))
+            throw new LlmLocException($"{(BlimpDir is not null ? "--blimp-dir" : "--limit")} applies to BLiMP: add --blimp [PARADIGM...|all]", ExitCodes.Usage);
+        if (Blimp is not null) BlimpParadigms.Select(Blimp); // throws on an unknown paradigm name
+        if (Limit is { } limit) FlagChecks.AtLeastOne("--limit", limit);
         if (Networks.Count == 0)
             throw new LlmLocException("no condition to evaluate: give --networks with some of none, language, random", ExitCodes.Usage);
         foreach (string n in Networks)

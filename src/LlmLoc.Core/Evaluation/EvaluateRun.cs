@@ -3,6 +3,7 @@ using LlmLoc.Recording;
 using LlmLoc.Cache;
 using LlmLoc.Lesion;
 using LlmLoc.Sessions;
+using LlmLoc.Evaluation.Blimp;
 
 namespace LlmLoc.Evaluation;
 
@@ -15,7 +16,8 @@ public static class EvaluateRun
         options.Validate();
         var tasks = new EvaluationTasks(
             options.MinimalPairsFile is { } pairs ? MinimalPairs.Load(pairs) : [],
-            options.TextFile is { } text ? TextDocuments.Load(text) : []);
+            options.TextFile is { } text ? TextDocuments.Load(text) : [],
+            options.Blimp is { } blimp ? LoadBlimp(blimp, options, stderr) : []);
         var conditions = Conditions(options);
 
         using var session = ModelSession.Open(new ModelRequest(options.ModelName, options.Device, options.Untrained, options.Seed, options.Offline), stderr);
@@ -34,6 +36,12 @@ public static class EvaluateRun
             stderr.WriteLine($"llmloc: wrote {parquet}");
         }
         return result;
+    }
+
+    static IReadOnlyList<MinimalPair> LoadBlimp(IReadOnlyList<string> requested, EvaluateOptions options, TextWriter log)
+    {
+        var (dir, explicitDir) = BlimpStore.Locate(options.BlimpDir);
+        return BlimpStore.FromEnvironment().Load(BlimpParadigms.Select(requested), dir, explicitDir, options.Limit, log);
     }
 
     /// <summary>none → one unlesioned run; language → the language mask; random → one mask per seed seed, seed+1, ….</summary>

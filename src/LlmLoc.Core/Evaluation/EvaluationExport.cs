@@ -6,8 +6,9 @@ using Parquet.Serialization;
 namespace LlmLoc.Evaluation;
 
 /// <summary>
-/// The per-item numbers behind the table: JSON (summary per condition and seed, pairs, windows) and a long
-/// Parquet table (one row per pair or window, <c>kind</c> = "pair" | "window", the other kind's columns null).
+/// The per-item numbers behind the table: JSON (summary per condition and seed, pairs, BLiMP pairs, windows) and a
+/// long Parquet table (one row per pair, BLiMP pair or window, <c>kind</c> = "pair" | "blimp" | "window", the
+/// other kinds' columns null).
 /// </summary>
 public static class EvaluationExport
 {
@@ -20,21 +21,21 @@ public static class EvaluationExport
     };
 
     public sealed record SummaryRow(string Condition, int? Seed, long MaskedUnits, long Tokens, double? Loss, double? Perplexity,
-        int Pairs, double? Accuracy, IReadOnlyDictionary<string, double> AccuracyByPhenomenon);
-
-    public sealed record PairRow(string Condition, int? Seed, int Pair, string? Phenomenon, double LogpGood, double LogpBad, bool Correct);
-
-    public sealed record WindowRow(string Condition, int? Seed, int Document, int Window, int Tokens, double Loss);
+        int Pairs, double? Accuracy, IReadOnlyDictionary<string, double> AccuracyByPhenomenon,
+        int BlimpPairs, double? BlimpAccuracy, IReadOnlyDictionary<string, double> BlimpAccuracyByPhenomenon,
+        IReadOnlyDictionary<string, double> BlimpAccuracyByParadigm);
 
     public sealed record Document(string Model, int WindowSize, int[] ContextIds, IReadOnlyList<SummaryRow> Summary,
-        IReadOnlyList<PairRow> Pairs, IReadOnlyList<WindowRow> Windows);
+        IReadOnlyList<PairScore> Pairs, IReadOnlyList<WindowScore> Windows, IReadOnlyList<PairScore> Blimp);
 
     public static Document ToDocument(EvaluationResult result) => new(
         result.ModelName, result.WindowSize, result.ContextIds,
         result.Conditions.Select(c => new SummaryRow(c.Condition.Name, c.Condition.Seed, c.Condition.MaskedUnits, c.Tokens, c.Loss,
-            c.Perplexity, c.Pairs.Count, c.Accuracy, c.AccuracyByPhenomenon)).ToList(),
-        result.Conditions.SelectMany(c => c.Pairs).Select(p => new PairRow(p.Condition, p.Seed, p.Pair, p.Phenomenon, p.LogpGood, p.LogpBad, p.Correct)).ToList(),
-        result.Conditions.SelectMany(c => c.Windows).Select(w => new WindowRow(w.Condition, w.Seed, w.Document, w.Window, w.Tokens, w.Loss)).ToList());
+            c.Perplexity, c.Pairs.Count, c.Accuracy, c.AccuracyByPhenomenon,
+            c.Blimp.Count, c.BlimpAccuracy, c.BlimpByPhenomenon, c.BlimpByParadigm)).ToList(),
+        result.Conditions.SelectMany(c => c.Pairs).ToList(),
+        result.Conditions.SelectMany(c => c.Windows).ToList(),
+        result.Conditions.SelectMany(c => c.Blimp).ToList());
 
     public static void WriteJson(EvaluationResult result, string path) =>
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(ToDocument(result), Json));
@@ -49,7 +50,9 @@ public static class EvaluationExport
         public string kind { get; set; } = "";
         public string condition { get; set; } = "";
         public int? seed { get; set; }
-        public int index { get; set; }
+        public int? pair { get; set; }
+        public int? window { get; set; }
+        public string? paradigm { get; set; }
         public string? phenomenon { get; set; }
         public double? logp_good { get; set; }
         public double? logp_bad { get; set; }
@@ -60,17 +63,22 @@ public static class EvaluationExport
 #pragma warning restore IDE1006
     }
 
-    public static IReadOnlyList<ItemRow> ToItemRows(EvaluationResult result) =>
-        result.Conditions.SelectMany(c =>
-            c.Pairs.Select(p => new ItemRow
-            {
-                kind = "pair", condition = p.Condition, seed = p.Seed, index = p.Pair, phenomenon = p.Phenomenon,
-                logp_good = p.LogpGood, logp_bad = p.LogpBad, correct = p.Correct,
-            }).Concat(c.Windows.Select(w => new ItemRow
-            {
-                kind = "window", condition = w.Condition, seed = w.Seed, index = w.Window, document = w.Document,
-                tokens = w.Tokens, loss = w.Loss,
-            }))).ToList();
+    public static IReadOnlyList<ItemRow> ToItemRows(EvaluationResult result)
+    {
+        static ItemRow Pair(string kind, PairScore p) => new()
+        {
+            kind = kind, condition = p.Condition, seed = p.Seed, pair = p.Pair, paradigm = p.Paradigm, phenomenon = p.Phenomenon,
+            logp_good = p.LogpGood, logp_bad = p.LogpBad, correct = p.Correct,
+        };
+        return result.Conditions.SelectMany(c =>
+            c.Pairs.Select(p => Pair("pair", p))
+                .Concat(c.Blimp.Select(p => Pair("blimp", p)))
+                .Concat(c.Windows.Select(w => new ItemRow
+                {
+                    kind = "window", condition = w.Condition, seed = w.Seed, window = w.Window, document = w.Document,
+                    tokens = w.Tokens, loss = w.Loss,
+                }))).ToList();
+    }
 
     public static void WriteParquet(EvaluationResult result, string path)
     {

@@ -8,8 +8,9 @@ public sealed record LesionCondition(string Name, int? Seed, UnitMask? Mask)
     public long MaskedUnits => Mask?.Count ?? 0;
 }
 
-/// <summary>A scored minimal pair: total log-probabilities (nats) of both sentences.</summary>
-public sealed record PairScore(string Condition, int? Seed, int Pair, string? Phenomenon, double LogpGood, double LogpBad)
+/// <summary>A scored minimal pair: total log-probabilities (nats) of both sentences. For BLiMP, <see cref="Pair"/>
+/// counts within its paradigm and <see cref="Phenomenon"/> is the paradigm's linguistics_term.</summary>
+public sealed record PairScore(string Condition, int? Seed, int Pair, string? Phenomenon, double LogpGood, double LogpBad, string? Paradigm = null)
 {
     /// <summary>Strictly greater: a tie counts as wrong.</summary>
     public bool Correct => LogpGood > LogpBad;
@@ -18,9 +19,14 @@ public sealed record PairScore(string Condition, int? Seed, int Pair, string? Ph
 /// <summary>A scored text window: number of predicted tokens and their mean negative log-likelihood (nats).</summary>
 public sealed record WindowScore(string Condition, int? Seed, int Document, int Window, int Tokens, double Loss);
 
-/// <summary>All scores of one condition, with its aggregates.</summary>
-public sealed record ConditionResult(LesionCondition Condition, IReadOnlyList<PairScore> Pairs, IReadOnlyList<WindowScore> Windows)
+/// <summary>All scores of one condition, with its aggregates: --minimal-pairs in <see cref="Pairs"/>, --blimp in
+/// <see cref="Blimp"/>, --text in <see cref="Windows"/>.</summary>
+public sealed record ConditionResult(LesionCondition Condition, IReadOnlyList<PairScore> Pairs, IReadOnlyList<WindowScore> Windows,
+    IReadOnlyList<PairScore> Blimp)
 {
+    public ConditionResult(LesionCondition condition, IReadOnlyList<PairScore> pairs, IReadOnlyList<WindowScore> windows)
+        : this(condition, pairs, windows, []) { }
+
     public long Tokens => Windows.Sum(w => (long)w.Tokens);
 
     /// <summary>Token-weighted mean loss over all windows (nats per token); null without text.</summary>
@@ -35,6 +41,24 @@ public sealed record ConditionResult(LesionCondition Condition, IReadOnlyList<Pa
     public IReadOnlyDictionary<string, double> AccuracyByPhenomenon =>
         Pairs.Where(p => p.Phenomenon is not null).GroupBy(p => p.Phenomenon!)
             .ToDictionary(g => g.Key, g => (double)g.Count(p => p.Correct) / g.Count());
+
+    /// <summary>BLiMP accuracy per paradigm (UID).</summary>
+    public IReadOnlyDictionary<string, double> BlimpByParadigm =>
+        Blimp.GroupBy(p => p.Paradigm!).ToDictionary(g => g.Key, g => (double)g.Count(p => p.Correct) / g.Count());
+
+    /// <summary>BLiMP accuracy per phenomenon (linguistics_term): the mean over its paradigms.</summary>
+    public IReadOnlyDictionary<string, double> BlimpByPhenomenon
+    {
+        get
+        {
+            var byParadigm = BlimpByParadigm;
+            return Blimp.GroupBy(p => p.Phenomenon!).ToDictionary(g => g.Key,
+                g => g.Select(p => p.Paradigm!).Distinct().Average(paradigm => byParadigm[paradigm]));
+        }
+    }
+
+    /// <summary>BLiMP's headline number: the mean of the paradigm accuracies; null without --blimp.</summary>
+    public double? BlimpAccuracy => Blimp.Count == 0 ? null : BlimpByParadigm.Values.Average();
 }
 
 /// <summary>What one evaluate run measured, plus the settings that shaped it.</summary>

@@ -51,13 +51,32 @@ public static class EvaluationTable
         }
         console.Write(table);
 
-        var phenomena = rows.SelectMany(r => r.AccuracyByPhenomenon.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
-        if (phenomena.Count == 0) return;
-        var byPhenomenon = new Table().Border(TableBorder.Simple).AddColumn("phenomenon (accuracy)");
-        foreach (var row in rows) byPhenomenon.AddColumn(new TableColumn(row.Condition).RightAligned());
-        foreach (string p in phenomena)
-            byPhenomenon.AddRow([new Text(p), .. rows.Select(r => new Text(Format(r.AccuracyByPhenomenon.TryGetValue(p, out var a) ? a : null, "P1")))]);
-        console.Write(byPhenomenon);
+        WriteBreakdown(console, rows, "phenomenon (accuracy)", r => r.AccuracyByPhenomenon);
+
+        if (!rows.Any(r => r.BlimpAccuracy is not null)) return;
+        int paradigms = rows.Max(r => r.BlimpByParadigm.Count);
+        console.WriteLine();
+        console.WriteLine($"BLiMP: {paradigms} paradigm(s); accuracy = share of pairs with logp(good) > logp(bad); overall and per phenomenon = mean over paradigms");
+        var blimp = new Table().Border(TableBorder.Simple).AddColumn("BLiMP");
+        foreach (var row in rows) blimp.AddColumn(new TableColumn(row.Condition).RightAligned());
+        blimp.AddRow([new Text("overall"), .. rows.Select(r => new Text(Format(r.BlimpAccuracy, "P1")))]);
+        blimp.AddRow([new Text("Δ overall"), .. rows.Select(r => new Text(Delta(r.BlimpAccuracy, none?.BlimpAccuracy, "P1")))]);
+        console.Write(blimp);
+        WriteBreakdown(console, rows, "BLiMP phenomenon", r => r.BlimpByPhenomenon);
+        WriteBreakdown(console, rows, "BLiMP paradigm", r => r.BlimpByParadigm);
+    }
+
+    /// <summary>One row per key, one column per condition.</summary>
+    static void WriteBreakdown(IAnsiConsole console, IReadOnlyList<ConditionSummary> rows, string title,
+        Func<ConditionSummary, IReadOnlyDictionary<string, MeanSd>> values)
+    {
+        var keys = rows.SelectMany(r => values(r).Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+        if (keys.Count == 0) return;
+        var table = new Table().Border(TableBorder.Simple).AddColumn(title);
+        foreach (var row in rows) table.AddColumn(new TableColumn(row.Condition).RightAligned());
+        foreach (string key in keys)
+            table.AddRow([new Text(key), .. rows.Select(r => new Text(Format(values(r).TryGetValue(key, out var a) ? a : null, "P1")))]);
+        console.Write(table);
     }
 
     static string Format(MeanSd? value, string format) => value is not { } v ? "–"

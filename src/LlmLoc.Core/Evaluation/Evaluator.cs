@@ -6,8 +6,11 @@ using LlmLoc.Tokenization;
 
 namespace LlmLoc.Evaluation;
 
-/// <summary>The tasks of one evaluate run: minimal pairs and/or text documents (either may be empty).</summary>
-public sealed record EvaluationTasks(IReadOnlyList<MinimalPair> Pairs, IReadOnlyList<string> Documents);
+/// <summary>The tasks of one evaluate run: minimal pairs, text documents and BLiMP pairs (any may be empty).</summary>
+public sealed record EvaluationTasks(IReadOnlyList<MinimalPair> Pairs, IReadOnlyList<string> Documents, IReadOnlyList<MinimalPair> Blimp)
+{
+    public EvaluationTasks(IReadOnlyList<MinimalPair> pairs, IReadOnlyList<string> documents) : this(pairs, documents, []) { }
+}
 
 /// <summary>
 /// Scores every task under every lesion condition: tokenizes once, then per condition installs the lesion
@@ -22,8 +25,11 @@ public static class Evaluator
         var context = new ScoringContext(tokenizer);
         int windowSize = TextWindows.WindowSize(model.Config, tokenizer.ModelMaxLength, maxTokensPerWindow);
 
-        var sentences = tasks.Pairs.SelectMany(p => new[] { p.Good, p.Bad })
+        List<ScoringInput> Sentences(IEnumerable<MinimalPair> pairs) => pairs.SelectMany(p => new[] { p.Good, p.Bad })
             .Select(s => context.Wrap(tokenizer.Encode(s, addSpecialTokens: false))).ToList();
+        var sentences = Sentences(tasks.Pairs);
+        // BLiMP is scored paradigm by paradigm, so progress shows which paradigm runs.
+        var blimp = tasks.Blimp.GroupBy(p => p.Paradigm!).Select(g => (Paradigm: g.Key, Items: g.ToList(), Inputs: Sentences(g))).ToList();
         var documents = tasks.Documents.Select(d => tokenizer.Encode(d, addSpecialTokens: false)).ToList();
         var windows = TextWindows.Split(documents, context, windowSize);
         if (tasks.Documents.Count > 0 && windows.Count == 0)
@@ -50,7 +56,15 @@ public static class Evaluator
                 for (int i = 0; i < windows.Count; i++)
                     windowScores.Add(new WindowScore(condition.Name, condition.Seed, windows[i].Document, i, logps[i].Length, -logps[i].Average()));
             }
-            results.Add(new ConditionResult(condition, pairScores, windowScores));
+            var blimpScores = new List<PairScore>();
+            for (int b = 0; b < blimp.Count; b++)
+            {
+                var (paradigm, items, inputs) = blimp[b];
+                var logps = Score(model, inputs, tokenizer.PadTokenId, batchSize, progress, $"{label}: BLiMP {b + 1}/{blimp.Count} {paradigm}", "sentences");
+                for (int i = 0; i < items.Count; i++)
+                    blimpScores.Add(new PairScore(condition.Name, condition.Seed, i, items[i].Phenomenon, logps[2 * i].Sum(), logps[2 * i + 1].Sum(), paradigm));
+            }
+            results.Add(new ConditionResult(condition, pairScores, windowScores, blimpScores));
         }
         return new EvaluationResult(modelName, windowSize, context.ContextIds, results);
     }

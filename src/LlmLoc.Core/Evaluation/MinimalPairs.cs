@@ -2,8 +2,9 @@ using System.Reflection;
 
 namespace LlmLoc.Evaluation;
 
-/// <summary>One BLiMP-style pair: the model should give the grammatical sentence the higher probability.</summary>
-public sealed record MinimalPair(string Good, string Bad, string? Phenomenon);
+/// <summary>One BLiMP-style pair: the model should give the grammatical sentence the higher probability.
+/// <see cref="Paradigm"/> is set for BLiMP (its UID; <see cref="Phenomenon"/> is then its linguistics_term).</summary>
+public sealed record MinimalPair(string Good, string Bad, string? Phenomenon, string? Paradigm = null);
 
 /// <summary>Loads minimal pairs from JSONL (BLiMP's format: sentence_good, sentence_bad; UID or phenomenon optional).</summary>
 public static class MinimalPairs
@@ -42,6 +43,22 @@ public static class MinimalPairs
         }
         if (pairs.Count == 0)
             throw new LlmLocException($"{source} holds no minimal pairs: {Hint}");
+        return pairs;
+    }
+
+    /// <summary>A BLiMP paradigm file: every line has UID (the paradigm) and linguistics_term (the phenomenon).</summary>
+    public static IReadOnlyList<MinimalPair> ParseBlimp(TextReader reader, string source)
+    {
+        const string hint = "each BLiMP line has sentence_good, sentence_bad, UID and linguistics_term";
+        var pairs = new List<MinimalPair>();
+        foreach (var (line, item) in JsonLines.Read(source, reader))
+            pairs.Add(new MinimalPair(
+                JsonLines.RequiredString(item, "sentence_good", source, line, hint),
+                JsonLines.RequiredString(item, "sentence_bad", source, line, hint),
+                JsonLines.RequiredString(item, "linguistics_term", source, line, hint),
+                JsonLines.RequiredString(item, "UID", source, line, hint)));
+        if (pairs.Count == 0)
+            throw new LlmLocException($"{source} holds no minimal pairs: {hint}");
         return pairs;
     }
 }

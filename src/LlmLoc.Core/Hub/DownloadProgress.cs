@@ -12,9 +12,14 @@ internal interface IDownloadProgress
 
 internal static class DownloadProgress
 {
-    /// <summary>Spectre.Console bars when writing to an interactive stderr, plain lines otherwise.</summary>
-    public static IDownloadProgress For(TextWriter? writer) =>
-        writer is null && !Console.IsErrorRedirected ? new SpectreProgress() : new PlainProgress(writer ?? Console.Error);
+    /// <summary>A live bar (bytes, rate, ETA) when writing to the process's stderr on a terminal; one line per file
+    /// otherwise (logs, CI, redirected stderr, tests' writers).</summary>
+    public static IDownloadProgress For(TextWriter? writer)
+    {
+        var target = writer ?? Console.Error;
+        bool terminal = ReferenceEquals(target, Console.Error) && !Console.IsErrorRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+        return terminal ? new SpectreProgress() : new PlainProgress(target);
+    }
 
     internal static string Bytes(long? n) => n switch
     {
@@ -26,18 +31,20 @@ internal static class DownloadProgress
     };
 }
 
-/// <summary>Two lines per file, for logs and redirected stderr.</summary>
+/// <summary>One line per file when it is done (size, time, rate), for logs and redirected stderr.</summary>
 internal sealed class PlainProgress(TextWriter writer) : IDownloadProgress
 {
     public void Note(string message) => writer.WriteLine($"llmloc: {message}");
 
     public async Task RunAsync(string label, long? total, long alreadyHave, Func<Action<long>, Task> download)
     {
-        string resume = alreadyHave > 0 ? $", resuming at {DownloadProgress.Bytes(alreadyHave)}" : "";
-        writer.WriteLine($"llmloc: downloading {label} ({DownloadProgress.Bytes(total)}{resume})");
-        long received = alreadyHave;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        long received = 0;
         await download(n => received += n);
-        writer.WriteLine($"llmloc: downloaded {label} ({DownloadProgress.Bytes(received)})");
+        double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-3);
+        string resume = alreadyHave > 0 ? $", resumed at {DownloadProgress.Bytes(alreadyHave)}" : "";
+        writer.WriteLine($"llmloc: downloaded {label} ({DownloadProgress.Bytes(alreadyHave + received)} in {seconds:0.0} s, " +
+                         $"{DownloadProgress.Bytes((long)(received / seconds))}/s{resume})");
     }
 }
 

@@ -30,6 +30,8 @@ public sealed record LocalizeOptions
     public bool Overwrite { get; init; }
     public int BatchSize { get; init; } = 64;
     public string StimuliDir { get; init; } = "stimuli";
+    /// <summary>The user named the stimuli folder (--stimuli-dir or $LLMLOC_STIMULI): it must exist, nothing is fetched into a new one.</summary>
+    public bool StimuliDirExplicit { get; init; }
     public string? CacheDir { get; init; }
     public string? StatsOut { get; init; }
     public bool Offline { get; init; }

@@ -32,7 +32,7 @@ public static class Localizer
         }
 
         // Stimuli first: a missing folder should fail before a model is downloaded or loaded.
-        (autoFetch ?? StimuliAutoFetch.FromEnvironment()).EnsurePresent(options.Network, options.StimuliDir, stderr);
+        (autoFetch ?? StimuliAutoFetch.FromEnvironment()).EnsurePresent(options.Network, options.StimuliDir, stderr, options.StimuliDirExplicit);
         var stimuli = LoadStimuli(options);
         using var session = ModelSession.Open(
             new ModelRequest(options.ModelName, options.Device, options.Untrained, options.Seed, options.Offline), stderr);
@@ -69,6 +69,9 @@ public static class Localizer
         stdout.WriteLine($"> Number of units: {selected}");
         stdout.WriteLine($"> Saved mask to {maskPath}");
         stdout.WriteLine($"> Saved adjusted p-values to {pValuesPath}");
+        stdout.WriteLine($"> Saved t-values to {key.TValuesPath(cacheDir)}");
+        if (options.StatsOut is { } statsPath)
+            stdout.WriteLine($"> Saved per-unit statistics to {statsPath}");
     }
 
     static LocalizerStimuli LoadStimuli(LocalizeOptions options) => options.Network switch

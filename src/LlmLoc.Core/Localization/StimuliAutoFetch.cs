@@ -32,27 +32,49 @@ public sealed class StimuliAutoFetch(StimuliSources? sources, bool enabled = tru
     };
 
     /// <summary>
-    /// When the network's folder is missing: downloads it (one attempt). A failed download becomes one line that
-    /// names the manual fixes. Does nothing when the folder exists (a broken folder is reported by the loader).
+    /// When the network's folder is missing: downloads it (one attempt) into the default folder. A folder the user
+    /// named (<paramref name="explicitDir"/>: --stimuli-dir or $LLMLOC_STIMULI) that does not exist is an error, not
+    /// a download. A failed download is one line (what failed, the fix) and leaves no empty folder behind. Does
+    /// nothing when the folder exists (a broken folder is reported by the loader).
     /// </summary>
-    public void EnsurePresent(string network, string stimuliDir, TextWriter log)
+    public void EnsurePresent(string network, string stimuliDir, TextWriter log, bool explicitDir = false)
     {
-        if (!Enabled || FolderOf(network) is not { } folder || Directory.Exists(Path.Combine(stimuliDir, folder)))
+        if (FolderOf(network) is not { } folder || Directory.Exists(Path.Combine(stimuliDir, folder)))
+            return;
+        if (explicitDir && !Directory.Exists(stimuliDir))
+            throw new LlmLocException($"stimuli folder {stimuliDir} (--stimuli-dir or $LLMLOC_STIMULI) does not exist: " +
+                "give the folder that holds language/ and tom/tomloc/, or leave both unset to fetch the stimuli into ./stimuli", ExitCodes.InputError);
+        if (!Enabled)
             return;
         string downloadNetwork = network == Networks.Language ? "language" : "theory-of-mind";
         log.WriteLine($"llmloc: the {network} stimuli are not in {Path.GetFullPath(stimuliDir)}; downloading them once " +
                       $"(set {DisableVariable}=1 to turn this off)");
+        var existing = Directory.Exists(stimuliDir) ? Directory.GetDirectories(stimuliDir, "*", SearchOption.AllDirectories).ToHashSet() : [];
+        bool created = !Directory.Exists(stimuliDir);
         try
         {
             new StimuliDownloader(sources).DownloadAsync(downloadNetwork, stimuliDir, log, CancellationToken.None)
                 .GetAwaiter().GetResult();
         }
-        catch (LlmLocException e)
+        catch (StimuliDownloadException e)
         {
+            RemoveEmptyFolders(stimuliDir, existing, created);
             throw new LlmLocException(
-                $"the {network} stimuli are missing and the automatic download failed: {e.Message}. Fix: run `llmloc stimuli download --network {downloadNetwork}` where a network is available, " +
-                "or pass --stimuli-dir / set $LLMLOC_STIMULI to a folder holding them", ExitCodes.RuntimeError, e);
+                $"could not download the {network} stimuli from {e.Url.GetLeftPart(UriPartial.Path)} ({e.Reason}): " +
+                $"run `llmloc stimuli download --network {downloadNetwork}` once with network access, or point --stimuli-dir at a copy",
+                ExitCodes.RuntimeError, e);
         }
+    }
+
+    /// <summary>Deletes the folders a failed download created and left empty (deepest first).</summary>
+    static void RemoveEmptyFolders(string stimuliDir, HashSet<string> existing, bool rootCreated)
+    {
+        if (!Directory.Exists(stimuliDir)) return;
+        foreach (string dir in Directory.GetDirectories(stimuliDir, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length))
+            if (!existing.Contains(dir) && !Directory.EnumerateFileSystemEntries(dir).Any())
+                Directory.Delete(dir);
+        if (rootCreated && !Directory.EnumerateFileSystemEntries(stimuliDir).Any())
+            Directory.Delete(stimuliDir);
     }
 
     static Uri? Url(string variable)

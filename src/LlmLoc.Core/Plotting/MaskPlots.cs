@@ -15,12 +15,16 @@ public static class MaskPlots
     /// </summary>
     public static bool CanRenderText => SkiaSharp.SKTypeface.Default.GlyphCount > 0;
 
+    /// <summary>Print resolution: a 4 × 6-inch heatmap (the original's figure size) is 600 × 900 px.</summary>
+    public const int DefaultDpi = 150;
+
     /// <summary>
     /// Rows = layers (1 at the top), one column per mask: 100 * (selected units in the layer) / (units per layer),
     /// annotated "x.y %" as plot.py does, viridis colours, a colour bar. Masks with fewer layers leave blank cells.
     /// </summary>
     /// <param name="masks">Label (column title) and mask [layers, units per layer] of 0/1 values.</param>
-    public static void Heatmap(IReadOnlyList<(string label, long[,] mask)> masks, string outputPathWithoutExtension, string? title = null)
+    public static void Heatmap(IReadOnlyList<(string label, long[,] mask)> masks, string outputPathWithoutExtension, string? title = null,
+        int dpi = DefaultDpi)
     {
         if (masks.Count == 0)
             throw new LlmLocException("no masks to plot; pass at least one mask file", ExitCodes.Usage);
@@ -49,9 +53,18 @@ public static class MaskPlots
 
         var colorBar = plot.Add.ColorBar(heatmap);
         colorBar.Label = "% of units selected";
+        // Few ticks, so the numbers stay clear of the bar's label.
+        colorBar.Axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { TargetTickCount = 10 };
 
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             [.. Enumerable.Range(0, columns).Select(c => (double)c)], [.. masks.Select(m => m.label)]);
+        if (columns > 1 && masks.Max(m => m.label.Length) > 8)
+        {
+            // Long model names side by side would overlap: tilt them.
+            plot.Axes.Bottom.TickLabelStyle.Rotation = -35;
+            plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+            plot.Axes.Bottom.MinimumSize = 16 + 4.5f * Math.Min(40, masks.Max(m => m.label.Length));
+        }
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             [.. Enumerable.Range(0, layers).Select(l => (double)(layers - 1 - l))], [.. Enumerable.Range(1, layers).Select(l => l.ToString())]);
         plot.Axes.Left.Label.Text = "layer";
@@ -59,15 +72,17 @@ public static class MaskPlots
         plot.HideGrid();
         if (!string.IsNullOrEmpty(title)) plot.Title(title);
 
-        int width = 220 + 110 * columns, height = 110 + Math.Max(24 * layers, 200);
-        Save(plot, outputPathWithoutExtension, width, height);
+        // 4 × 6 inches for one column (plot.py's figure), wider by 0.8 inch per further column, taller for deep models.
+        double widthInches = 4 + 0.8 * (columns - 1), heightInches = Math.Max(6, 1.5 + 0.2 * layers);
+        Save(plot, outputPathWithoutExtension, widthInches, heightInches, dpi);
     }
 
     /// <summary>
     /// Histogram of the finite t-values (NaN/inf from constant units are left out and counted in the title), with a
     /// dashed vertical line at the selection threshold when one is given.
     /// </summary>
-    public static void THistogram(double[] tValues, double? threshold, string outputPathWithoutExtension)
+    public static void THistogram(double[] tValues, double? threshold, string outputPathWithoutExtension, string? title = null,
+        int dpi = DefaultDpi)
     {
         var finite = tValues.Where(double.IsFinite).ToArray();
         if (finite.Length == 0)
@@ -86,18 +101,21 @@ public static class MaskPlots
         if (threshold is { } t)
         {
             var line = plot.Add.VerticalLine(t, 2, Colors.OrangeRed, LinePattern.Dashed);
-            line.Text = $"threshold t = {t:F3}";
-            var selected = finite.Count(v => v >= t);
-            line.LegendText = $"{selected} units at or above";
+            // In the legend, not on the line: a label at the plot's edge gets clipped.
+            line.LegendText = $"threshold t = {t:F3} ({Units(finite.Count(v => v >= t))} at or above)";
+            plot.ShowLegend(Alignment.UpperLeft);
         }
 
         var left = tValues.Length - finite.Length;
-        plot.Title(left > 0 ? $"t-values of {finite.Length} units ({left} NaN/inf left out)" : $"t-values of {finite.Length} units");
+        string what = left > 0 ? $"t-values of {Units(finite.Length)} ({left} NaN/inf left out)" : $"t-values of {Units(finite.Length)}";
+        plot.Title(title is null ? what : $"{title}: {what}");
         plot.Axes.Bottom.Label.Text = "t-value";
         plot.Axes.Left.Label.Text = "units";
         plot.Axes.Margins(bottom: 0);
-        Save(plot, outputPathWithoutExtension, 800, 500);
+        Save(plot, outputPathWithoutExtension, 6, 4, dpi);
     }
+
+    static string Units(int n) => n == 1 ? "1 unit" : $"{n} units";
 
     /// <summary>Colour range min..max of the finite cells, as seaborn sets it; a flat table gets a unit-wide range.</summary>
     static ScottPlot.Range? PercentRange(double[,] values)
@@ -124,11 +142,16 @@ public static class MaskPlots
         }
     }
 
-    static void Save(Plot plot, string pathWithoutExtension, int width, int height)
+    /// <summary>Writes &lt;path&gt;.png at <paramref name="dpi"/> and &lt;path&gt;.svg, both of the given size in inches
+    /// (text and lines scale with the dpi, so every resolution gives the same figure).</summary>
+    static void Save(Plot plot, string pathWithoutExtension, double widthInches, double heightInches, int dpi)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(pathWithoutExtension));
         if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
-        plot.SavePng(pathWithoutExtension + ".png", width, height);
-        plot.SaveSvg(pathWithoutExtension + ".svg", width, height);
+        const int screenDpi = 96;
+        plot.ScaleFactor = dpi / (double)screenDpi;
+        plot.SavePng(pathWithoutExtension + ".png", (int)Math.Round(widthInches * dpi), (int)Math.Round(heightInches * dpi));
+        plot.ScaleFactor = 1;
+        plot.SaveSvg(pathWithoutExtension + ".svg", (int)Math.Round(widthInches * screenDpi), (int)Math.Round(heightInches * screenDpi));
     }
 }

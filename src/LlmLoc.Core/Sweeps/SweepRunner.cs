@@ -32,16 +32,15 @@ public static class SweepRunner
 {
     /// <summary>Runs cell <paramref name="index"/> through the same call as <c>llmloc localize</c>. A failure leaves an
     /// error record (and is rethrown); a success removes the cell's old record.</summary>
-    public static LocalizeResult RunTask(SweepPlan plan, int index, TextWriter stdout, TextWriter stderr)
+    public static void RunTask(SweepPlan plan, int index, TextWriter stdout, TextWriter stderr)
     {
         var cell = plan.Cell(index);
         string record = plan.ErrorRecordPath(index);
         stderr.WriteLine($"sweep: cell {index}/{plan.Cells.Count - 1}: {cell.Label}");
         try
         {
-            var result = Localizer.Run(cell.ToLocalizeOptions(), stdout, stderr);
+            Localizer.Run(cell.ToLocalizeOptions(), stdout, stderr);
             if (File.Exists(record)) File.Delete(record);
-            return result;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

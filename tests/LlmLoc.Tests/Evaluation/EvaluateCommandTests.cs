@@ -45,12 +45,14 @@ public class EvaluateCommandTests
         Assert.Equal(noneWindows.Sum(w => w.Loss * w.Tokens) / noneWindows.Sum(w => w.Tokens), doc.Summary[0].Loss!.Value, 9);
 
         var read = await Parquet.Serialization.ParquetSerializer.DeserializeAsync<EvaluationExport.ItemRow>(parquet);
-        Assert.Equal(["kind", "condition", "seed", "index", "phenomenon", "logp_good", "logp_bad", "correct", "document", "tokens", "loss"],
+        Assert.Equal(["kind", "condition", "seed", "pair", "window", "paradigm", "phenomenon", "logp_good", "logp_bad", "correct", "document", "tokens", "loss"],
             read.Schema.GetDataFields().Select(f => f.Name));
         var rows = read.Data;
         Assert.Equal(doc.Pairs.Count + doc.Windows.Count, rows.Count);
         Assert.Equal(doc.Pairs[40].LogpGood, rows.Where(r => r.kind == "pair").ElementAt(40).logp_good);
         Assert.Equal(doc.Windows.Select(w => w.Loss), rows.Where(r => r.kind == "window").Select(r => r.loss!.Value));
+        Assert.Equal(doc.Pairs.Select(p => p.Pair), rows.Where(r => r.kind == "pair").Select(r => r.pair!.Value));
+        Assert.Equal(doc.Windows.Select(w => w.Window), rows.Where(r => r.kind == "window").Select(r => r.window!.Value));
     }
 
     [Fact]
@@ -60,7 +62,7 @@ public class EvaluateCommandTests
         Assert.Equal(LlmLoc.ExitCodes.Usage, code);
         Assert.Equal("", stdout);
         Assert.Single(stderr.Trim().Split('\n'));
-        Assert.Contains("llmloc: error: nothing to evaluate: give --text FILE and/or --minimal-pairs", stderr);
+        Assert.Contains("llmloc: error: nothing to evaluate: give --blimp [PARADIGM...|all], --minimal-pairs", stderr);
     }
 
     [Fact]

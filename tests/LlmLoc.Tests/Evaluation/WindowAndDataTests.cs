@@ -1,5 +1,7 @@
 using LlmLoc.Evaluation;
 using LlmLoc.Models;
+using LlmLoc.Tests.Infrastructure;
+using LlmLoc.Tokenization;
 
 namespace LlmLoc.Tests.Evaluation;
 
@@ -51,6 +53,22 @@ public class WindowAndDataTests
         Assert.Equal(36, pairs.Count);
         Assert.Equal(["argument_structure", "filler_gap", "subject_verb_agreement"], pairs.Select(p => p.Phenomenon).Distinct().Order());
         Assert.All(pairs, p => Assert.NotEqual(p.Good, p.Bad));
+    }
+
+    /// <summary>Scores are summed log-probabilities, so a pair whose sentences differ in length could be solved by
+    /// length alone; every built-in pair has equal token counts under GPT-2's and Llama-2/Mistral's tokenizers.</summary>
+    [Theory]
+    [InlineData("gpt2")]
+    [InlineData("mistral")]
+    public void BuiltinPairsHaveEqualTokenCounts(string tokenizerFolder)
+    {
+        var tokenizer = HfTokenizer.FromFolder(Shared.Path_("tokenizers", tokenizerFolder));
+        var unequal = MinimalPairs.Builtin()
+            .Select(p => (p, Good: tokenizer.Encode(p.Good, addSpecialTokens: false).Count, Bad: tokenizer.Encode(p.Bad, addSpecialTokens: false).Count))
+            .Where(x => x.Good != x.Bad).Select(x => $"{x.p.Good} ({x.Good}) / {x.p.Bad} ({x.Bad})").ToList();
+        Assert.Empty(unequal);
+        Assert.True(tokenizer.Encode("The sun rose the hills.", addSpecialTokens: false).Count
+                    < tokenizer.Encode("The sun rose over the hills.", addSpecialTokens: false).Count); // the check can fail
     }
 
     [Fact]

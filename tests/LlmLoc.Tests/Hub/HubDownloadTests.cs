@@ -41,7 +41,8 @@ public sealed class HubDownloadTests : IDisposable
         Assert.Contains(requests, r => r.Method == "GET" && r.Path == $"/cdn/{files["model.safetensors"].Sha256}");
         Assert.DoesNotContain(requests, r => r.Method == "GET" && r.Path.Contains("/resolve/") && r.Path.EndsWith("model.safetensors"));
         Assert.Empty(Directory.GetFiles(repo, "*.incomplete", SearchOption.AllDirectories));
-        Assert.Contains("llmloc: downloading model.safetensors (256.0 kB)", kit.Log.ToString());
+        Assert.Contains("llmloc: downloaded model.safetensors (256.0 kB in ", kit.Log.ToString());
+        Assert.Single(kit.Log.ToString().Split('\n'), l => l.Contains("model.safetensors")); // one line per file
     }
 
     [Fact]
@@ -123,7 +124,7 @@ public sealed class HubDownloadTests : IDisposable
         Assert.Equal(weights.Content, File.ReadAllBytes(Path.Combine(snapshot, "model.safetensors")));
         var get = Assert.Single(kit.Server.Requests, r => r.Method == "GET" && r.Path == $"/cdn/{weights.Sha256}");
         Assert.Equal("bytes=1000-", get.Header("Range"));
-        Assert.Contains("resuming at 1000 B", kit.Log.ToString());
+        Assert.Contains("resumed at 1000 B", kit.Log.ToString());
     }
 
     [Fact]

@@ -100,7 +100,9 @@ public sealed class LocalizeEndToEndTests : IDisposable
     public async Task StatsOutHoldsOneRowPerUnit()
     {
         string cache = Path.Combine(dir.Path, "cache"), table = Path.Combine(dir.Path, "stats.parquet");
-        Localize(cache, "--percentage", "1", "--stats-out", table);
+        string stdout = Localize(cache, "--percentage", "1", "--stats-out", table);
+        Assert.Contains($"> Saved per-unit statistics to {table}", stdout);
+        Assert.Contains($"> Saved t-values to {Path.Combine(cache, "tiny-gpt2_network=language_pooling=last-token_pretrained=True_tvalues.npy")}", stdout);
         var rows = await LlmLoc.Localization.StatsTable.ReadAsync(table);
         Assert.Equal(3 * 48, rows.Count);
         double[] tRef = Npy.Read(Shared.Fixture("localize-e2e", "language", "last-token", "t_values.npy")).ToDoubles();

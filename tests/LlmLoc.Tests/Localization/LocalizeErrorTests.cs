@@ -30,8 +30,19 @@ public sealed class LocalizeErrorTests : IDisposable
     string Stimuli => Shared.Path_("stimuli");
 
     [Fact]
-    public void MissingStimuliNamesTheDownloadCommand() =>
-        AssertFails(2, "llmloc stimuli download", "--model-name", model, "--percentage", "1", "--stimuli-dir", Path.Combine(dir.Path, "nowhere"));
+    public void AGivenStimuliDirThatDoesNotExistIsAnErrorNotADownload()
+    {
+        AssertFails(2, $"stimuli folder {Path.Combine(dir.Path, "nowhere")} (--stimuli-dir or $LLMLOC_STIMULI) does not exist",
+            "--model-name", model, "--percentage", "1", "--stimuli-dir", Path.Combine(dir.Path, "nowhere"));
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, "nowhere")));
+    }
+
+    [Fact]
+    public void MissingStimuliInAGivenFolderNameTheDownloadCommand()
+    {
+        Directory.CreateDirectory(Path.Combine(dir.Path, "empty"));
+        AssertFails(2, "llmloc stimuli download", "--model-name", model, "--percentage", "1", "--stimuli-dir", Path.Combine(dir.Path, "empty"));
+    }
 
     [Fact]
     public void CsvWithoutColumnsIsNamed()

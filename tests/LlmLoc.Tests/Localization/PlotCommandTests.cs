@@ -1,3 +1,4 @@
+using System.Xml.Linq;
 using LlmLoc.Tests.Infrastructure;
 
 namespace LlmLoc.Tests.Localization;
@@ -7,12 +8,17 @@ public sealed class PlotCommandTests : IDisposable
     readonly TempDir dir = new();
     public void Dispose() => dir.Dispose();
 
+    const string Settings = "network=language_pooling=last-token_range=100-100_perc=5.0";
+
     static void AssertPng(string path)
     {
         byte[] bytes = File.ReadAllBytes(path);
         Assert.True(bytes.Length > 1000, $"{path} is only {bytes.Length} bytes");
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, bytes[..4]);
     }
+
+    static List<string> SvgTexts(string path) =>
+        XDocument.Load(path).Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value.Trim()).ToList();
 
     [Fact]
     public void PlotsTheCachedMaskAndTheTHistogramAfterLocalize()
@@ -23,25 +29,91 @@ public sealed class PlotCommandTests : IDisposable
 
         var result = CliRunner.Run("plot", "--model-name", model, "--percentage", "5", "--cache-dir", cache);
         Assert.True(result.ExitCode == 0, result.Stderr);
-        AssertPng(Path.Combine(cache, "heatmap_model=tiny-gpt2_network=language.png"));
-        System.Xml.Linq.XDocument.Load(Path.Combine(cache, "heatmap_model=tiny-gpt2_network=language.svg"));
-        AssertPng(Path.Combine(cache, "tvalues_model=tiny-gpt2_network=language_pooling=last-token.png"));
+        string heatmap = Path.Combine(cache, $"heatmap_model=tiny-gpt2_{Settings}_pretrained=True");
+        string histogram = Path.Combine(cache, $"tvalues_model=tiny-gpt2_{Settings}_nunits=None_pretrained=True");
+        Assert.Equal([heatmap + ".png", heatmap + ".svg", histogram + ".png"], result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        AssertPng(heatmap + ".png");
+        Assert.Contains("tiny-gpt2", SvgTexts(heatmap + ".svg"));
+        AssertPng(histogram + ".png");
     }
 
     [Fact]
-    public void PlotsMaskFilesFromThePythonTool()
+    public void UntrainedMasksAreFoundAndOutputIsAFolderForAllFiles()
     {
-        string mask = Shared.Fixture("npy", "mask_int64_12x768.npy"), output = Path.Combine(dir.Path, "figs", "heatmap");
-        var result = CliRunner.Run("plot", "--mask", mask, "--output", output);
+        string cache = dir.File("cache"), output = dir.File("figs");
+        Directory.CreateDirectory(cache);
+        File.Copy(Shared.Fixture("npy", "mask_int64_12x768.npy"),
+            Path.Combine(cache, "gpt2_network=language_pooling=last-token_range=100-100_perc=1.0_nunits=None_pretrained=False.npy"));
+
+        var missing = CliRunner.Run("plot", "--model-name", "gpt2", "--cache-dir", cache);
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("--percentage 1.0` first", missing.Stderr); // the trained mask is not there
+
+        var result = CliRunner.Run("plot", "--model-name", "gpt2", "--untrained", "--cache-dir", cache, "--output", output);
         Assert.True(result.ExitCode == 0, result.Stderr);
-        AssertPng(output + ".png");
+        AssertPng(Path.Combine(output, "heatmap_model=gpt2_network=language_pooling=last-token_range=100-100_perc=1.0_pretrained=False.png"));
+        Assert.Equal(Path.Combine(cache, "gpt2_network=language_pooling=last-token_range=100-100_perc=1.0_nunits=None_pretrained=False.npy"),
+            Directory.GetFiles(cache).Single());
+    }
+
+    [Fact]
+    public void PlotsMaskFilesLabelledByTheirModel()
+    {
+        string a = dir.File("Llama-3.2-1B_network=language_pooling=last-token_range=100-100_perc=1.0_nunits=None_pretrained=True.npy");
+        File.Copy(Shared.Fixture("npy", "mask_int64_12x768.npy"), a);
+        var result = CliRunner.Run("plot", "--mask", a, "--mask", Shared.Fixture("npy", "mask_int64_12x768.npy"), "--output", dir.File("figs"));
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        string heatmap = Path.Combine(dir.File("figs"), "heatmap_mask=Llama-3.2-1B+mask_int64_12x768");
+        AssertPng(heatmap + ".png");
+        var texts = SvgTexts(heatmap + ".svg");
+        Assert.Contains("Llama-3.2-1B", texts);
+        Assert.Contains("mask_int64_12x768", texts);
+    }
+
+    [Fact]
+    public void PlotsOneColumnPerRowOfASweepSummary()
+    {
+        string cacheFixture = Shared.Fixture("localize-e2e", "cache");
+        string Mask(string network) => Path.Combine(cacheFixture, $"tiny-gpt2_network={network}_pooling=last-token_range=100-100_perc=1.0_nunits=None_pretrained=True.npy");
+        Directory.CreateDirectory(dir.File("masks"));
+        File.Copy(Mask("language"), dir.File("masks/gpt2-like.npy"));
+        File.WriteAllText(dir.File("summary.csv"),
+            "model,network,pooling,range,percentage,num_units,pretrained,units,path,seconds\n" +
+            "org/tiny-gpt2,language,last-token,100-100,1.0,,True,1,masks/gpt2-like.npy,3\n" +         // relative to the CSV
+            $"tiny-gpt2,multiple-demand,last-token,100-100,1.0,,True,1,{Mask("multiple-demand")},4\n");
+        var result = CliRunner.Run("plot", "--from-summary", dir.File("summary.csv"), "--output", dir.File("figs"));
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        string heatmap = Path.Combine(dir.File("figs"), "heatmap_summary=summary");
+        AssertPng(heatmap + ".png");
+        var texts = SvgTexts(heatmap + ".svg");
+        // One model twice: the differing setting tells the columns apart.
+        Assert.Contains("tiny-gpt2 (language)", texts);
+        Assert.Contains("tiny-gpt2 (multiple-demand)", texts);
+        Assert.Equal(2 * 3, texts.Count(t => t.EndsWith(" %")));
+
+        File.WriteAllText(dir.File("bad.csv"), "model,network,path\ngpt2,language,x.npy\n");
+        var bad = CliRunner.Run("plot", "--from-summary", dir.File("bad.csv"));
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("has no 'pooling' column", bad.Stderr);
+    }
+
+    [Theory]
+    [InlineData("--network", "lang", "Argument 'lang' not recognized")]
+    [InlineData("--pooling", "max", "Argument 'max' not recognized")]
+    [InlineData("--percentage", "0", "--percentage 0 is out of range")]
+    [InlineData("--localize-range", "90-80", "inverted")]
+    public void FlagsAreCheckedAsLocalizeChecksThem(string flag, string value, string expected)
+    {
+        var result = CliRunner.Run("plot", "--model-name", "gpt2", flag, value, "--cache-dir", dir.Path);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(expected, result.Stderr);
     }
 
     [Fact]
     public void MissingCachedMaskNamesTheLocalizeCommand()
     {
-        var result = CliRunner.Run("plot", "--model-name", "gpt2-xl", "--cache-dir", dir.Path);
+        var result = CliRunner.Run("plot", "--model-name", "gpt2-xl", "--untrained", "--cache-dir", dir.Path);
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("llmloc localize --model-name gpt2-xl", result.Stderr);
+        Assert.Contains("llmloc localize --model-name gpt2-xl --network language --pooling last-token --localize-range 100-100 --percentage 1.0 --untrained", result.Stderr);
     }
 }

@@ -43,8 +43,8 @@ public sealed class MaskPlotsTests : IDisposable
 
         using var png = SKBitmap.Decode(path + ".png");
         Assert.NotNull(png);
-        Assert.Equal(220 + 2 * 110, png.Width);
-        Assert.Equal(110 + 200, png.Height);
+        // 4 × 6 inches plus 0.8 inch for the second column, at 150 dpi.
+        Assert.Equal(((4 + 0.8) * 150, 6 * 150), (png.Width, png.Height));
         Assert.True(DistinctColors(png) > 20, "the PNG looks blank");
         // Viridis ends: the 75 % cell is drawn in the yellow end colour, the 0 % cell in the purple one.
         Assert.True(CountPixels(png, ViridisMax) > 1000, "no cell in viridis yellow");
@@ -69,7 +69,7 @@ public sealed class MaskPlotsTests : IDisposable
         MaskPlots.Heatmap([("gpt2", mask)], path);
 
         using var png = SKBitmap.Decode(path + ".png");
-        Assert.Equal((330, 110 + 24 * 12), (png.Width, png.Height));
+        Assert.Equal((600, 900), (png.Width, png.Height));
         Assert.True(CountPixels(png, ViridisMax) > 1000, "no cell in viridis yellow");
         Assert.True(CountPixels(png, ViridisMin) > 1000, "no cell in viridis purple");
         var texts = XDocument.Load(path + ".svg").Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value.Trim());
@@ -97,13 +97,25 @@ public sealed class MaskPlotsTests : IDisposable
         MaskPlots.THistogram(t, 3.25, path);
 
         using var png = SKBitmap.Decode(path + ".png");
-        Assert.Equal((800, 500), (png.Width, png.Height));
+        Assert.Equal((900, 600), (png.Width, png.Height));
         Assert.True(DistinctColors(png) > 10, "the PNG looks blank");
         var texts = XDocument.Load(path + ".svg").Descendants().Where(e => e.Name.LocalName == "text")
             .Select(e => e.Value.Trim()).ToList();
-        Assert.Contains("threshold t = 3.250", texts);
+        Assert.Contains($"threshold t = 3.250 ({t.Count(v => v >= 3.25)} units at or above)", texts);
         Assert.Contains("t-values of 500 units (1 NaN/inf left out)", texts);
         Assert.Contains("t-value", texts);
+    }
+
+    [Fact]
+    public void THistogram_says_1_unit_and_names_the_model()
+    {
+        var path = _temp.File("one");
+        MaskPlots.THistogram([1, 2, 3, 4, 5], 5, path, "gpt2, language", dpi: 100);
+        using var png = SKBitmap.Decode(path + ".png");
+        Assert.Equal((600, 400), (png.Width, png.Height));
+        var texts = XDocument.Load(path + ".svg").Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value.Trim()).ToList();
+        Assert.Contains("threshold t = 5.000 (1 unit at or above)", texts);
+        Assert.Contains("gpt2, language: t-values of 5 units", texts);
     }
 
     [Fact]

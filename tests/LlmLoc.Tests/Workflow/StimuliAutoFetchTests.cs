@@ -64,11 +64,10 @@ public sealed class StimuliAutoFetchTests : IDisposable
         var e = Assert.Throws<LlmLocException>(() => Localizer.Run(Options("language"), TextWriter.Null, TextWriter.Null, fetch));
 
         Assert.Equal(ExitCodes.RuntimeError, e.ExitCode);
-        Assert.Contains(closed.ToString(), e.Message);
-        Assert.Contains("llmloc stimuli download --network language", e.Message);
-        Assert.Contains("--stimuli-dir", e.Message);
-        Assert.Contains("$LLMLOC_STIMULI", e.Message);
-        Assert.False(Directory.Exists(Path.Combine(_temp.File("stimuli"), "language")));
+        Assert.StartsWith($"could not download the language stimuli from {closed} (", e.Message);
+        Assert.EndsWith("): run `llmloc stimuli download --network language` once with network access, or point --stimuli-dir at a copy", e.Message);
+        Assert.Single(e.Message.Split("stimuli download")[1..]); // the fix is said once
+        Assert.False(Directory.Exists(_temp.File("stimuli"))); // no empty folder left behind
         Assert.False(Directory.Exists(_temp.File("cache")) && Directory.EnumerateFiles(_temp.File("cache")).Any());
     }
 

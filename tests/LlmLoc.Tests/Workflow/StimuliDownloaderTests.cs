@@ -129,7 +129,7 @@ public sealed class StimuliDownloaderTests : IDisposable
     {
         var downloader = Downloader(languagePath: "/gone.zip");
 
-        var e = await Assert.ThrowsAsync<LlmLocException>(() =>
+        var e = await Assert.ThrowsAsync<StimuliDownloadException>(() =>
             downloader.DownloadAsync("language", StimuliDir, _log, CancellationToken.None));
 
         Assert.Equal(ExitCodes.RuntimeError, e.ExitCode);
@@ -146,7 +146,7 @@ public sealed class StimuliDownloaderTests : IDisposable
     {
         var closed = new StimuliDownloader(new StimuliSources(new Uri("http://127.0.0.1:9/x.zip"), new Uri("http://127.0.0.1:9/y.zip")));
 
-        var e = await Assert.ThrowsAsync<LlmLocException>(() =>
+        var e = await Assert.ThrowsAsync<StimuliDownloadException>(() =>
             closed.DownloadAsync("theory-of-mind", StimuliDir, _log, CancellationToken.None));
 
         Assert.Equal(ExitCodes.RuntimeError, e.ExitCode);
@@ -158,7 +158,7 @@ public sealed class StimuliDownloaderTests : IDisposable
     [Fact]
     public async Task An_answer_that_is_not_a_zip_is_reported_as_such()
     {
-        var e = await Assert.ThrowsAsync<LlmLocException>(() =>
+        var e = await Assert.ThrowsAsync<StimuliDownloadException>(() =>
             Downloader(languagePath: "/not-a-zip").DownloadAsync("language", StimuliDir, _log, CancellationToken.None));
 
         Assert.Contains(": the answer is not a zip archive; put the files in", e.Message);
@@ -169,7 +169,7 @@ public sealed class StimuliDownloaderTests : IDisposable
     public async Task An_archive_without_the_expected_files_is_rejected_before_anything_is_written()
     {
         // The language archive served where tomloc.zip should be: no story/question texts inside.
-        var e = await Assert.ThrowsAsync<LlmLocException>(() =>
+        var e = await Assert.ThrowsAsync<StimuliDownloadException>(() =>
             Downloader(tomPath: StimuliSourceArchives.LanguagePath).DownloadAsync("theory-of-mind", StimuliDir, _log, CancellationToken.None));
 
         Assert.Contains("the archive lacks 40 expected file(s), e.g. 1b_story.txt", e.Message);

@@ -141,9 +141,9 @@ public sealed class StimuliDownloader(StimuliSources? sources = null, HttpClient
         }
     }
 
-    static LlmLocException Failure(StimuliArchiveLayout layout, Uri url, string folder, string reason, Exception? inner = null) =>
-        new($"could not download the {layout.Network} stimuli from {url}: {reason}; " +
-            $"put the files in {folder} by hand or use --stimuli-dir", ExitCodes.RuntimeError, inner);
+    static StimuliDownloadException Failure(StimuliArchiveLayout layout, Uri url, string folder, string reason, Exception? inner = null) =>
+        new(url, reason, $"could not download the {layout.Network} stimuli from {url}: {reason}; " +
+            $"put the files in {folder} by hand or use --stimuli-dir", inner);
 
     static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
 
@@ -153,4 +153,12 @@ public sealed class StimuliDownloader(StimuliSources? sources = null, HttpClient
         client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("llmloc", "1.0"));
         return client;
     }
+}
+
+/// <summary>A failed stimuli download; <see cref="Reason"/> alone lets a caller word its own one-line fix.</summary>
+public sealed class StimuliDownloadException(Uri url, string reason, string message, Exception? inner)
+    : LlmLocException(message, ExitCodes.RuntimeError, inner)
+{
+    public Uri Url { get; } = url;
+    public string Reason { get; } = reason;
 }
