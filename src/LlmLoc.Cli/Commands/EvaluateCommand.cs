@@ -44,6 +44,8 @@ public static class EvaluateCommand
             modelName, percentage, pooling, range, network, networks, mask, seed, randomSeeds, device, cacheDir, untrained, offline,
             batchSize, text, maxTokens, pairs, json, parquet,
         };
+        var modelFlags = new ModelFlags();
+        modelFlags.AddTo(command);
         command.SetAction(parse =>
         {
             string? single = parse.GetValue(network);
@@ -65,6 +67,8 @@ public static class EvaluateCommand
                 CacheDir = parse.GetValue(cacheDir),
                 Untrained = parse.GetValue(untrained),
                 Offline = parse.GetValue(offline),
+                Weights = modelFlags.WeightsOf(parse),
+                DType = parse.GetValue(modelFlags.DType),
                 BatchSize = parse.GetValue(batchSize),
                 MaxTokensPerWindow = parse.GetValue(maxTokens),
                 TextFile = parse.GetValue(text),
