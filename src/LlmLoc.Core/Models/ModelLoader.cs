@@ -26,7 +26,9 @@ public static class ModelLoader
             model = Create(config, options with { DType = dtype });
             var (streamed, why) = ChooseWeights(model, checkpoint, options.Weights, AvailableMemoryBytes());
             log?.WriteLine($"llmloc: weights {(streamed ? "streamed block by block from the checkpoint" : "in memory")} as {dtype.ToString().ToLowerInvariant()}: {why}");
-            LoadWeights(model, checkpoint, options.MapFile, streamed);
+            // Streamed: the other weights are copied, not mapped, so a shard truncated mid-run is reported by a
+            // length-checked read instead of faulting on a mapped page.
+            LoadWeights(model, checkpoint, options.MapFile && !streamed, streamed);
             if (!streamed) checkpoint.Dispose();
             return model;
         }

@@ -31,7 +31,8 @@ public sealed class StreamedWeights : IDisposable
         _checkpoint = checkpoint;
         _computeType = computeType;
         _dropPages = dropPages;
-        _released = torch.empty(0, computeType);
+        // Owned here, not by whatever dispose scope the first forward opens.
+        _released = torch.empty(0, computeType).DetachFromDisposeScope();
         _layers = layers.Select(layer => layer.Select(p => new Slot(p.Parameter, checkpoint.FileOf[p.Key], p.Key, p.Parameter.shape)).ToArray()).ToArray();
         using var noGrad = torch.no_grad();
         foreach (var slot in _layers.SelectMany(l => l)) slot.Parameter.set_(_released);
@@ -102,7 +103,7 @@ public sealed class StreamedWeights : IDisposable
         {
             buffer?.Dispose();
             long largest = _layers.SelectMany(l => l).Select(s => s.File.Entries[s.Key]).Where(e => e.ScalarType == entry.ScalarType).Max(e => e.ElementCount);
-            _staging[entry.ScalarType] = buffer = torch.empty(largest, entry.ScalarType);
+            _staging[entry.ScalarType] = buffer = torch.empty(largest, entry.ScalarType).DetachFromDisposeScope();
         }
         using var flat = buffer.narrow(0, 0, entry.ElementCount);
         return flat.view(entry.Shape);
