@@ -123,7 +123,7 @@ public static class ModelLoader
                 byParameter.Remove(name);
             }
             long fileBytes = checkpoint.Entries.Sum(e => e.ByteLength);
-            model.StreamedWeights = new StreamedWeights(checkpoint, layers, model.Spec.DType, dropPages: fileBytes > AvailableMemoryBytes());
+            model.StreamedWeights = new StreamedWeights(checkpoint, layers, model.Spec.DType, model.Device, dropPages: fileBytes > AvailableMemoryBytes());
         }
         foreach (var (name, key) in byParameter)
         {

@@ -21,18 +21,20 @@ public sealed class StreamedWeights : IDisposable
     readonly Checkpoint _checkpoint;
     readonly Slot[][] _layers;
     readonly ScalarType _computeType;
+    readonly Device _device;
     readonly bool _dropPages;
     readonly Tensor _released;
     readonly Dictionary<ScalarType, Tensor> _staging = [];
 
     internal StreamedWeights(Checkpoint checkpoint, IReadOnlyList<IReadOnlyList<(Parameter Parameter, string Key)>> layers,
-        ScalarType computeType, bool dropPages)
+        ScalarType computeType, Device device, bool dropPages)
     {
         _checkpoint = checkpoint;
         _computeType = computeType;
+        _device = device;
         _dropPages = dropPages;
         // Owned here, not by whatever dispose scope the first forward opens.
-        _released = torch.empty(0, computeType).DetachFromDisposeScope();
+        _released = torch.empty(0, computeType, device).DetachFromDisposeScope();
         _layers = layers.Select(layer => layer.Select(p => new Slot(p.Parameter, checkpoint.FileOf[p.Key], p.Key, p.Parameter.shape)).ToArray()).ToArray();
         using var noGrad = torch.no_grad();
         foreach (var slot in _layers.SelectMany(l => l)) slot.Parameter.set_(_released);
@@ -57,9 +59,10 @@ public sealed class StreamedWeights : IDisposable
         long bytes = 0;
         foreach (var slot in _layers[layer])
         {
-            using var converted = torch.empty(slot.Shape, _computeType);
+            using var converted = torch.empty(slot.Shape, _computeType, _device);
             var entry = slot.File.Entries[slot.Key];
-            if (entry.ScalarType == _computeType) slot.File.ReadInto(slot.Key, converted);
+            // Same dtype on the CPU: read straight into the parameter; otherwise stage on the CPU, then convert/copy.
+            if (entry.ScalarType == _computeType && _device.type == DeviceType.CPU) slot.File.ReadInto(slot.Key, converted);
             else
             {
                 using var staged = Staging(entry);
