@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 //   [runtime] [batch=8] [seq=128]     load time, peak RSS, forward throughput vs the matmul floor
 //   load-profile                      where load time goes (raw read, header, modules, weights; read vs memory map)
 //   localize [batch sizes...]         `llmloc localize` end to end as a child process vs the floor, + phase breakdown
+//   dtype                             bf16 vs float32 compute: max block-output difference on every fixture family
 //   big [7b|13b|small] [GiB] [weights] localize on a Llama-shaped bf16 checkpoint it writes (and deletes) under a memory budget
 // LLMLOC_SHARED: reference data (default ../shared beside the repository); LLMLOC_CLI_DLL: the built llmloc.dll.
 torch.set_num_threads(Environment.ProcessorCount);
@@ -27,6 +28,9 @@ switch (mode)
     case "load-profile":
         BenchCheckpoint.Ensure(shared);
         LoadProfile.Run(BenchCheckpoint.Folder, 3);
+        break;
+    case "dtype":
+        DTypeDeviation.Run(shared);
         break;
     case "big":
         BigModelBench.Run(CliDll(), shared, BigModelBench.Shapes[rest.Length > 0 ? rest[0] : "7b"],
