@@ -7,6 +7,8 @@ using static TorchSharp.torch;
 //   [runtime] [batch=8] [seq=128]     load time, peak RSS, forward throughput vs the matmul floor
 //   load-profile                      where load time goes (raw read, header, modules, weights; read vs memory map)
 //   localize [batch sizes...]         `llmloc localize` end to end as a child process vs the floor, + phase breakdown
+//   dtype                             bf16 vs float32 compute: max block-output difference on every fixture family
+//   big [7b|13b|small] [GiB] [weights] localize on a Llama-shaped bf16 checkpoint it writes (and deletes) under a memory budget
 // LLMLOC_SHARED: reference data (default ../shared beside the repository); LLMLOC_CLI_DLL: the built llmloc.dll.
 torch.set_num_threads(Environment.ProcessorCount);
 string repo = FindRepoRoot();
@@ -27,10 +29,15 @@ switch (mode)
         BenchCheckpoint.Ensure(shared);
         LoadProfile.Run(BenchCheckpoint.Folder, 3);
         break;
+    case "dtype":
+        DTypeDeviation.Run(shared);
+        break;
+    case "big":
+        BigModelBench.Run(CliDll(), shared, BigModelBench.Shapes[rest.Length > 0 ? rest[0] : "7b"],
+            (long)((rest.Length > 1 ? double.Parse(rest[1]) : 6.0) * (1L << 30)), rest.Length > 2 ? rest[2] : "auto");
+        break;
     case "localize":
-        string cli = Environment.GetEnvironmentVariable("LLMLOC_CLI_DLL")
-            ?? Path.Combine(repo, "src", "LlmLoc.Cli", "bin", "Release", "net10.0", "linux-x64", "llmloc.dll");
-        if (!File.Exists(cli)) throw new FileNotFoundException($"build the CLI first: dotnet build -c Release src/LlmLoc.Cli (or set LLMLOC_CLI_DLL)", cli);
+        string cli = CliDll();
         int[] batches = rest.Length > 0 ? rest.Select(int.Parse).ToArray() : [16, 64, 240];
         LocalizeBench.Run(cli, shared, batches, reps: int.Parse(Environment.GetEnvironmentVariable("LLMLOC_BENCH_REPS") ?? "2"));
         break;
@@ -72,6 +79,14 @@ void Runtime(int batch, int seq)
             $"floor {floorSeconds * 1e3:F0} ms at {flops / 1e9:F1} GFLOP/s -> ratio {forwardSeconds / floorSeconds:F2}x; load avg {Machine.LoadAverage()}");
     }
     Console.WriteLine($"peak RSS             {Machine.PeakRssBytes() / 1e6:F0} MB (limit fp32 weights + 1 GiB = {(fileBytes + (1L << 30)) / 1e6:F0} MB)");
+}
+
+string CliDll()
+{
+    string cli = Environment.GetEnvironmentVariable("LLMLOC_CLI_DLL")
+        ?? Path.Combine(repo, "src", "LlmLoc.Cli", "bin", "Release", "net10.0", "linux-x64", "llmloc.dll");
+    if (!File.Exists(cli)) throw new FileNotFoundException($"build the CLI first: dotnet build -c Release src/LlmLoc.Cli (or set LLMLOC_CLI_DLL)", cli);
+    return cli;
 }
 
 static string FindRepoRoot()

@@ -52,6 +52,8 @@ public static class EvaluateCommand
             modelName, percentage, pooling, range, network, networks, mask, seed, randomSeeds, device, cacheDir, untrained, offline,
             batchSize, text, maxTokens, pairs, blimp, blimpDir, limit, json, parquet,
         };
+        var modelFlags = new ModelFlags();
+        modelFlags.AddTo(command);
         command.SetAction(parse =>
         {
             string? single = parse.GetValue(network);
@@ -73,6 +75,8 @@ public static class EvaluateCommand
                 CacheDir = parse.GetValue(cacheDir),
                 Untrained = parse.GetValue(untrained),
                 Offline = parse.GetValue(offline),
+                Weights = modelFlags.WeightsOf(parse),
+                DType = parse.GetValue(modelFlags.DType),
                 BatchSize = parse.GetValue(batchSize),
                 MaxTokensPerWindow = parse.GetValue(maxTokens),
                 TextFile = parse.GetValue(text),

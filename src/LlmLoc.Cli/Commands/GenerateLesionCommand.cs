@@ -36,6 +36,8 @@ public static class GenerateLesionCommand
             modelName, prompt, percentage, network, device, seed, pooling, range, maxLength, temperature, topK, topP,
             greedy, numReturn, cacheDir, mask, untrained, offline,
         };
+        var modelFlags = new ModelFlags();
+        modelFlags.AddTo(command);
         command.SetAction(parse =>
         {
             var options = new GenerateLesionOptions
@@ -55,6 +57,8 @@ public static class GenerateLesionCommand
                 Prompt = parse.GetValue(prompt)!,
                 Device = parse.GetValue(device),
                 Offline = parse.GetValue(offline),
+                Weights = modelFlags.WeightsOf(parse),
+                DType = parse.GetValue(modelFlags.DType),
                 MaxLength = parse.GetValue(maxLength),
                 Temperature = parse.GetValue(temperature),
                 TopK = parse.GetValue(topK),

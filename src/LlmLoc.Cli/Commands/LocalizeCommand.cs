@@ -32,6 +32,8 @@ public static class LocalizeCommand
             modelName, percentage, range, network, pooling, numUnits, seed, device, untrained, overwrite,
             batchSize, stimuliDir, cacheDir, statsOut, offline,
         };
+        var modelFlags = new ModelFlags();
+        modelFlags.AddTo(command);
         command.SetAction(parse =>
         {
             var (stimuli, stimuliExplicit) = StimuliLocation.Resolve(parse.GetValue(stimuliDir));
@@ -53,6 +55,8 @@ public static class LocalizeCommand
                 CacheDir = parse.GetValue(cacheDir),
                 StatsOut = parse.GetValue(statsOut),
                 Offline = parse.GetValue(offline),
+                Weights = modelFlags.WeightsOf(parse),
+                DType = parse.GetValue(modelFlags.DType),
             };
             Localizer.Run(options, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
             return ExitCodes.Ok;

@@ -19,6 +19,10 @@ public sealed record EvaluateOptions
     public string? CacheDir { get; init; }
     public bool Untrained { get; init; }
     public bool Offline { get; init; }
+    /// <summary>--weights: in memory, streamed block by block, or chosen from the available memory.</summary>
+    public Models.WeightsMode Weights { get; init; } = Models.WeightsMode.Auto;
+    /// <summary>--dtype: compute dtype (null: float32 on the CPU).</summary>
+    public string? DType { get; init; }
     public int BatchSize { get; init; } = 8;
     public int? MaxTokensPerWindow { get; init; }
     public string? TextFile { get; init; }

@@ -20,7 +20,7 @@ public static class EvaluateRun
             options.Blimp is { } blimp ? LoadBlimp(blimp, options, stderr) : []);
         var conditions = Conditions(options);
 
-        using var session = ModelSession.Open(new ModelRequest(options.ModelName, options.Device, options.Untrained, options.Seed, options.Offline), stderr);
+        using var session = ModelSession.Open(new ModelRequest(options.ModelName, options.Device, options.Untrained, options.Seed, options.Offline, options.Weights, options.DType), stderr);
         var result = Evaluator.Run(options.ModelName, session.Model, session.Tokenizer, conditions, tasks, options.BatchSize,
             options.MaxTokensPerWindow, stderr);
 

@@ -14,7 +14,7 @@ public static class GenerateLesion
         // The mask is resolved before the model loads, so a missing mask fails fast.
         var resolved = LesionMaskResolver.Resolve(options.Mask);
         using var session = ModelSession.Open(
-            new ModelRequest(options.Mask.ModelName, options.Device, options.Mask.Untrained, options.Mask.Seed, options.Offline), stderr);
+            new ModelRequest(options.Mask.ModelName, options.Device, options.Mask.Untrained, options.Mask.Seed, options.Offline, options.Weights, options.DType), stderr);
         var model = session.Model;
         stderr.WriteLine($"llmloc: model {session.ModelId} ({model.NumLayers} layers × {model.HiddenSize} units) on {model.Device}");
         resolved.Mask?.EnsureFits(model.NumLayers, model.HiddenSize);

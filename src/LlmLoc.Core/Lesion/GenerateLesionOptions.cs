@@ -7,6 +7,10 @@ public sealed record GenerateLesionOptions
     public required string Prompt { get; init; }
     public string? Device { get; init; }
     public bool Offline { get; init; }
+    /// <summary>--weights: in memory, streamed block by block, or chosen from the available memory.</summary>
+    public Models.WeightsMode Weights { get; init; } = Models.WeightsMode.Auto;
+    /// <summary>--dtype: compute dtype (null: float32 on the CPU).</summary>
+    public string? DType { get; init; }
     /// <summary>Total length counted with the prompt (transformers' max_length; the original's 20).</summary>
     public int MaxLength { get; init; } = 20;
     public double Temperature { get; init; } = Generation.GenerationSettings.LesionScriptTemperature;

@@ -35,6 +35,10 @@ public sealed record LocalizeOptions
     public string? CacheDir { get; init; }
     public string? StatsOut { get; init; }
     public bool Offline { get; init; }
+    /// <summary>--weights: in memory, streamed block by block, or chosen from the available memory.</summary>
+    public Models.WeightsMode Weights { get; init; } = Models.WeightsMode.Auto;
+    /// <summary>--dtype: compute dtype (null: float32 on the CPU).</summary>
+    public string? DType { get; init; }
 
     /// <summary>Checks what can be checked before a model is loaded; throws a one-line usage error.</summary>
     public void Validate()

@@ -10,6 +10,7 @@ public sealed record LocalizeRange(string Text, double Low, double High)
 {
     public bool IsTop => Low == 100 && High == 100;
     public bool IsBottom => Low == 0 && High == 0;
+    public bool IsRandomRange => !IsTop && !IsBottom;
 
     public static LocalizeRange Parse(string text)
     {

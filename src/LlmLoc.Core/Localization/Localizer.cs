@@ -35,7 +35,7 @@ public static class Localizer
         (autoFetch ?? StimuliAutoFetch.FromEnvironment()).EnsurePresent(options.Network, options.StimuliDir, stderr, options.StimuliDirExplicit);
         var stimuli = LoadStimuli(options);
         using var session = ModelSession.Open(
-            new ModelRequest(options.ModelName, options.Device, options.Untrained, options.Seed, options.Offline), stderr);
+            new ModelRequest(options.ModelName, options.Device, options.Untrained, options.Seed, options.Offline, options.Weights, options.DType), stderr);
         int layers = session.Model.NumLayers, hidden = session.Model.HiddenSize;
         long units = options.UnitsToSelect(layers, hidden);
 
@@ -43,11 +43,11 @@ public static class Localizer
         var positiveIds = stimuli.Positive.Select(text => session.Tokenizer.Encode(text, maxLength: maxTokens)).ToList();
         var negativeIds = stimuli.Negative.Select(text => session.Tokenizer.Encode(text, maxLength: maxTokens)).ToList();
         int total = positiveIds.Count + negativeIds.Count;
-        var (positive, negative) = StepProgress.Run($"{options.Network} stimuli through {session.ModelId}", total, stderr, done =>
-        (
-            ActivationRecorder.Record(session.Model, positiveIds, options.Pooling, options.BatchSize, session.Tokenizer.PadTokenId, done),
-            ActivationRecorder.Record(session.Model, negativeIds, options.Pooling, options.BatchSize, session.Tokenizer.PadTokenId, done)
-        ));
+        // Both conditions in one run: a streamed model reads each block once.
+        var all = StepProgress.Run($"{options.Network} stimuli through {session.ModelId}", total, stderr, done =>
+            ActivationRecorder.Record(session.Model, [.. positiveIds, .. negativeIds], options.Pooling, options.BatchSize, session.Tokenizer.PadTokenId, done));
+        long split = (long)positiveIds.Count * layers * hidden;
+        double[] positive = all[..(int)split], negative = all[(int)split..];
 
         var stats = LocalizerStatistics.Compute(positive, negative, layers, hidden);
         long[] mask = SelectUnits(stats.T, options.Range, (int)units, options.Seed, out int nonFiniteDropped);

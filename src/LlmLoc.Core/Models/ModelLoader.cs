@@ -9,19 +9,51 @@ namespace LlmLoc.Models;
 /// <summary>Builds a model from a Hugging Face folder (config.json + safetensors) or from a config with random weights.</summary>
 public static class ModelLoader
 {
-    public static ICausalLanguageModel Load(string folder, LoadOptions options)
+    /// <param name="log">Gets one line saying whether the weights are in memory or streamed, and why.</param>
+    public static ICausalLanguageModel Load(string folder, LoadOptions options, TextWriter? log = null)
     {
         if (!Directory.Exists(folder))
             throw new LlmLocException($"model folder '{folder}' does not exist; pass a Hugging Face model folder (config.json + model.safetensors)");
         var config = ModelConfig.Load(folder);
         if (options.Untrained) return Create(config, options);
-        using var checkpoint = Checkpoint.Open(folder);
-        var dtype = options.DType ?? (options.Device.type == DeviceType.CPU ? ScalarType.Float32 : StoredDType(config, checkpoint));
-        var model = Create(config, options with { DType = dtype });
-        try { LoadWeights(model, checkpoint, options.MapFile); }
-        catch { model.Dispose(); throw; }
-        return model;
+        var checkpoint = Checkpoint.Open(folder);
+        CausalLmBase? model = null;
+        try
+        {
+            var dtype = options.DType ?? (options.Device.type == DeviceType.CPU ? ScalarType.Float32 : StoredDType(config, checkpoint));
+            model = Create(config, options with { DType = dtype });
+            var (streamed, why) = ChooseWeights(model, checkpoint, options.Weights, AvailableMemoryBytes());
+            log?.WriteLine($"llmloc: weights {(streamed ? "streamed block by block from the checkpoint" : "in memory")} as {dtype.ToString().ToLowerInvariant()}: {why}");
+            // Streamed: the other weights are copied, not mapped, so a shard truncated mid-run is reported by a
+            // length-checked read instead of faulting on a mapped page.
+            LoadWeights(model, checkpoint, options.MapFile && !streamed, streamed);
+            if (!streamed) checkpoint.Dispose();
+            return model;
+        }
+        catch { model?.Dispose(); checkpoint.Dispose(); throw; }
     }
+
+    /// <summary>Memory this process may use: the cgroup limit (Slurm --mem, a container) or physical memory, as the GC sees it.</summary>
+    public static long AvailableMemoryBytes() => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+
+    /// <summary>An in-memory model may use at most this share of the available memory (activations and the runtime need the rest).</summary>
+    public const double InMemoryShare = 0.5;
+
+    /// <summary>Streamed or in memory, and the reason for the log.</summary>
+    internal static (bool Streamed, string Why) ChooseWeights(CausalLmBase model, Checkpoint checkpoint, WeightsMode mode, long availableBytes)
+    {
+        long modelBytes = model.parameters().Sum(p => p.NumberOfElements * p.ElementSize);
+        string sizes = $"the model takes {Gigabytes(modelBytes)} in {model.Spec.DType.ToString().ToLowerInvariant()}, {Gigabytes(availableBytes)} of memory is available";
+        return mode switch
+        {
+            WeightsMode.InMemory => (false, $"--weights in-memory ({sizes})"),
+            WeightsMode.Streamed => (true, $"--weights streamed ({sizes})"),
+            _ when modelBytes <= InMemoryShare * availableBytes => (false, $"{sizes}, so it fits (--weights streamed forces streaming)"),
+            _ => (true, $"{sizes}, more than {InMemoryShare:P0} of it (--weights in-memory forces loading)"),
+        };
+    }
+
+    static string Gigabytes(long bytes) => $"{bytes / 1e9:0.00} GB";
 
     /// <summary>An untrained GPT-2 of a Hub size (gpt2, gpt2-medium, gpt2-large, gpt2-xl) from the built-in configs.</summary>
     public static ICausalLanguageModel LoadUntrainedGpt2(string name, LoadOptions? options = null) =>
@@ -40,11 +72,13 @@ public static class ModelLoader
 
     /// <summary>
     /// Fills every parameter from the checkpoint; any missing, unexpected or misshapen tensor is an error.
+    /// With <paramref name="streamBlocks"/>, the blocks' parameters are left in the checkpoint (which the model then owns)
+    /// and read one block at a time (<see cref="StreamedWeights"/>); the other parameters load as usual.
     /// With <paramref name="mapFile"/>, a CPU parameter of the stored dtype becomes a view of the memory-mapped file
     /// (<see cref="SafeTensorsFile.MapView"/>) instead of a copy: on a VM, faulting in fresh anonymous memory costs far
     /// more than reading the page cache, and the weights are then shared with the page cache.
     /// </summary>
-    public static void LoadWeights(CausalLmBase model, Checkpoint checkpoint, bool mapFile = true)
+    public static void LoadWeights(CausalLmBase model, Checkpoint checkpoint, bool mapFile = true, bool streamBlocks = false)
     {
         var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         var byParameter = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -64,6 +98,22 @@ public static class ModelLoader
             if (!byParameter.ContainsKey(name))
                 throw new LlmLocException($"missing tensor '{name}' (shape {SafeTensorsDTypes.ShapeText(p.shape)}) in the checkpoint; the weights are incomplete or do not match config.json", ExitCodes.RuntimeError);
         using var noGrad = torch.no_grad();
+        if (streamBlocks)
+        {
+            // Parameters are matched to their block by identity, so this holds for every family.
+            var layerOf = new Dictionary<Tensor, int>(ReferenceEqualityComparer.Instance);
+            foreach (var block in model.DecoderBlocks)
+                foreach (var (_, p) in block.named_parameters()) layerOf[p] = block.LayerIndex;
+            var layers = model.DecoderBlocks.Select(_ => new List<(TorchSharp.Modules.Parameter, string)>()).ToArray();
+            foreach (var (name, key) in byParameter.ToList())
+            {
+                if (!layerOf.TryGetValue(parameters[name], out int layer)) continue;
+                layers[layer].Add((parameters[name], key));
+                byParameter.Remove(name);
+            }
+            long fileBytes = checkpoint.Entries.Sum(e => e.ByteLength);
+            model.StreamedWeights = new StreamedWeights(checkpoint, layers, model.Spec.DType, model.Device, dropPages: fileBytes > AvailableMemoryBytes());
+        }
         foreach (var (name, key) in byParameter)
         {
             var file = checkpoint.FileOf[key];

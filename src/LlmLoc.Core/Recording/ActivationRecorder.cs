@@ -1,4 +1,5 @@
 using LlmLoc.Models;
+using LlmLoc.Models.Common;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -9,9 +10,13 @@ namespace LlmLoc.Recording;
 /// [stimuli × layers × hidden] in float64, stimuli in input order. The original runs one stimulus at a time;
 /// here stimuli are sorted by length and right-padded into batches, and pooling reads only real tokens, so the
 /// result equals batch size 1 (up to float32 summation order).
+/// Models built by <see cref="ModelLoader"/> run layer-major (<see cref="CausalLmBase.ForwardLayerMajor"/>): all
+/// batches through block 0, then block 1, …, so each streamed block is read once per call; the batches and thus
+/// every block output are bit-identical to running the batches one after the other.
 /// </summary>
 public static class ActivationRecorder
 {
+    /// <param name="onBatchDone">Progress in stimuli; the counts add up to the number of stimuli.</param>
     public static double[] Record(
         ICausalLanguageModel model, IReadOnlyList<IReadOnlyList<int>> stimuli, Pooling pooling, int batchSize,
         long padTokenId, Action<int>? onBatchDone = null)
@@ -27,50 +32,72 @@ public static class ActivationRecorder
         // Longest first, stable: similar lengths share a batch, so little compute is spent on padding.
         int[] order = Enumerable.Range(0, stimuli.Count).OrderByDescending(i => stimuli[i].Count).ToArray();
 
-        int[] batchRows = [];
-        Tensor? lengths = null, realTokens = null;
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var batches = order.Chunk(batchSize).Select(rows => MakeBatch(stimuli, rows, padTokenId, model.Device)).ToList();
+
+        Batch current = batches[0];
         using var hook = model.AddBlockOutputHook((layer, output) =>
         {
-            using var scope = NewDisposeScope();
+            using var hookScope = NewDisposeScope();
             Tensor pooled = pooling == Pooling.LastToken
-                ? output.gather(1, (lengths! - 1).view(-1, 1, 1).expand(-1, 1, hidden)).squeeze(1)
-                : (output * realTokens!.unsqueeze(-1)).sum(1) / lengths!.unsqueeze(-1).to(output.dtype);
+                ? output.gather(1, (current.Lengths - 1).view(-1, 1, 1).expand(-1, 1, hidden)).squeeze(1)
+                : (output * current.RealTokens.unsqueeze(-1)).sum(1) / current.Lengths.unsqueeze(-1).to(output.dtype);
             float[] values = pooled.to(float32).cpu().contiguous().data<float>().ToArray();
-            for (int b = 0; b < batchRows.Length; b++)
+            for (int b = 0; b < current.Rows.Length; b++)
             {
-                long offset = ((long)batchRows[b] * layers + layer) * hidden;
+                long offset = ((long)current.Rows[b] * layers + layer) * hidden;
                 for (int u = 0; u < hidden; u++) result[offset + u] = values[b * hidden + u];
             }
             return null;
         });
 
-        using var _ = no_grad();
-        for (int start = 0; start < order.Length; start += batchSize)
+        if (model is CausalLmBase lm)
         {
-            using var scope = NewDisposeScope();
-            batchRows = order.Skip(start).Take(batchSize).ToArray();
-            int maxLen = stimuli[batchRows[0]].Count;
-            var ids = new long[batchRows.Length * maxLen];
-            var mask = new long[batchRows.Length * maxLen];
-            var lens = new long[batchRows.Length];
-            for (int b = 0; b < batchRows.Length; b++)
-            {
-                var tokens = stimuli[batchRows[b]];
-                lens[b] = tokens.Count;
-                for (int t = 0; t < maxLen; t++)
+            // Progress: each finished block counts for its share of the stimuli.
+            int reported = 0;
+            lm.ForwardLayerMajor(batches.Select(b => (b.Ids, (Tensor?)b.Mask)).ToList(),
+                beforeBatch: b => current = batches[b],
+                onLayerDone: layer =>
                 {
-                    bool real = t < tokens.Count;
-                    ids[b * maxLen + t] = real ? tokens[t] : padTokenId;
-                    mask[b * maxLen + t] = real ? 1 : 0;
-                }
+                    int done = (int)((long)stimuli.Count * (layer + 1) / layers);
+                    onBatchDone?.Invoke(done - reported);
+                    reported = done;
+                });
+        }
+        else
+        {
+            foreach (var batch in batches)
+            {
+                current = batch;
+                model.Forward(batch.Ids, batch.Mask, cache: null, computeLogits: false)?.Dispose();
+                onBatchDone?.Invoke(batch.Rows.Length);
             }
-            Tensor idsTensor = tensor(ids, [batchRows.Length, maxLen], device: model.Device);
-            Tensor maskTensor = tensor(mask, [batchRows.Length, maxLen], device: model.Device);
-            lengths = tensor(lens, device: model.Device);
-            realTokens = maskTensor.to(float32);
-            model.Forward(idsTensor, maskTensor, cache: null, computeLogits: false)?.Dispose();
-            onBatchDone?.Invoke(batchRows.Length);
         }
         return result;
+    }
+
+    /// <summary>Right-padded ids, the attention mask, real-token lengths and the stimulus index of each row.</summary>
+    sealed record Batch(int[] Rows, Tensor Ids, Tensor Mask, Tensor Lengths, Tensor RealTokens);
+
+    static Batch MakeBatch(IReadOnlyList<IReadOnlyList<int>> stimuli, int[] rows, long padTokenId, Device device)
+    {
+        int maxLen = stimuli[rows[0]].Count;
+        var ids = new long[rows.Length * maxLen];
+        var mask = new long[rows.Length * maxLen];
+        var lens = new long[rows.Length];
+        for (int b = 0; b < rows.Length; b++)
+        {
+            var tokens = stimuli[rows[b]];
+            lens[b] = tokens.Count;
+            for (int t = 0; t < maxLen; t++)
+            {
+                bool real = t < tokens.Count;
+                ids[b * maxLen + t] = real ? tokens[t] : padTokenId;
+                mask[b * maxLen + t] = real ? 1 : 0;
+            }
+        }
+        var maskTensor = tensor(mask, [rows.Length, maxLen], device: device);
+        return new Batch(rows, tensor(ids, [rows.Length, maxLen], device: device), maskTensor, tensor(lens, device: device), maskTensor.to(float32));
     }
 }

@@ -4,8 +4,9 @@ using LlmLoc.Tokenization;
 
 namespace LlmLoc.Sessions;
 
-/// <summary>How a verb asks for a model: the --model-name, --device, --untrained, --seed and --offline flags.</summary>
-public sealed record ModelRequest(string ModelName, string? Device = null, bool Untrained = false, int Seed = 42, bool Offline = false);
+/// <summary>How a verb asks for a model: the --model-name, --device, --untrained, --seed, --offline, --weights and --dtype flags.</summary>
+public sealed record ModelRequest(string ModelName, string? Device = null, bool Untrained = false, int Seed = 42, bool Offline = false,
+    WeightsMode Weights = WeightsMode.Auto, string? DType = null);
 
 /// <summary>
 /// A loaded model with its tokenizer — what every verb starts from. <c>--model-name</c> is a local folder or a hub id
@@ -23,7 +24,7 @@ public sealed class ModelSession : IDisposable
     public static ModelSession Open(ModelRequest request, TextWriter? log = null)
     {
         var device = DeviceSelector.Parse(request.Device);
-        var load = new LoadOptions { Device = device, Untrained = request.Untrained, Seed = request.Seed };
+        var load = new LoadOptions { Device = device, Untrained = request.Untrained, Seed = request.Seed, Weights = request.Weights, DType = ComputeDTypes.Parse(request.DType) };
         string modelId = Cache.MaskCacheKey.ModelIdOf(request.ModelName);
 
         // The original fetches the config of an untrained model from the hub; the GPT-2 sizes are built in, so the
@@ -41,7 +42,7 @@ public sealed class ModelSession : IDisposable
 
         string folder = ModelLocator.Resolve(request.ModelName, new HubOptions(Offline: request.Offline, Progress: log, WithoutWeights: request.Untrained));
         var tokenizer = HfTokenizer.FromFolder(folder);
-        var model = ModelLoader.Load(folder, load);
+        var model = ModelLoader.Load(folder, load, log);
         return new ModelSession { Model = model, Tokenizer = tokenizer, Folder = folder, ModelId = modelId };
     }
 

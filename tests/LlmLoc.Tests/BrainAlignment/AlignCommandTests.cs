@@ -18,14 +18,14 @@ public class AlignCommandTests
     /// <summary>Activations [60 × 3 × 48] of a seeded random stream; responses = language units × weights + small noise.</summary>
     static (string Activations, string Responses, float[] X, double[] Y) Write(TempDir dir)
     {
-        var rng = new NumpyLegacyRandom(7);
-        float[] x = Enumerable.Range(0, Items * Layers * Hidden).Select(_ => (float)(rng.RandomSample() * 2 - 1)).ToArray();
+        var rng = new Random(7);
+        float[] x = Enumerable.Range(0, Items * Layers * Hidden).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
         long[] mask = Npy.Read(MaskFile).ToInt64s();
         int[] language = Enumerable.Range(0, mask.Length).Where(i => mask[i] != 0).ToArray();
         var y = new double[Items * Voxels];
         for (int i = 0; i < Items; i++)
             for (int v = 0; v < Voxels; v++)
-                y[i * Voxels + v] = language.Select((u, k) => x[i * Layers * Hidden + u] * (1 + ((k + v) % 3))).Sum() + 0.05 * (rng.RandomSample() - 0.5);
+                y[i * Voxels + v] = language.Select((u, k) => x[i * Layers * Hidden + u] * (1 + ((k + v) % 3))).Sum() + 0.05 * (rng.NextDouble() - 0.5);
         Npy.Write(dir.File("acts.npy"), x, Items, Layers, Hidden);
         Npy.Write(dir.File("y.npy"), y, Items, Voxels);
         return (dir.File("acts.npy"), dir.File("y.npy"), x, y);

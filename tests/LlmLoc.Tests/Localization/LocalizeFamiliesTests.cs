@@ -47,14 +47,15 @@ public sealed class LocalizeFamiliesTests : IDisposable
     [InlineData("phi3-longrope")]
     [InlineData("falcon")]
     [InlineData("falcon-newarch")]
-    public void EveryFamilyLocalizesWithTheSameMaskAtAnyBatchSize(string family)
+    public void EveryFamilyLocalizesWithTheSameMaskAtAnyBatchSizeInEitherWeightsMode(string family)
     {
         string model = family == "gpt2" ? Shared.Fixture("models", "gpt2") : ModelWithByteTokenizer(family);
         string one = Path.Combine(dir.Path, "b1"), many = Path.Combine(dir.Path, "b16");
-        foreach (var (cache, batch) in new[] { (one, "1"), (many, "16") })
+        // Batch size and weights mode change the schedule, never the mask.
+        foreach (var (cache, batch, weights) in new[] { (one, "1", "in-memory"), (many, "16", "streamed") })
         {
             var result = CliRunner.Run("localize", "--model-name", model, "--percentage", "2", "--stimuli-dir", Shared.Path_("stimuli"),
-                "--cache-dir", cache, "--device", "cpu", "--batch-size", batch);
+                "--cache-dir", cache, "--device", "cpu", "--batch-size", batch, "--weights", weights);
             Assert.True(result.ExitCode == 0, result.Stderr);
             Assert.Contains("Number of units: ", result.Stdout);
         }

@@ -58,16 +58,10 @@ public class SafeTensorsTests
         using var t = torch.arange(1000, dtype: ScalarType.Float32).view(10, 100);
         var path = dir.File("c.safetensors");
         SafeTensorsWriter.Write(path, [("x", t)]);
-        var saved = SafeTensorsFile.ChunkBytes;
-        try
-        {
-            SafeTensorsFile.ChunkBytes = 12; // 3 floats per read: exercises the narrowed views
-            using var file = SafeTensorsFile.Open(path);
-            using var dest = torch.zeros(10, 100);
-            file.ReadInto("x", dest);
-            Assert.True(dest.eq(t).all().item<bool>());
-        }
-        finally { SafeTensorsFile.ChunkBytes = saved; }
+        using var file = SafeTensorsFile.Open(path, chunkBytes: 12); // 3 floats per read: exercises the narrowed views
+        using var dest = torch.zeros(10, 100);
+        file.ReadInto("x", dest);
+        Assert.True(dest.eq(t).all().item<bool>());
     }
 
     static byte[] Valid()

@@ -44,13 +44,23 @@ public abstract class CausalLmBase : nn.Module, ICausalLanguageModel
             int layer = block.LayerIndex;
             return block.register_forward_hook((_, _, _, output) => hook(layer, output) ?? output);
         }).ToList();
-        return new HookRegistration(() => removers.ForEach(r => r.remove()));
+        return new DisposableAction(() => removers.ForEach(r => r.remove()));
     }
 
-    sealed class HookRegistration(Action remove) : IDisposable
+    /// <summary>The blocks in layer order (the loader streams their parameters).</summary>
+    internal IReadOnlyList<DecoderBlock> DecoderBlocks => Blocks;
+
+    /// <summary>
+    /// Set when the blocks' weights stay in the checkpoint and are converted one block at a time (streamed mode);
+    /// null when every weight is in memory. Owned by the model.
+    /// </summary>
+    public StreamedWeights? StreamedWeights { get; internal set; }
+
+    /// <summary>Runs <paramref name="block"/>, first materializing its weights when they are streamed.</summary>
+    Tensor RunBlock(DecoderBlock block, Tensor hidden, ForwardContext ctx)
     {
-        bool _removed;
-        public void Dispose() { if (!_removed) { _removed = true; remove(); } }
+        using var weights = StreamedWeights?.Materialize(block.LayerIndex);
+        return block.call(hidden, ctx);
     }
 
     public KvCache NewCache() => new(NumLayers);
@@ -71,11 +81,49 @@ public abstract class CausalLmBase : nn.Module, ICausalLanguageModel
 
     Tensor? Run(Tensor inputIds, Tensor? attentionMask, KvCache? cache, Output output)
     {
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var (hidden, ctx) = Start(inputIds, attentionMask, cache);
+        foreach (var block in Blocks) hidden = RunBlock(block, hidden, ctx);
+        if (cache is not null) cache.Length = ctx.PastLength + inputIds.shape[1];
+        if (output == Output.None) return null;
+        var normed = FinalNorm(hidden);
+        return (output == Output.Logits ? Logits(normed) : normed).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The layer-major schedule: every batch through block 0, then every batch through block 1, and so on, so a
+    /// streamed block is read and converted once per call, not once per batch. Block hooks fire per (block, batch)
+    /// with the same tensors as <see cref="Forward"/> on that batch (bit-identical outputs); <paramref name="beforeBatch"/>
+    /// tells the caller which batch the next hook call belongs to; <paramref name="onLayerDone"/> reports progress.
+    /// The batches' hidden states (what a forward of each batch would hold between blocks) stay in memory throughout.
+    /// </summary>
+    public void ForwardLayerMajor(IReadOnlyList<(Tensor InputIds, Tensor? AttentionMask)> batches,
+        Action<int>? beforeBatch = null, Action<int>? onLayerDone = null)
+    {
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var states = batches.Select(b => Start(b.InputIds, b.AttentionMask, cache: null)).ToArray();
+        foreach (var block in Blocks)
+        {
+            using var weights = StreamedWeights?.Materialize(block.LayerIndex);
+            for (int b = 0; b < states.Length; b++)
+            {
+                beforeBatch?.Invoke(b);
+                var next = block.call(states[b].Hidden, states[b].Context);
+                states[b].Hidden.Dispose();
+                states[b] = (next, states[b].Context);
+            }
+            onLayerDone?.Invoke(block.LayerIndex);
+        }
+    }
+
+    /// <summary>Checks the inputs, builds the per-call context (positions, mask, rotary) and embeds the ids.</summary>
+    (Tensor Hidden, ForwardContext Context) Start(Tensor inputIds, Tensor? attentionMask, KvCache? cache)
+    {
         if (inputIds.dim() != 2) throw new ArgumentException($"input ids must be [batch, seq], got {SafeTensors.SafeTensorsDTypes.ShapeText(inputIds.shape)}");
         if (attentionMask is not null && !attentionMask.shape.SequenceEqual(inputIds.shape))
             throw new ArgumentException("attention mask must have the shape of the input ids");
-        using var noGrad = torch.no_grad();
-        using var scope = torch.NewDisposeScope();
         long batch = inputIds.shape[0], length = inputIds.shape[1];
         long past = cache?.Length ?? 0;
         var ids = inputIds.to(ScalarType.Int64, Device);
@@ -102,12 +150,13 @@ public abstract class CausalLmBase : nn.Module, ICausalLanguageModel
             Cache = cache,
             KeyValid = keyValid,
         };
-        var hidden = Embed(ids, ctx);
-        foreach (var block in Blocks) hidden = block.call(hidden, ctx);
-        if (cache is not null) cache.Length = past + length;
-        if (output == Output.None) return null;
-        var normed = FinalNorm(hidden);
-        return (output == Output.Logits ? Logits(normed) : normed).MoveToOuterDisposeScope();
+        return (Embed(ids, ctx), ctx);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) { StreamedWeights?.Dispose(); StreamedWeights = null; }
+        base.Dispose(disposing);
     }
 
     /// <summary>

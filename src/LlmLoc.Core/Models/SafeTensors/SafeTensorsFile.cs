@@ -18,8 +18,8 @@ public sealed class SafeTensorsFile : IDisposable
     /// <summary>Headers larger than this are refused (the format's own reference reader uses the same limit).</summary>
     public const long MaxHeaderBytes = 100_000_000;
 
-    /// <summary>Largest single read; tensors above it are read in pieces (spans are int-indexed).</summary>
-    internal static long ChunkBytes = 1L << 30;
+    /// <summary>Default largest single read; tensors above it are read in pieces (spans are int-indexed).</summary>
+    public const long DefaultChunkBytes = 1L << 30;
 
     readonly SafeFileHandle _handle;
     // One private map of the whole file per element type (views need a typed base); null after a failed map.
@@ -28,14 +28,17 @@ public sealed class SafeTensorsFile : IDisposable
     public string Path { get; }
     public IReadOnlyDictionary<string, SafeTensorsEntry> Entries { get; }
     public IReadOnlyDictionary<string, string> Metadata { get; }
+    /// <summary>Largest single read of this file.</summary>
+    public long ChunkBytes { get; }
 
-    SafeTensorsFile(string path, SafeFileHandle handle, Dictionary<string, SafeTensorsEntry> entries, Dictionary<string, string> metadata)
+    SafeTensorsFile(string path, SafeFileHandle handle, Dictionary<string, SafeTensorsEntry> entries, Dictionary<string, string> metadata, long chunkBytes)
     {
-        Path = path; _handle = handle; Entries = entries; Metadata = metadata;
+        Path = path; _handle = handle; Entries = entries; Metadata = metadata; ChunkBytes = chunkBytes;
     }
 
-    public static SafeTensorsFile Open(string path)
+    public static SafeTensorsFile Open(string path, long chunkBytes = DefaultChunkBytes)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkBytes, 1);
         SafeFileHandle handle;
         try { handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -45,7 +48,7 @@ public sealed class SafeTensorsFile : IDisposable
         try
         {
             var (entries, metadata) = ReadHeader(path, handle);
-            return new SafeTensorsFile(path, handle, entries, metadata);
+            return new SafeTensorsFile(path, handle, entries, metadata, chunkBytes);
         }
         catch { handle.Dispose(); throw; }
     }
@@ -181,6 +184,24 @@ public sealed class SafeTensorsFile : IDisposable
             ReadExactly(_handle, part.bytes, entry.Begin + start * elementSize, entry.Name);
         }
     }
+
+    /// <summary>
+    /// Tells the kernel a tensor's bytes will be read soon (read-ahead starts in the background) or are done with
+    /// (its clean pages leave the page cache). Linux only (posix_fadvise); a no-op elsewhere, where plain reads do.
+    /// </summary>
+    public void Advise(string name, bool willNeed)
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var entry = Entries[name];
+        if (entry.ByteLength == 0) return;
+        // Advice is a hint: a failure changes speed, never results, so its return code is not an error.
+        _ = PosixFadvise(_handle.DangerousGetHandle().ToInt32(), entry.Begin, entry.ByteLength, willNeed ? FadviseWillNeed : FadviseDontNeed);
+    }
+
+    const int FadviseWillNeed = 3, FadviseDontNeed = 4;
+
+    [DllImport("libc", EntryPoint = "posix_fadvise")]
+    static extern int PosixFadvise(int fd, long offset, long length, int advice);
 
     void ReadExactly(SafeFileHandle handle, Span<byte> buffer, long offset, string tensor)
     {

@@ -43,7 +43,7 @@ public static class SafeTensorsWriter
         using var _ = torch.no_grad();
         using var cpu = t.detach().cpu().contiguous();
         using var flat = cpu.view(-1);
-        long perChunk = Math.Max(1, SafeTensorsFile.ChunkBytes / t.ElementSize);
+        long perChunk = Math.Max(1, SafeTensorsFile.DefaultChunkBytes / t.ElementSize);
         for (long start = 0; start < flat.NumberOfElements; start += perChunk)
         {
             using var part = flat.narrow(0, start, Math.Min(perChunk, flat.NumberOfElements - start));
