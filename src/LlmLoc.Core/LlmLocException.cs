@@ -10,6 +10,8 @@ public static class ExitCodes
     public const int InputError = 2;
     /// <summary>Model or runtime failure: unsupported model, corrupt checkpoint, network/download errors.</summary>
     public const int RuntimeError = 3;
+    /// <summary>A failure llmloc did not anticipate (a bug): still one line, never a stack trace.</summary>
+    public const int InternalError = 4;
 }
 
 /// <summary>

@@ -21,6 +21,14 @@ public static class StatsTable
 {
     public static void Write(string path, LocalizerStatistics stats, long[] mask)
     {
+        using var outputs = new OutputSet();
+        Add(outputs, path, stats, mask);
+        outputs.Commit();
+    }
+
+    /// <summary>Stages the table in <paramref name="outputs"/> (written with the run's other files, or not at all).</summary>
+    public static void Add(OutputSet outputs, string path, LocalizerStatistics stats, long[] mask)
+    {
         var rows = Enumerable.Range(0, stats.Layers * stats.HiddenSize).Select(i => new UnitStatsRow
         {
             Layer = i / stats.HiddenSize,
@@ -30,7 +38,7 @@ public static class StatsTable
             PFdr = stats.PAdjusted[i],
             Selected = mask[i] != 0,
         });
-        AtomicFile.Write(path, stream => ParquetSerializer.SerializeAsync(rows, stream).GetAwaiter().GetResult());
+        outputs.Add(path, stream => ParquetSerializer.SerializeAsync(rows, stream).GetAwaiter().GetResult());
     }
 
     public static async Task<IList<UnitStatsRow>> ReadAsync(string path) =>

@@ -55,6 +55,22 @@ public static class Npy
     static readonly Regex FortranPattern = new(@"'fortran_order'\s*:\s*(True|False)", RegexOptions.Compiled);
     static readonly Regex ShapePattern = new(@"'shape'\s*:\s*\(([^)]*)\)", RegexOptions.Compiled);
 
+    /// <summary>Headers longer than this are refused before anything is parsed (numpy.load refuses above 10000).</summary>
+    public const int MaxHeaderBytes = 1 << 20;
+
+    /// <summary>The shape tuple: non-negative whole numbers, each fitting an int ("3, 48" or "144," or "").</summary>
+    static int[] ParseShape(string text, string name)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        // A trailing comma ("144,") leaves one empty part at the end; any other empty part is malformed.
+        int n = parts.Length > 0 && parts[^1].Length == 0 ? parts.Length - 1 : parts.Length;
+        var shape = new int[n];
+        for (int i = 0; i < n; i++)
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out shape[i]))
+                throw new LlmLocException($"{name}: .npy shape ({text}) is not a tuple of non-negative whole numbers below 2^31; the file is damaged");
+        return shape;
+    }
+
     public static NpyArray Read(string path)
     {
         byte[] bytes;
@@ -69,47 +85,59 @@ public static class Npy
         if (bytes.Length < 10 || !bytes[..6].SequenceEqual(Magic))
             throw new LlmLocException($"{name} is not a .npy file (bad magic); write it with numpy.save");
         int major = bytes[6];
-        int headerStart, headerLength;
+        int headerStart; long headerLength;
         if (major == 1) { headerLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes[8..]); headerStart = 10; }
-        else if (major is 2 or 3) { headerLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..]); headerStart = 12; }
+        else if (major is 2 or 3) { headerLength = BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..]); headerStart = 12; }
         else throw new LlmLocException($"{name}: unsupported .npy format version {major}");
+        if (headerLength > MaxHeaderBytes)
+            throw new LlmLocException($"{name}: .npy header length {headerLength} exceeds {MaxHeaderBytes} bytes (numpy's own limit is 10000); not a file numpy.save wrote");
         if (headerStart + headerLength > bytes.Length)
             throw new LlmLocException($"{name} is truncated (header runs past the end of the file)");
-        string header = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(bytes.Slice(headerStart, headerLength));
+        string header = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(bytes.Slice(headerStart, (int)headerLength));
 
         var descr = DescrPattern.Match(header);
         var fortran = FortranPattern.Match(header);
         var shapeMatch = ShapePattern.Match(header);
-        if (!descr.Success || !fortran.Success || !shapeMatch.Success)
+        if (!descr.Success || !fortran.Success || !shapeMatch.Success || !header.TrimEnd().EndsWith('}'))
             throw new LlmLocException($"{name}: malformed .npy header: {header.Trim()}");
         string order = descr.Groups[1].Value, dtype = descr.Groups[2].Value;
         int itemSize = ItemSize(dtype) ?? throw new LlmLocException($"{name}: unsupported .npy dtype '{order}{dtype}'");
-        int[] shape = shapeMatch.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        int[] shape = ParseShape(shapeMatch.Groups[1].Value, name);
 
-        long count = shape.Aggregate(1L, (a, b) => a * b);
-        var body = bytes[(headerStart + headerLength)..];
-        if (body.Length < count * itemSize)
-            throw new LlmLocException($"{name} is truncated: the header promises {count * itemSize} data bytes, the file has {body.Length}");
-        byte[] data = body[..(int)(count * itemSize)].ToArray();
+        // No overflow: the product stops growing once it exceeds the body (< 2^31 bytes) and each dimension is < 2^31.
+        var body = bytes[(int)(headerStart + headerLength)..];
+        long count = 1;
+        foreach (int d in shape)
+            if ((count *= d) > body.Length) break;
+        if (count > body.Length || count * itemSize != body.Length)
+            throw new LlmLocException(count > body.Length || count * itemSize > body.Length
+                ? $"{name} is truncated: its header promises shape ({string.Join(", ", shape)}) of {order}{dtype}, more than the {body.Length} data bytes the file has"
+                : $"{name} has {body.Length} data bytes but its header promises {count * itemSize} (shape ({string.Join(", ", shape)}) of {order}{dtype}); the file is damaged");
+        byte[] data = body.ToArray();
         if (order == ">" && itemSize > 1) SwapBytes(data, itemSize);
         if (fortran.Groups[1].Value == "True" && shape.Length > 1) data = FortranToC(data, shape, itemSize);
         return new NpyArray(dtype, shape, data);
     }
 
-    public static void Write(string path, ReadOnlySpan<double> data, params int[] shape) => Write(path, "<f8", System.Runtime.InteropServices.MemoryMarshal.AsBytes(data), shape);
-    public static void Write(string path, ReadOnlySpan<float> data, params int[] shape) => Write(path, "<f4", System.Runtime.InteropServices.MemoryMarshal.AsBytes(data), shape);
-    public static void Write(string path, ReadOnlySpan<long> data, params int[] shape) => Write(path, "<i8", System.Runtime.InteropServices.MemoryMarshal.AsBytes(data), shape);
+    public static void Write(string path, ReadOnlySpan<double> data, params int[] shape) => IO.AtomicFile.WriteAllBytes(path, ToBytes(data, shape));
+    public static void Write(string path, ReadOnlySpan<float> data, params int[] shape) => IO.AtomicFile.WriteAllBytes(path, ToBytes(data, shape));
+    public static void Write(string path, ReadOnlySpan<long> data, params int[] shape) => IO.AtomicFile.WriteAllBytes(path, ToBytes(data, shape));
 
-    /// <summary>Writes atomically: a temporary file in the same folder, then a rename, so readers never see a torn file.</summary>
-    static void Write(string path, string descr, ReadOnlySpan<byte> data, int[] shape)
+    /// <summary>The bytes of the .npy file <c>numpy.save</c> writes for this array (for <see cref="IO.OutputSet"/>).</summary>
+    public static byte[] ToBytes(ReadOnlySpan<double> data, params int[] shape) => ToBytes("<f8", System.Runtime.InteropServices.MemoryMarshal.AsBytes(data), shape);
+    public static byte[] ToBytes(ReadOnlySpan<float> data, params int[] shape) => ToBytes("<f4", System.Runtime.InteropServices.MemoryMarshal.AsBytes(data), shape);
+    public static byte[] ToBytes(ReadOnlySpan<long> data, params int[] shape) => ToBytes("<i8", System.Runtime.InteropServices.MemoryMarshal.AsBytes(data), shape);
+
+    static byte[] ToBytes(string descr, ReadOnlySpan<byte> data, int[] shape)
     {
         long count = shape.Aggregate(1L, (a, b) => a * b);
         if (count * ItemSize(descr[1..])!.Value != data.Length)
             throw new ArgumentException($"data length {data.Length} bytes does not fit shape ({string.Join(", ", shape)})");
         byte[] header = Header(descr, shape);
-        byte[] body = data.ToArray();
-        IO.AtomicFile.Write(path, stream => { stream.Write(header); stream.Write(body); });
+        var file = new byte[header.Length + data.Length];
+        header.CopyTo(file, 0);
+        data.CopyTo(file.AsSpan(header.Length));
+        return file;
     }
 
     /// <summary>numpy's format-1.0 header: magic, version, length, dict literal padded with spaces and '\n' to 64 bytes.</summary>

@@ -21,6 +21,8 @@ public sealed class LocalizerStatistics
     public static LocalizerStatistics Compute(double[] positive, double[] negative, int layers, int hiddenSize)
     {
         CheckShape(layers, hiddenSize);
+        CheckFinite(positive, "positive", layers, hiddenSize);
+        CheckFinite(negative, "negative", layers, hiddenSize);
         // Each unit is tested on its own column, so the per-layer calls of the original equal one call over all units.
         return FromTest(WelchTTest.Compute(positive, negative, layers * hiddenSize, absolute: true), layers, hiddenSize);
     }
@@ -29,6 +31,8 @@ public sealed class LocalizerStatistics
     public static LocalizerStatistics Compute(float[] positive, float[] negative, int layers, int hiddenSize)
     {
         CheckShape(layers, hiddenSize);
+        CheckFinite(Array.ConvertAll(positive, v => (double)v), "positive", layers, hiddenSize);
+        CheckFinite(Array.ConvertAll(negative, v => (double)v), "negative", layers, hiddenSize);
         return FromTest(WelchTTest.Compute(positive, negative, layers * hiddenSize, absolute: true), layers, hiddenSize);
     }
 
@@ -36,6 +40,19 @@ public sealed class LocalizerStatistics
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(layers);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hiddenSize);
+    }
+
+    /// <summary>NaN or infinite activations (a diverged model, NaN weights) would give a meaningless mask: refuse them.
+    /// Fewer than two items in a condition leave the t-test undefined.</summary>
+    static void CheckFinite(double[] activations, string condition, int layers, int hiddenSize)
+    {
+        int units = layers * hiddenSize;
+        if (activations.Length / units < 2)
+            throw new LlmLocException($"the {condition} condition has {activations.Length / units} item(s); the t-test needs at least 2 per condition: check the stimuli");
+        int bad = Array.FindIndex(activations, v => !double.IsFinite(v));
+        if (bad >= 0)
+            throw new LlmLocException($"the model produced a non-finite activation ({activations[bad]}) in layer {bad % units / hiddenSize} for a {condition} stimulus; " +
+                "its weights are NaN/Inf or it diverges on this input: check the checkpoint (or use a float32 --device cpu run)", ExitCodes.RuntimeError);
     }
 
     static LocalizerStatistics FromTest(WelchTTestResult test, int layers, int hiddenSize)
