@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LlmLoc.Cache;
+using LlmLoc.IO;
 using LlmLoc.Lesion;
 using LlmLoc.Numerics;
 using LlmLoc.Plotting;
@@ -28,6 +29,7 @@ public static class PlotCommand
             string cache = MaskCacheKey.ResolveCacheDir(parse.GetValue(cacheDir));
             string net = parse.GetValue(network)!;
             string pool = parse.GetValue(pooling) ?? (net == "language" ? "last-token" : "mean");
+            if (parse.GetValue(output) is { } outputPath) AtomicFile.CheckCanWriteFile(outputPath + ".png", "--output");
             var columns = new List<(string label, long[,] mask)>();
             var keys = new List<MaskCacheKey>();
             foreach (string model in parse.GetValue(models) ?? [])
