@@ -30,7 +30,7 @@ public static class Program
         catch (Exception e)
         {
             var error = CliErrors.Describe(e);
-            stderr.WriteLine($"llmloc: error: {OneLine(error.Message)}");
+            stderr.WriteLine($"llmloc: error: {Secrets.Redact(OneLine(error.Message))}");
             return error.ExitCode;
         }
     }

@@ -1,6 +1,6 @@
 namespace LlmLoc;
 
-/// <summary>Process exit codes of the llmloc CLI (documented in the README).</summary>
+/// <summary>Process exit codes of the llmloc CLI (documented in docs/errors.md).</summary>
 public static class ExitCodes
 {
     public const int Ok = 0;

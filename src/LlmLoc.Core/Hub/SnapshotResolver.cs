@@ -65,7 +65,7 @@ internal static class SnapshotResolver
                 cache.WriteRef(model.Revision, c);
                 cache.MarkMissing(c, CheckpointFiles.Config);
             }
-            throw new LlmLocException($"model '{model}' was not found on {endpoint}, or it has no config.json; " +
+            throw new LlmLocException($"model '{model}' was not found on {hub.Settings.DisplayEndpoint}, or it has no config.json; " +
                 "check the id (transformers checkpoints always have a config.json)", ExitCodes.InputError);
         }
         string commit = config.Commit;

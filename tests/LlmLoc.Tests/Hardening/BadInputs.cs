@@ -119,6 +119,21 @@ public sealed class BadInputs : IDisposable
         Assert.Contains(messagePart, error);
     }
 
+    /// <summary>A tomloc.zip with every expected file, one of which inflates from a few kB to <paramref name="bombBytes"/>.</summary>
+    public static byte[] TomZipWithBomb(int bombBytes)
+    {
+        using var memory = new MemoryStream();
+        using (var zip = new System.IO.Compression.ZipArchive(memory, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+            for (int n = 1; n <= 10; n++)
+                foreach (var kind in new[] { "b", "p" })
+                    foreach (var part in new[] { "story", "question" })
+                    {
+                        using var entry = zip.CreateEntry($"tomloc/{n}{kind}_{part}.txt", System.IO.Compression.CompressionLevel.SmallestSize).Open();
+                        entry.Write(n == 1 && kind == "b" && part == "story" ? new byte[bombBytes] : "Anna put the ball in the box."u8);
+                    }
+        return memory.ToArray();
+    }
+
     /// <summary>Every file under <paramref name="folder"/> (relative), for "which files exist afterwards".</summary>
     public static string[] FilesIn(string folder) => Directory.Exists(folder)
         ? [.. Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(folder, f)).Order()]

@@ -279,3 +279,25 @@ public sealed class HardeningTests : IDisposable
         Assert.Empty(BadInputs.FilesIn(bad.Cache));
     }
 }
+
+/// <summary>Issue 12, class 6 (bounded work): a stimuli archive that inflates beyond sane sizes is refused, and nothing is written.</summary>
+public sealed class StimuliArchiveLimitTests : IDisposable
+{
+    readonly TempDir temp = new();
+    public void Dispose() => temp.Dispose();
+
+    [Fact]
+    public async Task AZipBombIsRefusedAndNothingIsWritten()
+    {
+        byte[] zip = BadInputs.TomZipWithBomb(40 << 20); // 40 MB of zeros, a few kB compressed
+        Assert.True(zip.Length < 200_000);
+        using var server = new LlmLoc.Tests.Workflow.LocalHttpServer(new() { ["/tomloc.zip"] = zip });
+        var downloader = new LlmLoc.Stimuli.Download.StimuliDownloader(
+            new LlmLoc.Stimuli.Download.StimuliSources(server.Url("/language.zip"), server.Url("/tomloc.zip")));
+        string stimuli = temp.File("stimuli");
+        var e = await Assert.ThrowsAsync<LlmLocException>(() => downloader.DownloadAsync("theory-of-mind", stimuli, new StringWriter(), CancellationToken.None));
+        Assert.Contains("zip bomb", e.Message);
+        Assert.Equal(ExitCodes.RuntimeError, e.ExitCode);
+        Assert.Empty(BadInputs.FilesIn(Path.Combine(stimuli, "tom")));
+    }
+}
