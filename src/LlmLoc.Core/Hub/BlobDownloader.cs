@@ -16,11 +16,15 @@ internal static class BlobDownloader
     internal static long UnannouncedSizeCap { get; set; } = 64L << 30;
     internal static TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>I/O seam for tests (a full disk cannot be made otherwise without a device node); scoped to the
+    /// calling async flow, so parallel downloads are unaffected.</summary>
+    internal static readonly AsyncLocal<Func<string, bool, Stream>?> OpenPartialFile = new();
+
     public static async Task DownloadAsync(HubContext hub, string file, HubFileMetadata meta, Uri resolveUrl, CancellationToken ct)
     {
         string blob = hub.Cache.BlobPath(meta.Etag), incomplete = blob + ".incomplete";
         using var fileLock = await AcquireLockAsync(hub.Cache.PrepareWrite(Path.Combine(hub.Cache.LocksFolder, meta.Etag + ".lock")), ct);
-        if (File.Exists(blob)) return; // another process finished it while we waited
+        if (HubCacheRepo.IsPresent(blob)) return; // another process finished it while we waited
         hub.Cache.PrepareWrite(incomplete); // a planted link must not receive the download
 
         // The token goes to the hub only, never to the CDN an LFS file redirects to.
@@ -79,7 +83,8 @@ internal static class BlobDownloader
         bool append = have > 0 && response.StatusCode == HttpStatusCode.PartialContent;
         if (have > 0 && !append) report(-have);
 
-        await using var output = new FileStream(incomplete, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+        await using var output = OpenPartialFile.Value?.Invoke(incomplete, append)
+            ?? new FileStream(incomplete, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
         await using var input = await response.Content.ReadAsStreamAsync(ct);
         var buffer = new byte[1 << 16];
         while (true)

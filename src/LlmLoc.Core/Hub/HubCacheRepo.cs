@@ -41,7 +41,12 @@ internal sealed class HubCacheRepo(string cacheRoot, HubModelId id)
         File.WriteAllText(path, commit);
     }
 
-    public bool HasFile(string commit, string file) => File.Exists(PointerPath(commit, file));
+    public bool HasFile(string commit, string file) => IsPresent(PointerPath(commit, file));
+
+    /// <summary>A file whose content can be read: .NET's File.Exists is true for a dangling link (its blob deleted),
+    /// which must count as missing so that it is downloaded again.</summary>
+    internal static bool IsPresent(string path) =>
+        File.Exists(path) && (new FileInfo(path).LinkTarget is null || new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true) is { Exists: true });
     public bool KnownMissing(string commit, string file) => File.Exists(NoExistPath(commit, file));
 
     public void MarkMissing(string commit, string file)
@@ -74,6 +79,7 @@ internal sealed class HubCacheRepo(string cacheRoot, HubModelId id)
     /// </summary>
     public string PrepareWrite(string path)
     {
+        Directory.CreateDirectory(CacheRoot);
         string root = RealPath(CacheRoot), folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         string existing = folder;
         while (!Directory.Exists(existing) && Path.GetDirectoryName(existing) is { } parent) existing = parent;

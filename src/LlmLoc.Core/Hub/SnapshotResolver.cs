@@ -124,7 +124,7 @@ internal static class SnapshotResolver
     static async Task StoreAsync(HubContext hub, string commit, string file, HubFileMetadata meta, Uri resolveUrl, CancellationToken ct)
     {
         if (hub.Cache.HasFile(commit, file)) return;
-        if (!File.Exists(hub.Cache.BlobPath(meta.Etag)))
+        if (!HubCacheRepo.IsPresent(hub.Cache.BlobPath(meta.Etag)))
             await BlobDownloader.DownloadAsync(hub, file, meta, resolveUrl, ct);
         hub.Cache.LinkPointer(commit, file, meta.Etag);
     }
