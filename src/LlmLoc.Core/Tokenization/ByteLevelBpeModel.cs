@@ -16,6 +16,9 @@ internal sealed class ByteLevelBpeModel : ISegmentModel
     readonly string?[] _idToToken;
     readonly bool _ignoreMerges, _addPrefixSpace;
 
+    /// <summary>Longest pre-token (a run without spaces) encoded; BPE costs grow with its square (4k characters ≈ 1 s of CPU).</summary>
+    public const int MaxWordChars = 4_000;
+
     /// <summary>Ids above this are refused: the id → token table is allocated up to the largest id.</summary>
     const int MaxTokenId = 1 << 24;
 
@@ -58,6 +61,10 @@ internal sealed class ByteLevelBpeModel : ISegmentModel
         if (_addPrefixSpace && !segment.StartsWith(' ')) segment = " " + segment;
         foreach (var (start, length) in _preTokenizer.Split(segment))
         {
+            // BPE merging is quadratic in a word's length (200k characters take minutes): refuse what no text needs.
+            if (length > MaxWordChars)
+                throw new LlmLocException($"the text holds a \"word\" of {length} characters without a space (more than {MaxWordChars}; " +
+                    $"it starts '{segment.Substring(start, 20)}…'); byte-level BPE would take minutes on it: remove or break it up");
             var word = segment.Substring(start, length);
             if (_ignoreMerges && _vocab.TryGetValue(ByteLevelMapping.Encode(word), out var whole)) { ids.Add(whole); continue; }
             ids.AddRange(_bpe.EncodeToIds(word, considerPreTokenization: false, considerNormalization: false));

@@ -278,6 +278,17 @@ public sealed class HardeningTests : IDisposable
             "--stimuli-dir", stimuli, "--cache-dir", bad.Cache);
         Assert.Empty(BadInputs.FilesIn(bad.Cache));
     }
+
+    [Fact]
+    public void AHugeWordIsRefusedInSecondsNotTokenizedForMinutes()
+    {
+        string text = bad.Path_("huge-word.txt");
+        File.WriteAllText(text, "Some text and then " + new string('a', 2_000_000));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        BadInputs.Fails(ExitCodes.InputError, "characters without a space",
+            "evaluate", "--model-name", bad.Model("m"), "--network", "none", "--text", text, "--device", "cpu");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
+    }
 }
 
 /// <summary>Issue 12, class 6 (bounded work): a stimuli archive that inflates beyond sane sizes is refused, and nothing is written.</summary>
