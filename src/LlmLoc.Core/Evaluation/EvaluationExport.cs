@@ -36,8 +36,6 @@ public static class EvaluationExport
         result.Conditions.SelectMany(c => c.Pairs).Select(p => new PairRow(p.Condition, p.Seed, p.Pair, p.Phenomenon, p.LogpGood, p.LogpBad, p.Correct)).ToList(),
         result.Conditions.SelectMany(c => c.Windows).Select(w => new WindowRow(w.Condition, w.Seed, w.Document, w.Window, w.Tokens, w.Loss)).ToList());
 
-    public static void WriteJson(EvaluationResult result, string path) => AtomicFile.Write(path, s => WriteJson(result, s));
-
     public static void WriteJson(EvaluationResult result, Stream stream) => JsonSerializer.Serialize(stream, ToDocument(result), Json);
 
     public static Document ReadJson(string path) =>
@@ -72,8 +70,6 @@ public static class EvaluationExport
                 kind = "window", condition = w.Condition, seed = w.Seed, index = w.Window, document = w.Document,
                 tokens = w.Tokens, loss = w.Loss,
             }))).ToList();
-
-    public static void WriteParquet(EvaluationResult result, string path) => AtomicFile.Write(path, s => WriteParquet(result, s));
 
     public static void WriteParquet(EvaluationResult result, Stream stream) =>
         ParquetSerializer.SerializeAsync(ToItemRows(result), stream).GetAwaiter().GetResult();

@@ -19,13 +19,6 @@ public sealed class UnitStatsRow
 /// <summary><c>--stats-out</c>: one Parquet row per unit — layer, unit, t, p, p_fdr, selected — for analyses in pandas/R.</summary>
 public static class StatsTable
 {
-    public static void Write(string path, LocalizerStatistics stats, long[] mask)
-    {
-        using var outputs = new OutputSet();
-        Add(outputs, path, stats, mask);
-        outputs.Commit();
-    }
-
     /// <summary>Stages the table in <paramref name="outputs"/> (written with the run's other files, or not at all).</summary>
     public static void Add(OutputSet outputs, string path, LocalizerStatistics stats, long[] mask)
     {
