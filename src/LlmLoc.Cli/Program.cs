@@ -27,10 +27,11 @@ public static class Program
             }
             return parse.Invoke(config);
         }
-        catch (LlmLocException e)
+        catch (Exception e)
         {
-            stderr.WriteLine($"llmloc: error: {OneLine(e.Message)}");
-            return e.ExitCode;
+            var error = CliErrors.Describe(e);
+            stderr.WriteLine($"llmloc: error: {Secrets.Redact(OneLine(error.Message))}");
+            return error.ExitCode;
         }
     }
 

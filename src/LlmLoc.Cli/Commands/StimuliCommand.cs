@@ -17,7 +17,7 @@ public static class StimuliCommand
         download.SetAction(async (parse, ct) =>
         {
             string folder = parse.GetValue(dir) ?? StimuliLocation.Default();
-            var result = await new StimuliDownloader().DownloadAsync(parse.GetValue(network)!, folder, parse.InvocationConfiguration.Error, ct);
+            var result = await new StimuliDownloader(StimuliSources.FromEnvironment()).DownloadAsync(parse.GetValue(network)!, folder, parse.InvocationConfiguration.Error, ct);
             parse.InvocationConfiguration.Output.WriteLine(
                 $"stimuli in {Path.GetFullPath(folder)}: {result.Downloaded.Count} downloaded, {result.Skipped.Count} already present");
             return ExitCodes.Ok;

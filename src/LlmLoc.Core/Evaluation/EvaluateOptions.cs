@@ -54,8 +54,7 @@ public sealed record EvaluateOptions
         FlagChecks.Percentage(Percentage);
         FlagChecks.AtLeastOne("--batch-size", BatchSize);
         FlagChecks.AtLeastOne("--random-seeds", RandomSeeds);
-        if (Seed < 0)
-            throw new LlmLocException($"--seed {Seed} is negative: numpy seeds must be between 0 and 2**32 - 1", ExitCodes.Usage);
+        FlagChecks.Seed(Seed);
         if (MaxTokensPerWindow is < 2)
             throw new LlmLocException($"--max-tokens-per-window {MaxTokensPerWindow} is too small: give 2 or more", ExitCodes.Usage);
     }

@@ -14,6 +14,8 @@ public static class EvaluateRun
     public static EvaluationResult Run(EvaluateOptions options, TextWriter stdout, TextWriter stderr)
     {
         options.Validate();
+        if (options.JsonOut is { } jsonPath) IO.AtomicFile.CheckCanWriteFile(jsonPath, "--json");
+        if (options.ParquetOut is { } parquetPath) IO.AtomicFile.CheckCanWriteFile(parquetPath, "--parquet");
         var tasks = new EvaluationTasks(
             options.MinimalPairsFile is { } pairs ? MinimalPairs.Load(pairs) : [],
             options.TextFile is { } text ? TextDocuments.Load(text) : [],
@@ -25,16 +27,15 @@ public static class EvaluateRun
             options.MaxTokensPerWindow, stderr);
 
         EvaluationTable.Write(result, stdout);
-        if (options.JsonOut is { } json)
+        // Both files or neither.
+        using (var outputs = new IO.OutputSet())
         {
-            EvaluationExport.WriteJson(result, json);
-            stderr.WriteLine($"llmloc: wrote {json}");
+            if (options.JsonOut is { } json) outputs.Add(json, s => EvaluationExport.WriteJson(result, s));
+            if (options.ParquetOut is { } parquet) outputs.Add(parquet, s => EvaluationExport.WriteParquet(result, s));
+            outputs.Commit();
         }
-        if (options.ParquetOut is { } parquet)
-        {
-            EvaluationExport.WriteParquet(result, parquet);
-            stderr.WriteLine($"llmloc: wrote {parquet}");
-        }
+        foreach (var written in new[] { options.JsonOut, options.ParquetOut }.OfType<string>())
+            stderr.WriteLine($"llmloc: wrote {written}");
         return result;
     }
 

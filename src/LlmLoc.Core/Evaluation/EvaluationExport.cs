@@ -37,8 +37,7 @@ public static class EvaluationExport
         result.Conditions.SelectMany(c => c.Windows).ToList(),
         result.Conditions.SelectMany(c => c.Blimp).ToList());
 
-    public static void WriteJson(EvaluationResult result, string path) =>
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(ToDocument(result), Json));
+    public static void WriteJson(EvaluationResult result, Stream stream) => JsonSerializer.Serialize(stream, ToDocument(result), Json);
 
     public static Document ReadJson(string path) =>
         JsonSerializer.Deserialize<Document>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path} holds no evaluation");
@@ -80,9 +79,6 @@ public static class EvaluationExport
                 }))).ToList();
     }
 
-    public static void WriteParquet(EvaluationResult result, string path)
-    {
-        var rows = ToItemRows(result);
-        AtomicFile.Write(path, stream => ParquetSerializer.SerializeAsync(rows, stream).GetAwaiter().GetResult());
-    }
+    public static void WriteParquet(EvaluationResult result, Stream stream) =>
+        ParquetSerializer.SerializeAsync(ToItemRows(result), stream).GetAwaiter().GetResult();
 }

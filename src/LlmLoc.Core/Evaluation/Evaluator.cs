@@ -32,6 +32,8 @@ public static class Evaluator
         var blimp = tasks.Blimp.GroupBy(p => p.Paradigm!).Select(g => (Paradigm: g.Key, Items: g.ToList(), Inputs: Sentences(g))).ToList();
         var documents = tasks.Documents.Select(d => tokenizer.Encode(d, addSpecialTokens: false)).ToList();
         var windows = TextWindows.Split(documents, context, windowSize);
+        ModelInputs.Check(model.Config, sentences.Select(s => (IReadOnlyList<int>)s.Ids), "minimal-pair sentence");
+        ModelInputs.Check(model.Config, windows.Select(w => (IReadOnlyList<int>)w.Input.Ids), "text window");
         if (tasks.Documents.Count > 0 && windows.Count == 0)
             throw new LlmLocException("the --text file gives no token to score: give a longer text");
 

@@ -20,8 +20,7 @@ public static class TextWindows
     /// <summary>min(tokenizer model_max_length, the model's position limit, the cap or else <see cref="DefaultWindow"/>).</summary>
     public static int WindowSize(ModelConfig config, int? modelMaxLength, int? cap)
     {
-        int positions = config.IntOrNull("n_positions") ?? config.IntOrNull("max_position_embeddings") ?? config.IntOrNull("n_ctx") ?? 2048;
-        int size = positions;
+        int size = ModelInputs.ContextLength(config);
         if (modelMaxLength is { } m) size = Math.Min(size, m);
         size = Math.Min(size, cap ?? DefaultWindow);
         return size;

@@ -11,14 +11,21 @@ namespace LlmLoc.Hub;
 internal static class BlobDownloader
 {
     const int MaxResumes = 5; // huggingface_hub retries a broken stream this many times
+    /// <summary>The most a download may write when the server announced no size (the largest single checkpoint
+    /// files are ~30 GB); with an announced size, that size is the limit.</summary>
+    internal static long UnannouncedSizeCap { get; set; } = 64L << 30;
     internal static TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>I/O seam for tests (a full disk cannot be made otherwise without a device node); scoped to the
+    /// calling async flow, so parallel downloads are unaffected.</summary>
+    internal static readonly AsyncLocal<Func<string, bool, Stream>?> OpenPartialFile = new();
 
     public static async Task DownloadAsync(HubContext hub, string file, HubFileMetadata meta, Uri resolveUrl, CancellationToken ct)
     {
         string blob = hub.Cache.BlobPath(meta.Etag), incomplete = blob + ".incomplete";
-        Directory.CreateDirectory(hub.Cache.BlobsFolder);
-        using var fileLock = await AcquireLockAsync(Path.Combine(hub.Cache.LocksFolder, meta.Etag + ".lock"), ct);
-        if (File.Exists(blob)) return; // another process finished it while we waited
+        using var fileLock = await AcquireLockAsync(hub.Cache.PrepareWrite(Path.Combine(hub.Cache.LocksFolder, meta.Etag + ".lock")), ct);
+        if (HubCacheRepo.IsPresent(blob)) return; // another process finished it while we waited
+        hub.Cache.PrepareWrite(incomplete); // a planted link must not receive the download
 
         // The token goes to the hub only, never to the CDN an LFS file redirects to.
         bool sendToken = meta.Location == resolveUrl;
@@ -76,7 +83,8 @@ internal static class BlobDownloader
         bool append = have > 0 && response.StatusCode == HttpStatusCode.PartialContent;
         if (have > 0 && !append) report(-have);
 
-        await using var output = new FileStream(incomplete, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+        await using var output = OpenPartialFile.Value?.Invoke(incomplete, append)
+            ?? new FileStream(incomplete, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
         await using var input = await response.Content.ReadAsStreamAsync(ct);
         var buffer = new byte[1 << 16];
         while (true)
@@ -90,6 +98,16 @@ internal static class BlobDownloader
                 catch (Exception e) when (e is IOException or HttpRequestException) { throw new BrokenStreamException(e); }
             }
             if (n == 0) return true;
+            long limit = meta.Size ?? UnannouncedSizeCap;
+            if (output.Position + n > limit)
+            {
+                await output.DisposeAsync();
+                File.Delete(incomplete);
+                throw new LlmLocException(meta.Size is { } announced
+                    ? $"the server sent more than the {announced} bytes it announced for '{file}' of model '{hub.Model}'; the download was stopped and deleted: check HF_ENDPOINT or try again later"
+                    : $"the server announced no size for '{file}' of model '{hub.Model}' and sent more than {UnannouncedSizeCap >> 30} GiB; the download was stopped and deleted",
+                    ExitCodes.RuntimeError);
+            }
             await output.WriteAsync(buffer.AsMemory(0, n), ct); // a full disk surfaces here, not as a broken stream
             report(n);
         }

@@ -41,10 +41,10 @@ internal static class CheckpointFiles
     /// <summary>Weights present: model.safetensors, or the index and every shard it names.</summary>
     public static bool HasWeights(string snapshot)
     {
-        if (File.Exists(Path.Combine(snapshot, SafetensorsSingle))) return true;
+        if (HubCacheRepo.IsPresent(Path.Combine(snapshot, SafetensorsSingle))) return true;
         string index = Path.Combine(snapshot, SafetensorsIndex);
-        if (!File.Exists(index)) return false;
-        try { return ShardsOf(index).All(s => File.Exists(Path.Combine(snapshot, HubCacheRepo.RelativeLocalPath(s)))); }
+        if (!HubCacheRepo.IsPresent(index)) return false;
+        try { return ShardsOf(index).All(s => HubCacheRepo.IsPresent(Path.Combine(snapshot, HubCacheRepo.RelativeLocalPath(s)))); }
         catch (LlmLocException) { return false; }
     }
 

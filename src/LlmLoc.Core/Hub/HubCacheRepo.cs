@@ -36,19 +36,22 @@ internal sealed class HubCacheRepo(string cacheRoot, HubModelId id)
     public void WriteRef(string revision, string commit)
     {
         if (revision == commit) return;
-        string path = RefPath(revision);
+        string path = PrepareWrite(RefPath(revision));
         if (File.Exists(path) && File.ReadAllText(path) == commit) return;
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, commit);
     }
 
-    public bool HasFile(string commit, string file) => File.Exists(PointerPath(commit, file));
+    public bool HasFile(string commit, string file) => IsPresent(PointerPath(commit, file));
+
+    /// <summary>A file whose content can be read: .NET's File.Exists is true for a dangling link (its blob deleted),
+    /// which must count as missing so that it is downloaded again.</summary>
+    internal static bool IsPresent(string path) =>
+        File.Exists(path) && (new FileInfo(path).LinkTarget is null || new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true) is { Exists: true });
     public bool KnownMissing(string commit, string file) => File.Exists(NoExistPath(commit, file));
 
     public void MarkMissing(string commit, string file)
     {
-        string path = NoExistPath(commit, file);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        string path = PrepareWrite(NoExistPath(commit, file));
         if (!File.Exists(path)) File.WriteAllBytes(path, []);
     }
 
@@ -58,15 +61,56 @@ internal sealed class HubCacheRepo(string cacheRoot, HubModelId id)
     /// </summary>
     public void LinkPointer(string commit, string file, string etag)
     {
-        string pointer = PointerPath(commit, file), blob = BlobPath(etag);
+        string pointer = PrepareWrite(PointerPath(commit, file)), blob = BlobPath(etag);
         string dir = Path.GetDirectoryName(pointer)!;
-        Directory.CreateDirectory(dir);
-        if (File.Exists(pointer) || new FileInfo(pointer).LinkTarget is not null) File.Delete(pointer);
+        if (File.Exists(pointer)) File.Delete(pointer);
         try { File.CreateSymbolicLink(pointer, Path.GetRelativePath(dir, blob)); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or PlatformNotSupportedException)
         {
             File.Copy(blob, pointer, overwrite: true);
         }
+    }
+
+    /// <summary>
+    /// Makes <paramref name="path"/> safe to write, as the cache may be shared and someone may have planted links in it:
+    /// its folder must resolve (symlinks followed) inside the real path of the cache root — the root itself may be a
+    /// link, as on clusters — before and after it is created, and a symlink at <paramref name="path"/> itself is removed,
+    /// so the write replaces the link instead of going through it.
+    /// </summary>
+    public string PrepareWrite(string path)
+    {
+        Directory.CreateDirectory(CacheRoot);
+        string root = RealPath(CacheRoot), folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        string existing = folder;
+        while (!Directory.Exists(existing) && Path.GetDirectoryName(existing) is { } parent) existing = parent;
+        CheckInside(existing, root);
+        Directory.CreateDirectory(folder);
+        CheckInside(folder, root);
+        if (new FileInfo(path).LinkTarget is not null) File.Delete(path);
+        return path;
+    }
+
+    void CheckInside(string folder, string root)
+    {
+        string real = RealPath(folder);
+        if (real != root && !real.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            throw new LlmLocException($"the hub cache folder {folder} leads outside the cache ({root}) through a symbolic link (to {real}); " +
+                "llmloc does not write there: remove the link from the cache", ExitCodes.RuntimeError);
+    }
+
+    /// <summary>The path with every symbolic link resolved (POSIX realpath; missing trailing parts are kept as given).</summary>
+    internal static string RealPath(string path)
+    {
+        string full = Path.GetFullPath(path);
+        string result = Path.GetPathRoot(full)!;
+        foreach (var part in full[result.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            string next = Path.Combine(result, part);
+            if (new FileInfo(next).LinkTarget is not null && new FileInfo(next).ResolveLinkTarget(returnFinalTarget: true) is { } target)
+                next = RealPath(target.FullName);
+            result = next;
+        }
+        return result;
     }
 
     /// <summary>A repo-relative path ("a/b.json") as a local path, refusing anything that would leave the folder.</summary>

@@ -10,5 +10,5 @@ internal sealed class HubContext(HubSettings settings, HubModelId model, IDownlo
     /// <summary>HTTP requests sent so far (diagnostics; the cache-hit path must send none).</summary>
     public int RequestCount { get; set; }
 
-    public string ModelPage => $"{Settings.Endpoint}/{Model.RepoId}";
+    public string ModelPage => $"{Settings.DisplayEndpoint}/{Model.RepoId}";
 }

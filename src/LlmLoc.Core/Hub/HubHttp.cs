@@ -46,11 +46,11 @@ internal static class HubHttp
             if (status >= 400) throw HubErrors.ForStatus(response, hub, file);
 
             if (commit is null || !HubModelId.CommitHash().IsMatch(commit))
-                throw new LlmLocException($"{hub.Settings.Endpoint} answered for {file} of '{hub.Model}' without a valid X-Repo-Commit header; " +
+                throw new LlmLocException($"{hub.Settings.DisplayEndpoint} answered for {file} of '{hub.Model}' without a valid X-Repo-Commit header; " +
                     "is HF_ENDPOINT a Hugging Face hub?", ExitCodes.RuntimeError);
             string? etag = NormalizeEtag(Header(response, "X-Linked-Etag") ?? response.Headers.ETag?.ToString() ?? Header(response, "ETag"));
             if (etag is null || etag is "." or ".." || !etag.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
-                throw new LlmLocException($"{hub.Settings.Endpoint} sent no usable ETag for {file} of '{hub.Model}', so the download " +
+                throw new LlmLocException($"{hub.Settings.DisplayEndpoint} sent no usable ETag for {file} of '{hub.Model}', so the download " +
                     "cannot be cached reliably; check HF_ENDPOINT", ExitCodes.RuntimeError);
             long? size = long.TryParse(Header(response, "X-Linked-Size"), out long linked) ? linked : response.Content.Headers.ContentLength;
             var target = status is >= 300 and <= 399 && location is not null ? location : url;

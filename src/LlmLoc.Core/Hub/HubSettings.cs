@@ -10,6 +10,9 @@ internal sealed record HubSettings(
 {
     public const string DefaultEndpoint = "https://huggingface.co";
 
+    /// <summary>The endpoint as messages show it: without the user:password a mirror URL may carry.</summary>
+    public string DisplayEndpoint => Secrets.Redact(Endpoint);
+
     public static HubSettings From(HubOptions? options, Func<string, string?> env)
     {
         options ??= new HubOptions();
@@ -26,7 +29,7 @@ internal sealed record HubSettings(
 
         string endpoint = (options.Endpoint ?? Env("HF_ENDPOINT") ?? DefaultEndpoint).TrimEnd('/');
         if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            throw new LlmLocException($"HF_ENDPOINT '{endpoint}' is not an http(s) URL; unset it or set it to e.g. {DefaultEndpoint}",
+            throw new LlmLocException($"HF_ENDPOINT '{Secrets.Redact(endpoint)}' is not an http(s) URL; unset it or set it to e.g. {DefaultEndpoint}",
                 ExitCodes.InputError);
 
         // huggingface_hub reads HF_HUB_OFFLINE, falling back to TRANSFORMERS_OFFLINE only when the first is unset.

@@ -65,7 +65,7 @@ internal static class SnapshotResolver
                 cache.WriteRef(model.Revision, c);
                 cache.MarkMissing(c, CheckpointFiles.Config);
             }
-            throw new LlmLocException($"model '{model}' was not found on {endpoint}, or it has no config.json; " +
+            throw new LlmLocException($"model '{model}' was not found on {hub.Settings.DisplayEndpoint}, or it has no config.json; " +
                 "check the id (transformers checkpoints always have a config.json)", ExitCodes.InputError);
         }
         string commit = config.Commit;
@@ -124,7 +124,7 @@ internal static class SnapshotResolver
     static async Task StoreAsync(HubContext hub, string commit, string file, HubFileMetadata meta, Uri resolveUrl, CancellationToken ct)
     {
         if (hub.Cache.HasFile(commit, file)) return;
-        if (!File.Exists(hub.Cache.BlobPath(meta.Etag)))
+        if (!HubCacheRepo.IsPresent(hub.Cache.BlobPath(meta.Etag)))
             await BlobDownloader.DownloadAsync(hub, file, meta, resolveUrl, ct);
         hub.Cache.LinkPointer(commit, file, meta.Etag);
     }

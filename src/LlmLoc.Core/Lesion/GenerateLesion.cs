@@ -11,7 +11,12 @@ public static class GenerateLesion
 {
     public static void Run(GenerateLesionOptions options, TextWriter stdout, TextWriter stderr)
     {
-        // The mask is resolved before the model loads, so a missing mask fails fast.
+        // Flags and the mask are checked before the model loads, so a mistake fails fast.
+        new GenerationSettings
+        {
+            MaxLength = options.MaxLength, DoSample = !options.Greedy, Temperature = options.Temperature,
+            TopK = options.TopK ?? 0, TopP = options.TopP ?? 1.0, NumReturnSequences = options.NumReturnSequences,
+        }.Validate();
         var resolved = LesionMaskResolver.Resolve(options.Mask);
         using var session = ModelSession.Open(
             new ModelRequest(options.Mask.ModelName, options.Device, options.Mask.Untrained, options.Mask.Seed, options.Offline, options.Weights, options.DType), stderr);
@@ -25,7 +30,9 @@ public static class GenerateLesion
             ? $"llmloc: sampling (temperature {settings.Temperature}, top-k {settings.TopK}, top-p {settings.TopP}, seed {settings.Seed}), max length {settings.MaxLength}"
             : $"llmloc: greedy decoding, max length {settings.MaxLength}");
 
-        long[] prompt = [.. session.Tokenizer.Encode(options.Prompt).Select(id => (long)id)];
+        var promptIds = session.Tokenizer.Encode(options.Prompt);
+        Models.ModelInputs.Check(model.Config, [promptIds], "the prompt", Math.Max(0, settings.MaxLength - promptIds.Count));
+        long[] prompt = [.. promptIds.Select(id => (long)id)];
         var sequences = LesionedGeneration.Generate(model, prompt, resolved.Mask, settings);
         var texts = sequences.Select(ids => session.Tokenizer.Decode(ids.Select(id => checked((int)id)), skipSpecialTokens: true)).ToList();
         GeneratedTextWriter.Write(stdout, texts);

@@ -35,6 +35,7 @@ public sealed record LesionMaskRequest
     {
         LesionNetworks.Validate(Network);
         FlagChecks.Percentage(Percentage);
+        FlagChecks.Seed(Seed);
         if (Network == LesionNetworks.None && MaskFile is not null)
             throw new LlmLocException("--mask has no effect with --network none (no lesion): drop --mask or use --network language or random", ExitCodes.Usage);
     }

@@ -57,10 +57,13 @@ public sealed class UnitMask
         var array = Npy.Read(path);
         if (array.Shape.Length != 2)
             throw new LlmLocException($"mask {path} has shape ({string.Join(", ", array.Shape)}): a mask is a 2-D layers × hidden array as `llmloc localize` writes it");
-        long[] values = array.ToInt64s();
-        if (values.Any(v => v is not (0 or 1)))
-            throw new LlmLocException($"mask {path} holds values other than 0 and 1: give a 0/1 mask as `llmloc localize` writes it");
-        return new UnitMask(values, array.Shape[0], array.Shape[1], path);
+        // Through double, so 0.5, NaN or 1.7 are refused rather than truncated to 0 or 1 (0/1 are exact in every dtype).
+        double[] values = array.ToDoubles();
+        int bad = Array.FindIndex(values, v => v is not (0.0 or 1.0));
+        if (bad >= 0)
+            throw new LlmLocException($"mask {path} holds {values[bad].ToString(System.Globalization.CultureInfo.InvariantCulture)} at layer {bad / Math.Max(1, array.Shape[1])}, unit {bad % Math.Max(1, array.Shape[1])}: " +
+                "a mask holds only 0 and 1 (int, bool or float 0.0/1.0) as `llmloc localize` writes it");
+        return new UnitMask(values.Select(v => (long)v).ToArray(), array.Shape[0], array.Shape[1], path);
     }
 
     public void EnsureFits(int layers, int hidden)

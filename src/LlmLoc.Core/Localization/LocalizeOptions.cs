@@ -50,6 +50,7 @@ public sealed record LocalizeOptions
         if (Percentage is null && NumUnits is <= 0)
             throw new LlmLocException($"--num-units {NumUnits} is out of range: give a positive number of units", ExitCodes.Usage);
         FlagChecks.AtLeastOne("--batch-size", BatchSize);
+        FlagChecks.Seed(Seed);
     }
 
     /// <summary>localize.py's rule: <c>int(percentage/100 * hidden * layers)</c> when a percentage is given

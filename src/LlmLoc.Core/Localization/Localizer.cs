@@ -19,21 +19,31 @@ public static class Localizer
     {
         options.Validate();
         string cacheDir = MaskCacheKey.ResolveCacheDir(options.CacheDir);
+        // Cheap checks first: an unwritable output should fail before stimuli are fetched or a model is loaded.
+        IO.AtomicFile.CheckCanWriteFolder(cacheDir, "--cache-dir");
+        if (options.StatsOut is { } statsPath) IO.AtomicFile.CheckCanWriteFile(statsPath, "--stats-out");
         var key = new MaskCacheKey(MaskCacheKey.ModelIdOf(options.ModelName), options.Network, options.Pooling.ToFlag(),
             options.Range.Text, options.Percentage, options.NumUnits, Pretrained: !options.Untrained);
-        string maskPath = key.MaskPath(cacheDir), pValuesPath = key.PValuesPath(cacheDir);
+        string maskPath = key.MaskPath(cacheDir), pValuesPath = key.PValuesPath(cacheDir), tValuesPath = key.TValuesPath(cacheDir);
 
         if (File.Exists(maskPath) && !options.Overwrite && options.StatsOut is null)
         {
-            var cached = Lesion.UnitMask.Load(maskPath);
-            stdout.WriteLine($"> Loading cached mask from {maskPath} (use --overwrite to recompute)");
-            stdout.WriteLine($"> Number of units: {cached.Count}");
-            return;
+            if (CachedMaskCheck.Problem(maskPath, tValuesPath, options, LocalModelShape(options)) is not { } problem)
+            {
+                var cached = Lesion.UnitMask.Load(maskPath);
+                stdout.WriteLine($"> Loading cached mask from {maskPath} (use --overwrite to recompute)");
+                stdout.WriteLine($"> Number of units: {cached.Count}");
+                return;
+            }
+            stderr.WriteLine($"llmloc: warning: cached mask {maskPath} is not valid for this run ({problem}); recomputing it");
         }
 
         // Stimuli first: a missing folder should fail before a model is downloaded or loaded.
         (autoFetch ?? StimuliAutoFetch.FromEnvironment()).EnsurePresent(options.Network, options.StimuliDir, stderr, options.StimuliDirExplicit);
         var stimuli = LoadStimuli(options);
+        if (stimuli.Positive.Count < 2 || stimuli.Negative.Count < 2)
+            throw new LlmLocException($"the {options.Network} stimuli in {options.StimuliDir} give {stimuli.Positive.Count} positive and " +
+                $"{stimuli.Negative.Count} negative items; the t-test needs at least 2 of each: restore the stimuli (llmloc stimuli download)");
         using var session = ModelSession.Open(
             new ModelRequest(options.ModelName, options.Device, options.Untrained, options.Seed, options.Offline, options.Weights, options.DType), stderr);
         int layers = session.Model.NumLayers, hidden = session.Model.HiddenSize;
@@ -42,6 +52,7 @@ public static class Localizer
         int? maxTokens = options.Network == Networks.Language ? LanguageMaxTokens : null;
         var positiveIds = stimuli.Positive.Select(text => session.Tokenizer.Encode(text, maxLength: maxTokens)).ToList();
         var negativeIds = stimuli.Negative.Select(text => session.Tokenizer.Encode(text, maxLength: maxTokens)).ToList();
+        Models.ModelInputs.Check(session.Model.Config, positiveIds.Concat(negativeIds), $"{options.Network} stimulus");
         int total = positiveIds.Count + negativeIds.Count;
         // Both conditions in one run: a streamed model reads each block once.
         var all = StepProgress.Run($"{options.Network} stimuli through {session.ModelId}", total, stderr, done =>
@@ -56,12 +67,16 @@ public static class Localizer
         if (nonFiniteDropped > 0)
             stderr.WriteLine($"llmloc: warning: {nonFiniteDropped} unit(s) with NaN t ranked inside the selection were left out");
 
-        // Everything is computed before anything is written, and each file is written atomically.
-        Npy.Write(maskPath, mask, layers, hidden);
-        Npy.Write(pValuesPath, stats.PAdjusted, layers, hidden);
-        Npy.Write(key.TValuesPath(cacheDir), stats.T, layers, hidden);
-        if (options.StatsOut is { } statsOut)
-            StatsTable.Write(statsOut, stats, mask);
+        // Everything is computed before anything is written; the files are renamed into place together, or none is.
+        using (var outputs = new IO.OutputSet())
+        {
+            outputs.Add(maskPath, Npy.ToBytes(mask, layers, hidden));
+            outputs.Add(pValuesPath, Npy.ToBytes(stats.PAdjusted, layers, hidden));
+            outputs.Add(tValuesPath, Npy.ToBytes(stats.T, layers, hidden));
+            if (options.StatsOut is { } statsOut)
+                StatsTable.Add(outputs, statsOut, stats, mask);
+            outputs.Commit();
+        }
 
         long selected = mask.Sum();
         stdout.WriteLine($"> Model: {options.ModelName} ({layers} layers × {hidden} units)");
@@ -72,6 +87,17 @@ public static class Localizer
         stdout.WriteLine($"> Saved t-values to {key.TValuesPath(cacheDir)}");
         if (options.StatsOut is { } statsPath)
             stdout.WriteLine($"> Saved per-unit statistics to {statsPath}");
+    }
+
+    /// <summary>The model's [layers, hidden] when known without a download: a local folder's config.json or a
+    /// built-in GPT-2 size (untrained); null for hub ids, whose cached masks are checked against their t-values.</summary>
+    static (int Layers, int Hidden)? LocalModelShape(LocalizeOptions options)
+    {
+        Models.ModelConfig? config =
+            File.Exists(Path.Combine(options.ModelName, "config.json")) ? Models.ModelConfig.Load(options.ModelName)
+            : options.Untrained && Models.Gpt2Configs.Names.Contains(options.ModelName) ? Models.ModelConfig.Parse(Models.Gpt2Configs.Json(options.ModelName))
+            : null;
+        return config is null ? null : (config.NumLayers, config.HiddenSize);
     }
 
     static LocalizerStimuli LoadStimuli(LocalizeOptions options) => options.Network switch
@@ -85,6 +111,11 @@ public static class Localizer
     /// <summary>localize.py's selection; units with NaN t (which the original cannot cache) are never selected.</summary>
     public static long[] SelectUnits(double[] t, LocalizeRange range, int units, int seed, out int nanDropped)
     {
+        // ±inf t (both groups constant, means apart) still rank; NaN t (constant and equal) cannot.
+        int finite = t.Count(v => !double.IsNaN(v));
+        if (finite < units)
+            throw new LlmLocException($"only {finite} of {t.Length} units have a t-value that is not NaN, fewer than the {units} to select " +
+                "(the activations do not differ between the conditions); select fewer units or check the model and stimuli", ExitCodes.RuntimeError);
         long[] mask = range.IsTop ? UnitSelection.TopK(t, units)
             : range.IsBottom ? UnitSelection.BottomK(t, units)
             : UnitSelection.RandomRange(t, range.Low, range.High, units, seed);

@@ -19,7 +19,8 @@ public sealed class UnitStatsRow
 /// <summary><c>--stats-out</c>: one Parquet row per unit — layer, unit, t, p, p_fdr, selected — for analyses in pandas/R.</summary>
 public static class StatsTable
 {
-    public static void Write(string path, LocalizerStatistics stats, long[] mask)
+    /// <summary>Stages the table in <paramref name="outputs"/> (written with the run's other files, or not at all).</summary>
+    public static void Add(OutputSet outputs, string path, LocalizerStatistics stats, long[] mask)
     {
         var rows = Enumerable.Range(0, stats.Layers * stats.HiddenSize).Select(i => new UnitStatsRow
         {
@@ -30,7 +31,7 @@ public static class StatsTable
             PFdr = stats.PAdjusted[i],
             Selected = mask[i] != 0,
         });
-        AtomicFile.Write(path, stream => ParquetSerializer.SerializeAsync(rows, stream).GetAwaiter().GetResult());
+        outputs.Add(path, stream => ParquetSerializer.SerializeAsync(rows, stream).GetAwaiter().GetResult());
     }
 
     public static async Task<IList<UnitStatsRow>> ReadAsync(string path) =>

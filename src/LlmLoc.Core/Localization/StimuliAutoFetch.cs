@@ -17,10 +17,7 @@ public sealed class StimuliAutoFetch(StimuliSources? sources, bool enabled = tru
     public static StimuliAutoFetch FromEnvironment()
     {
         bool disabled = Environment.GetEnvironmentVariable(DisableVariable) is { Length: > 0 } v && v != "0";
-        var sources = new StimuliSources(
-            Url("LLMLOC_LANG_STIMULI_URL") ?? StimuliSources.Default.LanguageArchive,
-            Url("LLMLOC_TOM_STIMULI_URL") ?? StimuliSources.Default.TomArchive);
-        return new StimuliAutoFetch(sources, !disabled);
+        return new StimuliAutoFetch(StimuliSources.FromEnvironment(), !disabled);
     }
 
     /// <summary>The folder (relative to the stimuli folder) a network reads, or null when it needs no files.</summary>
@@ -75,12 +72,5 @@ public sealed class StimuliAutoFetch(StimuliSources? sources, bool enabled = tru
                 Directory.Delete(dir);
         if (rootCreated && !Directory.EnumerateFileSystemEntries(stimuliDir).Any())
             Directory.Delete(stimuliDir);
-    }
-
-    static Uri? Url(string variable)
-    {
-        if (Environment.GetEnvironmentVariable(variable) is not { Length: > 0 } text) return null;
-        return Uri.TryCreate(text, UriKind.Absolute, out var url) ? url
-            : throw new LlmLocException($"${variable} is not an absolute URL: '{text}'; set it to the archive's http(s) URL or unset it", ExitCodes.Usage);
     }
 }

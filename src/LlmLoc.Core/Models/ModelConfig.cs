@@ -29,8 +29,12 @@ public sealed class ModelConfig
         JsonObject raw;
         try { raw = JsonNode.Parse(json) as JsonObject ?? throw new JsonException("not a JSON object"); }
         catch (JsonException e) { throw new LlmLocException($"{source} is not valid JSON ({e.Message}); restore the file from the model's original download"); }
-        var type = raw["model_type"]?.GetValue<string>()
-            ?? throw new LlmLocException($"{source} has no model_type; use a config.json written by transformers");
+        var type = raw["model_type"] switch
+            {
+                null => null,
+                JsonValue v when v.TryGetValue(out string? text) => text,
+                var other => throw WrongValue(null, "model_type", other, "a string such as \"gpt2\" or \"llama\""),
+            } ?? throw new LlmLocException($"{source} has no model_type; use a config.json written by transformers");
         ModelRegistry.Get(type);
         // GPT-2 names its sizes n_layer / n_embd; every other family uses the long names.
         bool gpt2 = type == "gpt2";
@@ -53,12 +57,20 @@ public sealed class ModelConfig
 
     public int Int(string key, int fallback) => IntOrNull(key) ?? fallback;
 
-    public int? IntOrNull(string key) => Raw[key] is JsonValue v ? (int)v.GetValue<double>() : null;
+    /// <summary>A size (layers, heads, widths, positions): a whole JSON number ≥ 1, else a one-line error naming the key.</summary>
+    public int? IntOrNull(string key) => Raw[key] is null ? null
+        : WholeNumber(key, Raw[key]) is var n and >= 1 ? n
+        : throw WrongValue(key, "a positive whole number");
 
-    public double Double(string key, double fallback) => Raw[key] is JsonValue v ? v.GetValue<double>() : fallback;
+    public double Double(string key, double fallback) => Raw[key] switch
+    {
+        null => fallback,
+        JsonValue v when v.TryGetValue(out double d) && double.IsFinite(d) => d,
+        _ => throw WrongValue(key, "a number"),
+    };
 
     /// <summary>The number, or null when the key is absent or null.</summary>
-    public double? DoubleOrNull(string key) => Raw[key] is JsonValue v ? v.GetValue<double>() : null;
+    public double? DoubleOrNull(string key) => Raw[key] is null ? null : Double(key, double.NaN);
 
     /// <summary>
     /// For settings whose transformers default is on but that null switches off (Gemma 2's soft-capping):
@@ -66,17 +78,45 @@ public sealed class ModelConfig
     /// </summary>
     public double? DoubleOrNull(string key, double whenAbsent) => Raw.ContainsKey(key) ? DoubleOrNull(key) : whenAbsent;
 
-    public bool Bool(string key, bool fallback) => Raw[key] is JsonValue v ? v.GetValue<bool>() : fallback;
+    public bool Bool(string key, bool fallback) => Raw[key] switch
+    {
+        null => fallback,
+        JsonValue v when v.TryGetValue(out bool b) => b,
+        _ => throw WrongValue(key, "true or false"),
+    };
 
-    public string? String(string key) => Raw[key] is JsonValue v ? v.GetValue<string>() : null;
+    public string? String(string key) => Raw[key] switch
+    {
+        null => null,
+        JsonValue v when v.TryGetValue(out string? text) => text,
+        _ => throw WrongValue(key, "a string"),
+    };
 
-    public JsonObject? Object(string key) => Raw[key] as JsonObject;
+    public JsonObject? Object(string key) => Raw[key] switch
+    {
+        null => null,
+        JsonObject o => o,
+        _ => throw WrongValue(key, "an object"),
+    };
 
-    /// <summary>eos_token_id may be a list (Llama 3): the first entry stands for it.</summary>
+    LlmLocException WrongValue(string key, string expected) => WrongValue(ModelType, key, Raw[key], expected);
+
+    static LlmLocException WrongValue(string? modelType, string key, JsonNode? value, string expected) =>
+        new($"config.json{(modelType is null ? "" : $" of this {modelType} model")} has '{key}': {value?.ToJsonString() ?? "null"}, expected {expected}; " +
+            "restore config.json from the model's original download");
+
+    int WholeNumber(string key, JsonNode? node) =>
+        node is JsonValue v && v.TryGetValue(out double d) && d == Math.Floor(d) && d is >= int.MinValue and <= int.MaxValue
+            ? (int)d
+            : throw WrongValue(key, "a whole number");
+
+    /// <summary>eos_token_id may be a list (Llama 3): the first entry stands for it. A negative id (old Llama configs
+    /// write pad_token_id -1) means none.</summary>
     int? FirstIdOrNull(string key) => Raw[key] switch
     {
-        JsonArray a when a.Count > 0 => (int)a[0]!.GetValue<double>(),
-        JsonValue v => (int)v.GetValue<double>(),
-        _ => null,
+        null => null,
+        JsonArray { Count: 0 } => null,
+        JsonArray a => WholeNumber(key, a[0]) is var id and >= 0 ? id : null,
+        var value => WholeNumber(key, value) is var id and >= 0 ? id : null,
     };
 }

@@ -64,11 +64,9 @@ public static class Npy
     public static NpyArray Parse(ReadOnlySpan<byte> bytes, string name = "<bytes>")
     {
         var header = NpyHeader.Parse(bytes, name);
-        long count = header.Count;
         var body = bytes[header.DataOffset..];
-        if (body.Length < count * header.ItemSize)
-            throw new LlmLocException($"{name} is truncated: the header promises {count * header.ItemSize} data bytes, the file has {body.Length}");
-        byte[] data = body[..(int)(count * header.ItemSize)].ToArray();
+        header.CheckDataLength(body.Length, name);
+        byte[] data = body.ToArray();
         if (header.BigEndian) SwapBytes(data, header.ItemSize);
         if (header.FortranOrder && header.Shape.Length > 1) data = FortranToC(data, header.Shape, header.ItemSize);
         return new NpyArray(header.DType, header.Shape, data);
@@ -97,19 +95,25 @@ public static class Npy
         });
     }
 
-    public static void Write(string path, ReadOnlySpan<double> data, params int[] shape) => Write(path, "<f8", System.Runtime.InteropServices.MemoryMarshal.AsBytes(data), shape);
-    public static void Write(string path, ReadOnlySpan<float> data, params int[] shape) => Write(path, "<f4", System.Runtime.InteropServices.MemoryMarshal.AsBytes(data), shape);
-    public static void Write(string path, ReadOnlySpan<long> data, params int[] shape) => Write(path, "<i8", System.Runtime.InteropServices.MemoryMarshal.AsBytes(data), shape);
+    public static void Write(string path, ReadOnlySpan<double> data, params int[] shape) => IO.AtomicFile.WriteAllBytes(path, ToBytes(data, shape));
+    public static void Write(string path, ReadOnlySpan<float> data, params int[] shape) => IO.AtomicFile.WriteAllBytes(path, ToBytes(data, shape));
+    public static void Write(string path, ReadOnlySpan<long> data, params int[] shape) => IO.AtomicFile.WriteAllBytes(path, ToBytes(data, shape));
 
-    /// <summary>Writes atomically: a temporary file in the same folder, then a rename, so readers never see a torn file.</summary>
-    static void Write(string path, string descr, ReadOnlySpan<byte> data, int[] shape)
+    /// <summary>The bytes of the .npy file <c>numpy.save</c> writes for this array (for <see cref="IO.OutputSet"/>).</summary>
+    public static byte[] ToBytes(ReadOnlySpan<double> data, params int[] shape) => ToBytes("<f8", System.Runtime.InteropServices.MemoryMarshal.AsBytes(data), shape);
+    public static byte[] ToBytes(ReadOnlySpan<float> data, params int[] shape) => ToBytes("<f4", System.Runtime.InteropServices.MemoryMarshal.AsBytes(data), shape);
+    public static byte[] ToBytes(ReadOnlySpan<long> data, params int[] shape) => ToBytes("<i8", System.Runtime.InteropServices.MemoryMarshal.AsBytes(data), shape);
+
+    static byte[] ToBytes(string descr, ReadOnlySpan<byte> data, int[] shape)
     {
         long count = shape.Aggregate(1L, (a, b) => a * b);
         if (count * ItemSize(descr[1..])!.Value != data.Length)
             throw new ArgumentException($"data length {data.Length} bytes does not fit shape ({string.Join(", ", shape)})");
         byte[] header = Header(descr, shape);
-        byte[] body = data.ToArray();
-        IO.AtomicFile.Write(path, stream => { stream.Write(header); stream.Write(body); });
+        var file = new byte[header.Length + data.Length];
+        header.CopyTo(file, 0);
+        data.CopyTo(file.AsSpan(header.Length));
+        return file;
     }
 
     /// <summary>numpy's format-1.0 header: magic, version, length, dict literal padded with spaces and '\n' to 64 bytes.</summary>
@@ -178,6 +182,35 @@ public sealed record NpyHeader(string DType, bool BigEndian, bool FortranOrder, 
 
     public long Count => Shape.Aggregate(1L, (a, b) => a * b);
 
+    /// <summary>Headers longer than this are refused before anything is parsed (numpy.load refuses above 10000).</summary>
+    public const int MaxHeaderBytes = 1 << 20;
+
+    /// <summary>The shape tuple: non-negative whole numbers, each fitting an int ("3, 48" or "144," or "").</summary>
+    static int[] ParseShape(string text, string name)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        // A trailing comma ("144,") leaves one empty part at the end; any other empty part is malformed.
+        int n = parts.Length > 0 && parts[^1].Length == 0 ? parts.Length - 1 : parts.Length;
+        var shape = new int[n];
+        for (int i = 0; i < n; i++)
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out shape[i]))
+                throw new LlmLocException($"{name}: .npy shape ({text}) is not a tuple of non-negative whole numbers below 2^31; the file is damaged");
+        return shape;
+    }
+
+    /// <summary>A file's data must hold exactly the header's shape: fewer bytes is a truncated file, more a damaged one.
+    /// No overflow: the product stops growing once it exceeds the data length and each dimension is below 2^31.</summary>
+    public void CheckDataLength(long dataBytes, string name)
+    {
+        long count = 1;
+        foreach (int d in Shape)
+            if ((count *= d) > dataBytes) break;
+        if (count > dataBytes || count * ItemSize != dataBytes)
+            throw new LlmLocException(count > dataBytes || count * ItemSize > dataBytes
+                ? $"{name} is truncated: its header promises shape ({string.Join(", ", Shape)}) of {DType}, more than the {dataBytes} data bytes the file has"
+                : $"{name} has {dataBytes} data bytes but its header promises {count * ItemSize} (shape ({string.Join(", ", Shape)}) of {DType}); the file is damaged");
+    }
+
     /// <summary>Parses the header at the start of <paramref name="bytes"/> (which may hold only the header).</summary>
     public static NpyHeader Parse(ReadOnlySpan<byte> bytes, string name)
     {
@@ -188,6 +221,8 @@ public sealed record NpyHeader(string DType, bool BigEndian, bool FortranOrder, 
         if (major == 1) { headerLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes[8..]); headerStart = 10; }
         else if (major is 2 or 3) { headerLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..]); headerStart = 12; }
         else throw new LlmLocException($"{name}: unsupported .npy format version {major}");
+        if (headerLength < 0 || headerLength > MaxHeaderBytes)
+            throw new LlmLocException($"{name}: .npy header length {(uint)headerLength} exceeds {MaxHeaderBytes} bytes (numpy's own limit is 10000); not a file numpy.save wrote");
         if (headerStart + headerLength > bytes.Length)
             throw new LlmLocException($"{name} is truncated (header runs past the end of the file)");
         string header = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(bytes.Slice(headerStart, headerLength));
@@ -195,12 +230,11 @@ public sealed record NpyHeader(string DType, bool BigEndian, bool FortranOrder, 
         var descr = DescrPattern.Match(header);
         var fortran = FortranPattern.Match(header);
         var shapeMatch = ShapePattern.Match(header);
-        if (!descr.Success || !fortran.Success || !shapeMatch.Success)
+        if (!descr.Success || !fortran.Success || !shapeMatch.Success || !header.TrimEnd().EndsWith('}'))
             throw new LlmLocException($"{name}: malformed .npy header: {header.Trim()}");
         string order = descr.Groups[1].Value, dtype = descr.Groups[2].Value;
         int itemSize = Npy.ItemSize(dtype) ?? throw new LlmLocException($"{name}: unsupported .npy dtype '{order}{dtype}'");
-        int[] shape = shapeMatch.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        int[] shape = ParseShape(shapeMatch.Groups[1].Value, name);
         return new NpyHeader(dtype, order == ">" && itemSize > 1, fortran.Groups[1].Value == "True", shape, headerStart + headerLength, itemSize);
     }
 
@@ -212,7 +246,7 @@ public sealed record NpyHeader(string DType, bool BigEndian, bool FortranOrder, 
         if (got < 10 || !prefix.AsSpan(0, 6).SequenceEqual(Npy.MagicBytes))
             throw new LlmLocException($"{name} is not a .npy file (bad magic); write it with numpy.save");
         int length = prefix[6] == 1 ? 10 + BinaryPrimitives.ReadUInt16LittleEndian(prefix.AsSpan(8))
-            : 12 + (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(prefix.AsSpan(8)), 1 << 24);
+            : 12 + (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(prefix.AsSpan(8)), MaxHeaderBytes + 1);
         var bytes = new byte[length];
         prefix.AsSpan(0, Math.Min(got, length)).CopyTo(bytes);
         if (length > got) stream.ReadAtLeast(bytes.AsSpan(got), length - got, throwOnEndOfStream: false);
@@ -254,9 +288,7 @@ public sealed class NpyReader : IDisposable
                 throw new LlmLocException($"{path} holds dtype '{header.DType}': give a float32 or float64 array (numpy: a.astype('float32'))");
             if (header.FortranOrder && header.Shape.Length > 1)
                 throw new LlmLocException($"{path} is stored in Fortran order: save it in C order (numpy: np.save(path, np.ascontiguousarray(a)))");
-            long dataBytes = header.Count * header.ItemSize;
-            if (stream.Length - header.DataOffset < dataBytes)
-                throw new LlmLocException($"{path} is truncated: the header promises {dataBytes} data bytes, the file has {stream.Length - header.DataOffset}");
+            header.CheckDataLength(stream.Length - header.DataOffset, path);
             stream.Position = header.DataOffset;
             return new NpyReader(path, stream, header);
         }

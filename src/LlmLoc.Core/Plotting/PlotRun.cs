@@ -1,5 +1,6 @@
 using System.Globalization;
 using LlmLoc.Cache;
+using LlmLoc.IO;
 using LlmLoc.Lesion;
 using LlmLoc.Localization;
 using LlmLoc.Numerics;
@@ -49,6 +50,7 @@ public static class PlotRun
             throw new LlmLocException("nothing to plot: give --model-name (cached masks), --mask FILE.npy or --from-summary FILE.csv", ExitCodes.Usage);
 
         string cache = MaskCacheKey.ResolveCacheDir(options.CacheDir);
+        AtomicFile.CheckCanWriteFolder(options.OutputDir ?? cache, options.OutputDir is null ? "--cache-dir" : "--output");
         var columns = new List<Column>();
         foreach (string model in options.Models)
         {

@@ -18,8 +18,9 @@ public sealed class LocalizerStatistics
     /// <param name="negative">Activations [nNegative × layers × hidden], row-major.</param>
     public static LocalizerStatistics Compute(double[] positive, double[] negative, int layers, int hiddenSize)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(layers);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hiddenSize);
+        CheckShape(layers, hiddenSize);
+        CheckFinite(positive, "positive", layers, hiddenSize);
+        CheckFinite(negative, "negative", layers, hiddenSize);
         // Each unit is tested on its own column, so the per-layer calls of the original equal one call over all units.
         var test = WelchTTest.Compute(positive, negative, layers * hiddenSize, absolute: true);
         double[] adjusted = BenjaminiHochberg.Adjust(test.P, out int nanUnits);
@@ -32,5 +33,24 @@ public sealed class LocalizerStatistics
             PAdjusted = adjusted,
             NanUnits = nanUnits,
         };
+    }
+
+    static void CheckShape(int layers, int hiddenSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(layers);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hiddenSize);
+    }
+
+    /// <summary>NaN or infinite activations (a diverged model, NaN weights) would give a meaningless mask: refuse them.
+    /// Fewer than two items in a condition leave the t-test undefined.</summary>
+    static void CheckFinite(double[] activations, string condition, int layers, int hiddenSize)
+    {
+        int units = layers * hiddenSize;
+        if (activations.Length / units < 2)
+            throw new LlmLocException($"the {condition} condition has {activations.Length / units} item(s); the t-test needs at least 2 per condition: check the stimuli");
+        int bad = Array.FindIndex(activations, v => !double.IsFinite(v));
+        if (bad >= 0)
+            throw new LlmLocException($"the model produced a non-finite activation ({activations[bad]}) in layer {bad % units / hiddenSize} for a {condition} stimulus; " +
+                "its weights are NaN/Inf or it diverges on this input: check the checkpoint (or use a float32 --device cpu run)", ExitCodes.RuntimeError);
     }
 }

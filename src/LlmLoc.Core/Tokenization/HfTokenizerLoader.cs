@@ -77,7 +77,7 @@ internal static class HfTokenizerLoader
         catch (JsonException e) { throw new LlmLocException($"{vocabPath} is not a JSON token → id map ({e.Message}); re-download it.", ExitCodes.InputError, e); }
         // merges.txt: optional "#version" header, then "left right" per line (GPT2Tokenizer reads it the same way).
         var merges = File.ReadLines(mergesPath).Where(l => l.Length > 0 && !l.StartsWith("#version", StringComparison.Ordinal)).ToList();
-        var model = new ByteLevelBpeModel(vocab, merges, SplitPreTokenizer.Gpt2);
+        var model = new ByteLevelBpeModel(vocab, merges, SplitPreTokenizer.Gpt2, source: mergesPath);
 
         // GPT2Tokenizer's defaults: bos = eos = unk = <|endoftext|>, add_bos_token false.
         var defaults = ("<|endoftext|>", "<|endoftext|>", "<|endoftext|>");

@@ -51,6 +51,8 @@ public sealed class FakeHub : IDisposable
 
     /// <summary>CDN paths (sha256) whose first GET is cut off after half the bytes.</summary>
     public ConcurrentDictionary<string, bool> DropOnce { get; } = new();
+    /// <summary>LFS files (sha256) whose announced size (X-Linked-Size) is this instead of their real one.</summary>
+    public ConcurrentDictionary<string, long> AnnouncedSize { get; } = new();
     /// <summary>CDN blobs (sha256) served with one byte flipped.</summary>
     public ConcurrentDictionary<string, bool> Corrupt { get; } = new();
 
@@ -162,7 +164,7 @@ public sealed class FakeHub : IDisposable
                 ["Location"] = $"{Endpoint}/cdn/{fake.Sha256}",
                 ["X-Repo-Commit"] = commit,
                 ["X-Linked-Etag"] = $"\"{fake.Sha256}\"",
-                ["X-Linked-Size"] = fake.Content.Length.ToString(),
+                ["X-Linked-Size"] = (AnnouncedSize.TryGetValue(fake.Sha256, out long announced) ? announced : fake.Content.Length).ToString(),
                 ["ETag"] = $"\"{fake.GitSha1}\"",
             }, [], head);
             return;

@@ -170,11 +170,11 @@ public sealed class HubErrorTests : IDisposable
     [Fact]
     public async Task A_full_disk_is_reported_in_one_line_and_leaves_no_blob()
     {
-        // Writing to /dev/full fails with ENOSPC, exactly like a full disk.
+        // The partial file fails with ENOSPC (errno 28), exactly like a full disk. (A planted link to /dev/full would
+        // be replaced: llmloc never writes through links in the cache.)
         var weights = HubTestKit.TinyFiles()["model.safetensors"];
         string blobs = Path.Combine(kit.RepoFolder("acme/tiny"), "blobs");
-        Directory.CreateDirectory(blobs);
-        File.CreateSymbolicLink(Path.Combine(blobs, weights.Sha256 + ".incomplete"), "/dev/full");
+        LlmLoc.Hub.BlobDownloader.OpenPartialFile.Value = (_, _) => new FullDiskStream();
 
         var e = await Assert.ThrowsAsync<LlmLocException>(() => kit.Resolve("acme/tiny"));
 
@@ -183,4 +183,19 @@ public sealed class HubErrorTests : IDisposable
         Assert.Contains("HF_HUB_CACHE", e.Message);
         Assert.False(File.Exists(Path.Combine(blobs, weights.Sha256)));
     }
+}
+
+/// <summary>A writable stream that fails every write as a full disk does (IOException with errno ENOSPC).</summary>
+sealed class FullDiskStream : Stream
+{
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => 0;
+    public override long Position { get => 0; set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new IOException("No space left on device", 28);
 }

@@ -44,9 +44,13 @@ public sealed class Checkpoint : IDisposable
         {
             throw new LlmLocException($"'{indexPath}' is not a valid safetensors index ({e.Message}); re-download the checkpoint", ExitCodes.RuntimeError);
         }
+        string root = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
         foreach (var shard in weightMap.Values.Distinct())
         {
             var shardPath = Path.Combine(folder, shard);
+            // A shard is a file of the model folder: an absolute path or ../ would read (and map) any file on the machine.
+            if (string.IsNullOrEmpty(shard) || Path.IsPathRooted(shard) || !Path.GetFullPath(shardPath).StartsWith(root, StringComparison.Ordinal))
+                throw new LlmLocException($"model.safetensors.index.json in '{folder}' names shard '{shard}' outside the model folder; re-download the checkpoint", ExitCodes.RuntimeError);
             if (!File.Exists(shardPath))
                 throw new LlmLocException($"shard '{shard}' listed in model.safetensors.index.json is missing from '{folder}'; download every shard", ExitCodes.RuntimeError);
             var names = weightMap.Where(kv => kv.Value == shard).Select(kv => kv.Key).ToHashSet();

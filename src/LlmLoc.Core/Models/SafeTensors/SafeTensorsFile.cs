@@ -90,7 +90,20 @@ public sealed class SafeTensorsFile : IDisposable
                 entries[prop.Name] = ParseEntry(path, prop, dataStart, dataLength);
             }
         }
+        CheckNoOverlap(path, entries.Values);
         return (entries, metadata);
+    }
+
+    /// <summary>Two tensors sharing bytes would alias each other's weights (the format forbids it; so does its reference reader).</summary>
+    static void CheckNoOverlap(string path, IEnumerable<SafeTensorsEntry> entries)
+    {
+        SafeTensorsEntry? previous = null;
+        foreach (var entry in entries.Where(e => e.ByteLength > 0).OrderBy(e => e.Begin))
+        {
+            if (previous is not null && entry.Begin < previous.End)
+                throw Corrupt(path, $"tensors '{previous.Name}' and '{entry.Name}' overlap in the data section");
+            previous = entry;
+        }
     }
 
     static SafeTensorsEntry ParseEntry(string path, JsonProperty prop, long dataStart, long dataLength)

@@ -81,7 +81,10 @@ public sealed class StimuliDownloader(StimuliSources? sources = null, HttpClient
             using var response = await _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
             if (!response.IsSuccessStatusCode)
                 throw Failure(layout, url, folder, $"HTTP {(int)response.StatusCode} ({response.ReasonPhrase})");
-            return await response.Content.ReadAsByteArrayAsync(ct);
+            if (response.Content.Headers.ContentLength > MaxArchiveBytes)
+                throw Failure(layout, url, folder, $"the archive is {response.Content.Headers.ContentLength} bytes, more than the {MaxArchiveBytes >> 20} MB limit");
+            await using var body = await response.Content.ReadAsStreamAsync(ct);
+            return ReadAtMost(body, MaxArchiveBytes) ?? throw Failure(layout, url, folder, $"the archive is more than the {MaxArchiveBytes >> 20} MB limit");
         }
         catch (HttpRequestException e)
         {
@@ -119,26 +122,54 @@ public sealed class StimuliDownloader(StimuliSources? sources = null, HttpClient
                     $"the archive lacks {missing.Count} expected file(s), e.g. {missing[0]}");
 
             var files = new List<(string relative, string hash)>();
+            long extracted = 0;
+            var contents = new List<(string relative, byte[] bytes)>();
             foreach (var (destination, entry) in selected)
             {
                 byte[] bytes;
                 try
                 {
                     using var source = entry.Open();
-                    using var buffer = new MemoryStream();
-                    source.CopyTo(buffer);
-                    bytes = buffer.ToArray();
+                    // The sizes in the zip's directory can lie: count what actually inflates.
+                    bytes = ReadAtMost(source, Math.Min(MaxEntryBytes, MaxExtractedBytes - extracted))
+                        ?? throw Failure(layout, url, folder, $"the archive entry {entry.FullName} inflates beyond the {MaxEntryBytes >> 20} MB " +
+                            $"per file / {MaxExtractedBytes >> 20} MB total limit (a damaged archive or a zip bomb)");
+                    extracted += bytes.Length;
                 }
                 catch (InvalidDataException e)
                 {
                     throw Failure(layout, url, folder, $"the archive entry {entry.FullName} is corrupt", e);
                 }
-                var relative = layout.Folder + "/" + destination;
-                AtomicFile.WriteAllBytes(Path.Combine(stimuliDir, relative), bytes);
+                contents.Add((layout.Folder + "/" + destination, bytes));
+            }
+            // Every entry inflated within the limits: write them all, or none.
+            using var outputs = new OutputSet();
+            foreach (var (relative, bytes) in contents)
+            {
+                outputs.Add(Path.Combine(stimuliDir, relative), bytes);
                 files.Add((relative, SourcesLedger.Sha256Hex(bytes)));
             }
+            outputs.Commit();
             return files;
         }
+    }
+
+    /// <summary>Limits on what a stimuli archive may make llmloc read and write (the real archives are a few MB;
+    /// the kept files are CSV and text files of a few kB each).</summary>
+    internal static long MaxArchiveBytes = 512L << 20, MaxEntryBytes = 16L << 20, MaxExtractedBytes = 128L << 20;
+
+    /// <summary>The whole stream, or null when it holds more than <paramref name="limit"/> bytes.</summary>
+    static byte[]? ReadAtMost(Stream source, long limit)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int n;
+        while ((n = source.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            if (buffer.Length + n > limit) return null;
+            buffer.Write(chunk, 0, n);
+        }
+        return buffer.ToArray();
     }
 
     static StimuliDownloadException Failure(StimuliArchiveLayout layout, Uri url, string folder, string reason, Exception? inner = null) =>

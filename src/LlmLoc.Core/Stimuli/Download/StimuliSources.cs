@@ -15,4 +15,17 @@ public sealed record StimuliSources(Uri LanguageArchive, Uri TomArchive)
     public static StimuliSources Default { get; } = new(
         new Uri("https://www.dropbox.com/sh/c9jhmsy4l9ly2xx/AACQ41zipSZFj9mFbDfJJ9c4a?dl=1"),
         new Uri("https://saxelab.mit.edu/tomloc.zip"));
+
+    /// <summary>The defaults, overridden by LLMLOC_LANG_STIMULI_URL / LLMLOC_TOM_STIMULI_URL (the variables the download
+    /// scripts read), for `llmloc stimuli download` and the automatic download alike.</summary>
+    public static StimuliSources FromEnvironment() => new(
+        Url("LLMLOC_LANG_STIMULI_URL") ?? Default.LanguageArchive,
+        Url("LLMLOC_TOM_STIMULI_URL") ?? Default.TomArchive);
+
+    static Uri? Url(string variable)
+    {
+        if (Environment.GetEnvironmentVariable(variable) is not { Length: > 0 } text) return null;
+        return Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" ? url
+            : throw new LlmLocException($"${variable} is not an http(s) URL: '{Secrets.Redact(text)}'; set it to the archive's URL or unset it", ExitCodes.Usage);
+    }
 }

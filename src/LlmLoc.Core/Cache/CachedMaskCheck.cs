@@ -1,0 +1,41 @@
+using LlmLoc.Lesion;
+using LlmLoc.Localization;
+using LlmLoc.Numerics;
+
+namespace LlmLoc.Cache;
+
+/// <summary>
+/// Decides whether a cached localize mask may be reused: a 2-D 0/1 array with at least one unit, of the model's
+/// shape when it is known, and — when llmloc cached the t-values beside it — the selection those t-values give
+/// (recomputed, not compared by count: ties can select more than k units). Random ranges are only checked for the
+/// unit count, since the draw's seed is not part of the file name.
+/// </summary>
+public static class CachedMaskCheck
+{
+    /// <returns>Null when the mask may be reused, else why not.</returns>
+    public static string? Problem(string maskPath, string tValuesPath, LocalizeOptions options, (int Layers, int Hidden)? modelShape)
+    {
+        UnitMask mask;
+        try { mask = UnitMask.Load(maskPath); }
+        catch (LlmLocException e) { return e.Message; }
+        if (mask.Count == 0) return "it selects no unit";
+        if (modelShape is { } shape && (shape.Layers, shape.Hidden) != (mask.Layers, mask.Hidden))
+            return $"its shape ({mask.Layers}, {mask.Hidden}) is not the model's ({shape.Layers}, {shape.Hidden})";
+        if (!File.Exists(tValuesPath)) return null;
+
+        NpyArray tArray;
+        try { tArray = Npy.Read(tValuesPath); }
+        catch (LlmLocException e) { return $"the t-values beside it are unreadable ({e.Message})"; }
+        if (!tArray.Shape.SequenceEqual([mask.Layers, mask.Hidden]))
+            return $"its shape ({mask.Layers}, {mask.Hidden}) differs from the cached t-values' ({string.Join(", ", tArray.Shape)})";
+        long units;
+        try { units = options.UnitsToSelect(mask.Layers, mask.Hidden); }
+        catch (LlmLocException e) { return e.Message; }
+        if (!options.Range.IsTop && !options.Range.IsBottom)
+            return mask.Count == units ? null : $"it holds {mask.Count} units, not the {units} requested";
+        long[] expected;
+        try { expected = Localizer.SelectUnits(tArray.ToDoubles(), options.Range, (int)units, options.Seed, out _); }
+        catch (LlmLocException e) { return e.Message; }
+        return expected.AsSpan().SequenceEqual(mask.Values) ? null : "it is not the selection its cached t-values give";
+    }
+}
