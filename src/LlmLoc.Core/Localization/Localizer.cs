@@ -84,9 +84,9 @@ public static class Localizer
         stdout.WriteLine($"> Number of units: {selected}");
         stdout.WriteLine($"> Saved mask to {maskPath}");
         stdout.WriteLine($"> Saved adjusted p-values to {pValuesPath}");
-        stdout.WriteLine($"> Saved t-values to {key.TValuesPath(cacheDir)}");
-        if (options.StatsOut is { } statsPath)
-            stdout.WriteLine($"> Saved per-unit statistics to {statsPath}");
+        stdout.WriteLine($"> Saved t-values to {tValuesPath}");
+        if (options.StatsOut is { } statsOutPath)
+            stdout.WriteLine($"> Saved per-unit statistics to {statsOutPath}");
     }
 
     /// <summary>The model's [layers, hidden] when known without a download: a local folder's config.json or a
