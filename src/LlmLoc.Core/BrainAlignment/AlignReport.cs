@@ -79,8 +79,7 @@ public static class AlignReport
             s.Score.Score, s.Score.FoldSd, s.Score.Folds.Sum(f => f.NanColumns),
             s.Score.Folds.Select(f => new FoldRecord(f.Fold, f.Alpha, f.Median, f.NanColumns, f.R)).ToList())).ToList());
 
-    public static void WriteJson(AlignResult result, string path) =>
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(ToDocument(result), Json));
+    public static void WriteJson(AlignResult result, Stream stream) => JsonSerializer.Serialize(stream, ToDocument(result), Json);
 
     public static Document ReadJson(string path) =>
         JsonSerializer.Deserialize<Document>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path} holds no alignment");
@@ -111,9 +110,6 @@ public static class AlignReport
             r = r, fold_median = f.Median, score = s.Score.Score,
         }))).ToList();
 
-    public static void WriteParquet(AlignResult result, string path)
-    {
-        var rows = ToRows(result);
-        AtomicFile.Write(path, stream => ParquetSerializer.SerializeAsync(rows, stream).GetAwaiter().GetResult());
-    }
+    public static void WriteParquet(AlignResult result, Stream stream) =>
+        ParquetSerializer.SerializeAsync(ToRows(result), stream).GetAwaiter().GetResult();
 }

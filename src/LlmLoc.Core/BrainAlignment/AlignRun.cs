@@ -29,6 +29,9 @@ public static class AlignRun
     public static AlignResult Run(AlignOptions options, TextWriter stdout, TextWriter stderr)
     {
         options.Validate();
+        // Cheap checks first: an unwritable output should fail before any number is computed.
+        if (options.JsonOut is { } jsonPath) IO.AtomicFile.CheckCanWriteFile(jsonPath, "--json");
+        if (options.ParquetOut is { } parquetPath) IO.AtomicFile.CheckCanWriteFile(parquetPath, "--parquet");
         int[] shape;
         using (var header = NpyReader.Open(options.ActivationsFile)) shape = header.Shape;
         if (shape.Length is not (2 or 3))
@@ -60,16 +63,15 @@ public static class AlignRun
 
         var result = new AlignResult(options, items, shape, responses, testSets, scores);
         AlignReport.WriteTable(result, stdout);
-        if (options.JsonOut is { } json)
+        // Both files or neither.
+        using (var outputs = new IO.OutputSet())
         {
-            AlignReport.WriteJson(result, json);
-            stderr.WriteLine($"llmloc: wrote {json}");
+            if (options.JsonOut is { } json) outputs.Add(json, stream => AlignReport.WriteJson(result, stream));
+            if (options.ParquetOut is { } parquet) outputs.Add(parquet, stream => AlignReport.WriteParquet(result, stream));
+            outputs.Commit();
         }
-        if (options.ParquetOut is { } parquet)
-        {
-            AlignReport.WriteParquet(result, parquet);
-            stderr.WriteLine($"llmloc: wrote {parquet}");
-        }
+        foreach (var path in new[] { options.JsonOut, options.ParquetOut }.OfType<string>())
+            stderr.WriteLine($"llmloc: wrote {path}");
         return result;
     }
 

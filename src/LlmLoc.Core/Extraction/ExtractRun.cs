@@ -30,6 +30,9 @@ public static class ExtractRun
     {
         // Cheap checks first: flags, the input, the mask — before a model is downloaded or loaded.
         options.Validate();
+        AtomicFile.CheckCanWriteFile(options.OutputFile, "--output");
+        AtomicFile.CheckCanWriteFile(options.ItemsPath, "--items");
+        if (options.HasMask) AtomicFile.CheckCanWriteFile(options.UnitsPath, "--units");
         var items = ExtractionItems.Load(options.InputFile, options.TextColumn, options.PassageColumn, options.PassageContext);
         var mask = options.HasMask ? LesionMaskResolver.Resolve(options.MaskRequest).Mask : null;
 
@@ -45,31 +48,35 @@ public static class ExtractRun
         int[] shape = mask is null ? [items.Count, layers, hidden] : [items.Count, units.Length];
         long perItem = (long)layers * hidden;
         int chunk = chunkItems ?? (int)Math.Max(options.BatchSize, Math.Min(items.Count, ChunkBytes / (perItem * sizeof(double)) / options.BatchSize * options.BatchSize));
-        StepProgress.Run($"{items.Count} items through {session.ModelId}", items.Count, stderr, done =>
+        // The activations, the item table and the units table appear together or not at all.
+        using (var outputs = new OutputSet())
         {
-            Npy.WriteFloat32Streaming(options.OutputFile, shape, append =>
+            StepProgress.Run($"{items.Count} items through {session.ModelId}", items.Count, stderr, done =>
             {
-                var row = new float[mask is null ? perItem : units.Length];
-                for (int start = 0; start < tokens.Count; start += chunk)
+                outputs.Add(options.OutputFile, stream => Npy.WriteFloat32Streaming(stream, shape, append =>
                 {
-                    var part = tokens.Skip(start).Take(chunk).ToList();
-                    double[] pooled = ActivationRecorder.Record(model, part, options.Pooling, options.BatchSize, session.Tokenizer.PadTokenId, done);
-                    for (int i = 0; i < part.Count; i++)
+                    var row = new float[mask is null ? perItem : units.Length];
+                    for (int start = 0; start < tokens.Count; start += chunk)
                     {
-                        long offset = i * perItem;
-                        if (mask is null)
-                            for (int u = 0; u < perItem; u++) row[u] = (float)pooled[offset + u];
-                        else
-                            for (int k = 0; k < units.Length; k++) row[k] = (float)pooled[offset + units[k]];
-                        append(row);
+                        var part = tokens.Skip(start).Take(chunk).ToList();
+                        double[] pooled = ActivationRecorder.Record(model, part, options.Pooling, options.BatchSize, session.Tokenizer.PadTokenId, done);
+                        for (int i = 0; i < part.Count; i++)
+                        {
+                            long offset = i * perItem;
+                            if (mask is null)
+                                for (int u = 0; u < perItem; u++) row[u] = (float)pooled[offset + u];
+                            else
+                                for (int k = 0; k < units.Length; k++) row[k] = (float)pooled[offset + units[k]];
+                            append(row);
+                        }
                     }
-                }
+                }));
+                return 0;
             });
-            return 0;
-        });
-
-        WriteItems(options.ItemsPath, items, tokens, dropped);
-        if (mask is not null) WriteUnits(options.UnitsPath, units, hidden);
+            outputs.Add(options.ItemsPath, ItemsTable(items, tokens, dropped, ExtractOptions.IsParquet(options.ItemsPath)));
+            if (mask is not null) outputs.Add(options.UnitsPath, UnitsTable(units, hidden, ExtractOptions.IsParquet(options.UnitsPath)));
+            outputs.Commit();
+        }
 
         stdout.WriteLine($"> Model: {options.ModelName} ({layers} layers × {hidden} units), pooling: {options.Pooling.ToFlag()}" +
             (options.PassageContext ? ", context: earlier items of the passage" : ""));
@@ -126,29 +133,31 @@ public static class ExtractRun
 #pragma warning restore IDE1006
     }
 
-    static void WriteItems(string path, IReadOnlyList<ExtractionItem> items, IReadOnlyList<IReadOnlyList<int>> tokens, int[] dropped) =>
-        WriteTable(path, items.Select(i => new ItemRow
+    static byte[] ItemsTable(IReadOnlyList<ExtractionItem> items, IReadOnlyList<IReadOnlyList<int>> tokens, int[] dropped, bool parquet) =>
+        Table(parquet, items.Select(i => new ItemRow
         {
             item = i.Index, line = i.Line, passage = i.Passage, text = i.Text, tokens = tokens[i.Index].Count, context_tokens_dropped = dropped[i.Index],
         }).ToList(), r => [r.item.ToString(CultureInfo.InvariantCulture), r.line.ToString(CultureInfo.InvariantCulture), r.passage ?? "", r.text,
             r.tokens.ToString(CultureInfo.InvariantCulture), r.context_tokens_dropped.ToString(CultureInfo.InvariantCulture)],
             "item,line,passage,text,tokens,context_tokens_dropped");
 
-    static void WriteUnits(string path, int[] units, int hidden) =>
-        WriteTable(path, units.Select((u, k) => new UnitRow { column = k, layer = u / hidden, unit = u % hidden }).ToList(),
+    static byte[] UnitsTable(int[] units, int hidden, bool parquet) =>
+        Table(parquet, units.Select((u, k) => new UnitRow { column = k, layer = u / hidden, unit = u % hidden }).ToList(),
             r => [r.column.ToString(CultureInfo.InvariantCulture), r.layer.ToString(CultureInfo.InvariantCulture), r.unit.ToString(CultureInfo.InvariantCulture)],
             "column,layer,unit");
 
-    static void WriteTable<T>(string path, IReadOnlyList<T> rows, Func<T, string[]> cells, string header)
+    /// <summary>The table as Parquet or CSV bytes.</summary>
+    static byte[] Table<T>(bool parquet, IReadOnlyList<T> rows, Func<T, string[]> cells, string header)
     {
-        if (ExtractOptions.IsParquet(path))
+        if (parquet)
         {
-            AtomicFile.Write(path, stream => ParquetSerializer.SerializeAsync(rows, stream).GetAwaiter().GetResult());
-            return;
+            using var buffer = new MemoryStream();
+            ParquetSerializer.SerializeAsync(rows, buffer).GetAwaiter().GetResult();
+            return buffer.ToArray();
         }
         var csv = new StringBuilder(header).Append('\n');
         foreach (var row in rows) csv.Append(string.Join(',', cells(row).Select(Quote))).Append('\n');
-        AtomicFile.WriteAllText(path, csv.ToString());
+        return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(csv.ToString());
     }
 
     /// <summary>Python csv's minimal quoting: a field with a comma, a quote or a line break is quoted, quotes doubled.</summary>

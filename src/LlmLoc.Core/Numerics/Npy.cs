@@ -77,22 +77,23 @@ public static class Npy
     /// piece by piece, so arrays larger than memory (or than 2 GB) never sit in one buffer. Atomic like <see cref="Write(string, ReadOnlySpan{float}, int[])"/>:
     /// the file appears only when all values were written; too few or too many values are an error.
     /// </summary>
-    public static void WriteFloat32Streaming(string path, int[] shape, Action<Action<ReadOnlySpan<float>>> produce)
+    public static void WriteFloat32Streaming(string path, int[] shape, Action<Action<ReadOnlySpan<float>>> produce) =>
+        IO.AtomicFile.Write(path, stream => WriteFloat32Streaming(stream, shape, produce));
+
+    /// <summary>The same into <paramref name="stream"/> (e.g. one file of an <see cref="IO.OutputSet"/>).</summary>
+    public static void WriteFloat32Streaming(Stream stream, int[] shape, Action<Action<ReadOnlySpan<float>>> produce)
     {
         long expected = shape.Aggregate(1L, (a, b) => a * b), written = 0;
-        IO.AtomicFile.Write(path, stream =>
+        stream.Write(Header("<f4", shape));
+        produce(values =>
         {
-            stream.Write(Header("<f4", shape));
-            produce(values =>
-            {
-                if (written + values.Length > expected)
-                    throw new InvalidOperationException($"more than the {expected} values of shape ({string.Join(", ", shape)}) were written");
-                stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));
-                written += values.Length;
-            });
-            if (written != expected)
-                throw new InvalidOperationException($"{written} values were written for shape ({string.Join(", ", shape)}), which holds {expected}");
+            if (written + values.Length > expected)
+                throw new InvalidOperationException($"more than the {expected} values of shape ({string.Join(", ", shape)}) were written");
+            stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));
+            written += values.Length;
         });
+        if (written != expected)
+            throw new InvalidOperationException($"{written} values were written for shape ({string.Join(", ", shape)}), which holds {expected}");
     }
 
     public static void Write(string path, ReadOnlySpan<double> data, params int[] shape) => IO.AtomicFile.WriteAllBytes(path, ToBytes(data, shape));

@@ -124,6 +124,7 @@ public class AlignCommandTests
     [InlineData("2d-with-mask")]
     [InlineData("layer")]
     [InlineData("missing-cache")]
+    [InlineData("parquet-unwritable")]
     public void BadInputIsOneLineError(string problem)
     {
         using var dir = new TempDir();
@@ -141,6 +142,8 @@ public class AlignCommandTests
             "2d-with-mask" => Set(() => { Npy.Write(dir.File("x2.npy"), new float[Items * 4], Items, 4); flags["--mask"] = MaskFile; },
                 ("--activations", dir.File("x2.npy")), "are 2-D [items × units]", 1),
             "layer" => Set(() => { }, ("--layer", "3"), "--layer 3 is out of range: the activations have layers 0 to 2", 1),
+            // Checked before anything is computed; the other output (--json) is not written either.
+            "parquet-unwritable" => Set(() => { }, ("--parquet", "/proc/never.parquet"), "--parquet /proc/never.parquet: cannot create files in /proc", 1),
             _ => Set(() => flags["--cache-dir"] = dir.File("empty-cache"), ("--model-name", "nowhere"),
                 "create it with `llmloc localize --model-name nowhere --percentage 1", 2),
         };

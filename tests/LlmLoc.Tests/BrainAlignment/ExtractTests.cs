@@ -137,6 +137,8 @@ public class ExtractTests
     [InlineData("missing-cache", "no cached language mask", 2)]
     [InlineData("mask-shape", "has shape (2, 48) but the model has 3 layers × 48 units", 2)]
     [InlineData("output", "--output", 1)]
+    [InlineData("output-proc", "--output /proc/out.npy: cannot create files in /proc", 1)]
+    [InlineData("items-folder", "--items", 1)]
     [InlineData("units-without-mask", "--units needs --mask or --percentage", 1)]
     public void BadInputIsOneLineErrorAndNoFile(string problem, string expected, int code)
     {
@@ -151,6 +153,8 @@ public class ExtractTests
             case "missing-cache": flags["--percentage"] = "1"; flags["--cache-dir"] = dir.File("cache"); break;
             case "mask-shape": Npy.Write(dir.File("m.npy"), new long[96], 2, 48); flags["--mask"] = dir.File("m.npy"); break;
             case "output": flags["--output"] = dir.File("out.bin"); break;
+            case "output-proc": flags["--output"] = "/proc/out.npy"; break;
+            case "items-folder": Directory.CreateDirectory(dir.File("items.csv")); flags["--items"] = dir.File("items.csv"); break;
             case "units-without-mask": flags["--units"] = dir.File("u.csv"); break;
         }
         var result = CliRunner.Run(["extract", .. flags.SelectMany(f => new[] { f.Key, f.Value })]);
@@ -158,6 +162,8 @@ public class ExtractTests
         Assert.Contains(expected, result.Stderr);
         // The load's one informational line (weights in memory or streamed) may precede the error.
         Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => !l.StartsWith("llmloc: weights "));
+        if (problem is "output-proc" or "items-folder")
+            Assert.DoesNotContain("llmloc: weights", result.Stderr); // refused before the model is loaded
         Assert.False(File.Exists(dir.File("out.npy")));
         Assert.False(File.Exists(dir.File("out.items.csv")));
     }
