@@ -14,10 +14,15 @@ public static class SequenceScorer
     /// <summary>Logits per LM-head call: 2^24 (64 MB of float32), i.e. 128 positions of a 128k vocabulary.</summary>
     const long LogitsPerChunk = 1L << 24;
 
+    /// <summary>Final hidden states held at once by one group of batches (float32 bytes): 256 MB.</summary>
+    public const long GroupHiddenBytes = 256L << 20;
+
     /// <summary>Returns, per input (in input order), the log-probabilities of its scored tokens.</summary>
     /// <param name="positionsPerChunk">Positions per LM-head call; default: as many as fit <see cref="LogitsPerChunk"/>.</param>
+    /// <param name="groupHiddenBytes">Bound on a group's hidden states; batches of a group go through the model
+    /// layer-major, so a streamed model reads its weights once per group (default <see cref="GroupHiddenBytes"/>).</param>
     public static double[][] TokenLogProbs(ICausalLanguageModel model, IReadOnlyList<ScoringInput> inputs, int padId,
-        int batchSize, Action<int>? onBatchDone = null, int? positionsPerChunk = null)
+        int batchSize, Action<int>? onBatchDone = null, int? positionsPerChunk = null, long groupHiddenBytes = GroupHiddenBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         int chunk = positionsPerChunk ?? (int)Math.Max(1, LogitsPerChunk / Math.Max(1, model.Config.VocabSize));
@@ -25,25 +30,44 @@ public static class SequenceScorer
         var results = new double[inputs.Count][];
         // Longest first, so rows of a batch have similar lengths (less padding); results go back by index.
         int[] order = Enumerable.Range(0, inputs.Count).OrderByDescending(i => inputs[i].Ids.Length).ToArray();
+        var batches = Enumerable.Range(0, (order.Length + batchSize - 1) / batchSize)
+            .Select(b => order[(b * batchSize)..Math.Min(order.Length, (b + 1) * batchSize)]).ToList();
         int done = 0;
-        for (int start = 0; start < order.Length; start += batchSize)
+        foreach (var group in Groups(batches, inputs, (long)model.HiddenSize * sizeof(float), groupHiddenBytes))
         {
-            int[] batch = order[start..Math.Min(order.Length, start + batchSize)];
-            ScoreBatch(model, inputs, batch, padId, chunk, results);
-            done += batch.Length;
-            onBatchDone?.Invoke(done);
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var padded = group.Select(batch => new PaddedBatch(batch.Select(i => inputs[i].Ids).ToList(), padId)).ToList();
+            var ids = padded.Select(p => p.IdsTensor(model.Device)).ToList();
+            var hidden = model.ForwardHiddenLayerMajor(padded.Select((p, k) => (ids[k], (Tensor?)p.MaskTensor(model.Device))).ToList());
+            for (int k = 0; k < group.Count; k++)
+            {
+                ScoreBatch(model, inputs, group[k], ids[k], hidden[k], chunk, results);
+                done += group[k].Length;
+                onBatchDone?.Invoke(done);
+            }
         }
         return results;
     }
 
-    static void ScoreBatch(ICausalLanguageModel model, IReadOnlyList<ScoringInput> inputs, int[] batch, int padId, int chunk, double[][] results)
+    /// <summary>Consecutive batches whose final hidden states [rows × longest × hidden] fit <paramref name="budget"/>
+    /// together (a batch larger than the budget forms a group of its own).</summary>
+    static IEnumerable<List<int[]>> Groups(List<int[]> batches, IReadOnlyList<ScoringInput> inputs, long bytesPerPosition, long budget)
     {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var padded = new PaddedBatch(batch.Select(i => inputs[i].Ids).ToList(), padId);
-        var idTensor = padded.IdsTensor(model.Device);
-        var hidden = model.ForwardHidden(idTensor, padded.MaskTensor(model.Device));
+        var group = new List<int[]>();
+        long bytes = 0;
+        foreach (var batch in batches)
+        {
+            long size = batch.Length * (long)inputs[batch[0]].Ids.Length * bytesPerPosition;
+            if (group.Count > 0 && bytes + size > budget) { yield return group; group = []; bytes = 0; }
+            group.Add(batch);
+            bytes += size;
+        }
+        if (group.Count > 0) yield return group;
+    }
 
+    static void ScoreBatch(ICausalLanguageModel model, IReadOnlyList<ScoringInput> inputs, int[] batch, Tensor idTensor, Tensor hidden, int chunk, double[][] results)
+    {
         for (int row = 0; row < batch.Length; row++)
         {
             var input = inputs[batch[row]];

@@ -40,12 +40,14 @@ public interface ICausalLanguageModel : IDisposable
     /// </summary>
     Tensor? Forward(Tensor inputIds, Tensor? attentionMask = null, KvCache? cache = null, bool computeLogits = true);
 
-    /// <summary>
-    /// <see cref="Forward"/> up to the final norm: hidden states [batch, seq, hidden] (model dtype) that
-    /// <see cref="Logits"/> turns into logits a few positions at a time, so [seq × vocab] logits never exist at once.
-    /// </summary>
-    Tensor ForwardHidden(Tensor inputIds, Tensor? attentionMask = null, KvCache? cache = null);
-
-    /// <summary>The LM head (with whatever the family applies to its output) on final-normed hidden states [..., hidden]: float32 logits [..., vocab].</summary>
+    /// <summary>The LM head (with whatever the family applies to its output) on final-normed hidden states (from <see cref="ForwardHiddenLayerMajor"/>) [..., hidden]: float32 logits [..., vocab].</summary>
     Tensor Logits(Tensor finalHidden);
+
+    /// <summary>
+    /// Runs several batches (no cache) up to the final norm, in the layer-major schedule: every batch
+    /// through block 0, then block 1, …, so a streamed model reads each block once for the whole group. Each returned
+    /// tensor [batch, seq, hidden] (model dtype) is bit for bit what a forward of that batch alone computes before the LM head; all of them are alive together, so the
+    /// caller bounds the group's size.
+    /// </summary>
+    IReadOnlyList<Tensor> ForwardHiddenLayerMajor(IReadOnlyList<(Tensor InputIds, Tensor? AttentionMask)> batches);
 }

@@ -56,8 +56,8 @@ sealed class FakeLanguageModel(int vocab, Func<int, long, float[]> logitsFor) : 
     public int HiddenSize => 1;
     public Device Device => CPU;
     public IDisposable AddBlockOutputHook(Func<int, Tensor, Tensor?> hook) => throw new NotSupportedException();
-    public Tensor ForwardHidden(Tensor inputIds, Tensor? attentionMask = null, KvCache? cache = null) => throw new NotSupportedException();
     public Tensor Logits(Tensor finalHidden) => throw new NotSupportedException();
+    public IReadOnlyList<Tensor> ForwardHiddenLayerMajor(IReadOnlyList<(Tensor InputIds, Tensor? AttentionMask)> batches) => throw new NotSupportedException();
 
     public KvCache NewCache()
     {

@@ -170,6 +170,28 @@ public class StreamedWeightsTests
     }
 
     [Fact]
+    public void StreamedScoringReadsEachBlockOncePerGroupAndEqualsInMemory()
+    {
+        using var dir = new TempDir();
+        var saved = Bf16Checkpoint(dir);
+        var inputs = Stimuli(9, seed: 7).Select(ids => new LlmLoc.Evaluation.ScoringInput([1, .. ids], 1)).ToList();
+        using var inMemory = Load(saved, WeightsMode.InMemory);
+        using var streamed = Load(saved, WeightsMode.Streamed);
+        var weights = streamed.StreamedWeights!;
+
+        var expected = LlmLoc.Evaluation.SequenceScorer.TokenLogProbs(inMemory, inputs, padId: 0, batchSize: 2);
+        // One group (the default budget holds all five batches): every block is read once.
+        var grouped = LlmLoc.Evaluation.SequenceScorer.TokenLogProbs(streamed, inputs, padId: 0, batchSize: 2);
+        Assert.Equal(4, weights.LayerReads);
+        // A budget below one batch: each batch is its own group, every block read per batch, same numbers.
+        var perBatch = LlmLoc.Evaluation.SequenceScorer.TokenLogProbs(streamed, inputs, padId: 0, batchSize: 2, groupHiddenBytes: 1);
+        Assert.Equal(4 + 5 * 4, weights.LayerReads);
+        Assert.Equal(1, weights.PeakMaterializedLayers);
+        Assert.Equal(expected, grouped);
+        Assert.Equal(expected, perBatch);
+    }
+
+    [Fact]
     public void AShardTruncatedDuringAStreamedRunIsReportedNotFaulted()
     {
         using var dir = new TempDir();

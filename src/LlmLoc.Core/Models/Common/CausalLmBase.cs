@@ -65,30 +65,20 @@ public abstract class CausalLmBase : nn.Module, ICausalLanguageModel
 
     public KvCache NewCache() => new(NumLayers);
 
-    public Tensor? Forward(Tensor inputIds, Tensor? attentionMask = null, KvCache? cache = null, bool computeLogits = true) =>
-        Run(inputIds, attentionMask, cache, computeLogits ? Output.Logits : Output.None);
-
-    public Tensor ForwardHidden(Tensor inputIds, Tensor? attentionMask = null, KvCache? cache = null) =>
-        Run(inputIds, attentionMask, cache, Output.FinalHidden)!;
-
-    public Tensor Logits(Tensor finalHidden)
-    {
-        using var noGrad = torch.no_grad();
-        return LmHead(finalHidden).to(ScalarType.Float32);
-    }
-
-    enum Output { None, FinalHidden, Logits }
-
-    Tensor? Run(Tensor inputIds, Tensor? attentionMask, KvCache? cache, Output output)
+    public Tensor? Forward(Tensor inputIds, Tensor? attentionMask = null, KvCache? cache = null, bool computeLogits = true)
     {
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
         var (hidden, ctx) = Start(inputIds, attentionMask, cache);
         foreach (var block in Blocks) hidden = RunBlock(block, hidden, ctx);
         if (cache is not null) cache.Length = ctx.PastLength + inputIds.shape[1];
-        if (output == Output.None) return null;
-        var normed = FinalNorm(hidden);
-        return (output == Output.Logits ? Logits(normed) : normed).MoveToOuterDisposeScope();
+        return computeLogits ? Logits(FinalNorm(hidden)).MoveToOuterDisposeScope() : null;
+    }
+
+    public Tensor Logits(Tensor finalHidden)
+    {
+        using var noGrad = torch.no_grad();
+        return LmHead(finalHidden).to(ScalarType.Float32);
     }
 
     /// <summary>
@@ -103,6 +93,19 @@ public abstract class CausalLmBase : nn.Module, ICausalLanguageModel
     {
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
+        RunLayerMajor(batches, beforeBatch, onLayerDone);
+    }
+
+    public IReadOnlyList<Tensor> ForwardHiddenLayerMajor(IReadOnlyList<(Tensor InputIds, Tensor? AttentionMask)> batches)
+    {
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        return RunLayerMajor(batches, null, null).Select(hidden => FinalNorm(hidden).MoveToOuterDisposeScope()).ToList();
+    }
+
+    /// <summary>The batches' hidden states after the last block (in the caller's dispose scope).</summary>
+    Tensor[] RunLayerMajor(IReadOnlyList<(Tensor InputIds, Tensor? AttentionMask)> batches, Action<int>? beforeBatch, Action<int>? onLayerDone)
+    {
         var states = batches.Select(b => Start(b.InputIds, b.AttentionMask, cache: null)).ToArray();
         foreach (var block in Blocks)
         {
@@ -116,6 +119,7 @@ public abstract class CausalLmBase : nn.Module, ICausalLanguageModel
             }
             onLayerDone?.Invoke(block.LayerIndex);
         }
+        return states.Select(s => s.Hidden).ToArray();
     }
 
     /// <summary>Checks the inputs, builds the per-call context (positions, mask, rotary) and embeds the ids.</summary>
