@@ -1,8 +1,6 @@
+using LlmLoc.Masks;
 using System.CommandLine;
 using LlmLoc.Evaluation;
-using LlmLoc.Lesion;
-using LlmLoc.Localization;
-using LlmLoc.Recording;
 
 namespace LlmLoc.Cli.Commands;
 
@@ -18,9 +16,9 @@ public static class EvaluateCommand
         pooling.AcceptOnlyFromAmong("last-token", "mean");
         var range = new Option<string>("--localize-range") { Description = "localize range of the cached language mask", DefaultValueFactory = _ => "100-100" };
         var network = new Option<string?>("--network") { Description = "a single condition: none, language or random" };
-        network.AcceptOnlyFromAmong(LesionNetworks.EvaluationOrder);
+        network.AcceptOnlyFromAmong(Networks.EvaluationOrder);
         var networks = new Option<string[]>("--networks") { Description = "conditions to compare (default: none language random)", AllowMultipleArgumentsPerToken = true };
-        networks.AcceptOnlyFromAmong(LesionNetworks.EvaluationOrder);
+        networks.AcceptOnlyFromAmong(Networks.EvaluationOrder);
         var mask = new Option<string?>("--mask") { Description = "language mask .npy to use instead of the cache" };
         var seed = new Option<int>("--seed") { Description = "seed of the first random mask (and of untrained weights)", DefaultValueFactory = _ => 42 };
         var randomSeeds = new Option<int>("--random-seeds") { Description = "number of random control masks (seeds seed, seed+1, …)", DefaultValueFactory = _ => 1 };
@@ -67,7 +65,7 @@ public static class EvaluateCommand
                 Percentage = parse.GetValue(percentage),
                 Pooling = PoolingNames.Parse(parse.GetValue(pooling)!).ToFlag(),
                 Range = rangeText,
-                Networks = single is not null ? [single] : several ?? LesionNetworks.EvaluationOrder,
+                Networks = single is not null ? [single] : several ?? Networks.EvaluationOrder,
                 MaskFile = parse.GetValue(mask),
                 Seed = parse.GetValue(seed),
                 RandomSeeds = parse.GetValue(randomSeeds),

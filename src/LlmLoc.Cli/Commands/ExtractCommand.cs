@@ -1,7 +1,6 @@
+using LlmLoc.Masks;
 using System.CommandLine;
 using LlmLoc.Extraction;
-using LlmLoc.Localization;
-using LlmLoc.Recording;
 
 namespace LlmLoc.Cli.Commands;
 

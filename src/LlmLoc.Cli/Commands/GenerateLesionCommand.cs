@@ -1,7 +1,6 @@
+using LlmLoc.Masks;
 using System.CommandLine;
 using LlmLoc.Lesion;
-using LlmLoc.Localization;
-using LlmLoc.Recording;
 
 namespace LlmLoc.Cli.Commands;
 
@@ -13,8 +12,8 @@ public static class GenerateLesionCommand
         var modelName = new Option<string>("--model-name") { Description = "Hugging Face model id (org/name[@revision]) or a local model folder", Required = true };
         var prompt = new Option<string>("--prompt") { Description = "text to continue", Required = true };
         var percentage = new Option<double>("--percentage") { Description = "percentage of the localized language mask to look up (as given to localize), e.g. 1", Required = true };
-        var network = new Option<string>("--network") { Description = "units to ablate: language (cached mask), random (as many units outside it), none (intact model)", DefaultValueFactory = _ => LesionNetworks.Language };
-        network.AcceptOnlyFromAmong(LesionNetworks.All);
+        var network = new Option<string>("--network") { Description = "units to ablate: language (cached mask), random (as many units outside it), none (intact model)", DefaultValueFactory = _ => Networks.Language };
+        network.AcceptOnlyFromAmong(Networks.LesionConditions);
         var device = new Option<string?>("--device") { Description = "cpu, cuda or cuda:N (default: CUDA when available)" };
         var seed = new Option<int>("--seed") { Description = "seed of the random control's draw and of sampling (and of untrained weights)", DefaultValueFactory = _ => 42 };
         var pooling = new Option<string>("--pooling") { Description = "pooling of the cached language mask", DefaultValueFactory = _ => "last-token" };

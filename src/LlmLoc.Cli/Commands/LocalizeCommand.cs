@@ -1,6 +1,6 @@
+using LlmLoc.Masks;
 using System.CommandLine;
 using LlmLoc.Localization;
-using LlmLoc.Recording;
 
 namespace LlmLoc.Cli.Commands;
 
@@ -13,7 +13,7 @@ public static class LocalizeCommand
         var percentage = new Option<double?>("--percentage") { Description = "percentage of units to localize (overrides --num-units), e.g. 1" };
         var range = new Option<string>("--localize-range") { Description = "100-100: top units; 0-0: bottom units; x-y: random units between the x-th and y-th t percentiles", DefaultValueFactory = _ => "100-100" };
         var network = new Option<string>("--network") { Description = "localizer to run", DefaultValueFactory = _ => Networks.Language };
-        network.AcceptOnlyFromAmong(Networks.All);
+        network.AcceptOnlyFromAmong(Networks.Localized);
         var pooling = new Option<string>("--pooling") { Description = "token pooling of block outputs", DefaultValueFactory = _ => "last-token" };
         pooling.AcceptOnlyFromAmong("last-token", "mean");
         var numUnits = new Option<long?>("--num-units") { Description = "exact number of units to localize (when --percentage is not given)" };

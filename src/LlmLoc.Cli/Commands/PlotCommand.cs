@@ -1,5 +1,5 @@
+using LlmLoc.Masks;
 using System.CommandLine;
-using LlmLoc.Localization;
 using LlmLoc.Plotting;
 
 namespace LlmLoc.Cli.Commands;
@@ -14,7 +14,7 @@ public static class PlotCommand
         var masks = new Option<string[]>("--mask") { Description = "mask .npy file(s) to plot (a localize cache name is labelled by its model)", AllowMultipleArgumentsPerToken = true };
         var summary = new Option<string?>("--from-summary") { Description = "sweep summary CSV (llmloc sweep status): one column per row's mask, labelled by model" };
         var network = new Option<string>("--network") { DefaultValueFactory = _ => Networks.Language, Description = "network of the cached masks" };
-        network.AcceptOnlyFromAmong(Networks.All);
+        network.AcceptOnlyFromAmong(Networks.Localized);
         var percentage = new Option<double>("--percentage") { DefaultValueFactory = _ => 1.0, Description = "percentage of the cached masks" };
         var pooling = new Option<string?>("--pooling") { Description = "pooling of the cached masks (default as plot.py: last-token for language, else mean)" };
         pooling.AcceptOnlyFromAmong("last-token", "mean");

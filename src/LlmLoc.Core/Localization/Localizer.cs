@@ -1,4 +1,4 @@
-using LlmLoc.Cache;
+using LlmLoc.Masks;
 using LlmLoc.Numerics;
 using LlmLoc.Recording;
 using LlmLoc.Reporting;
@@ -30,7 +30,7 @@ public static class Localizer
         {
             if (CachedMaskCheck.Problem(maskPath, tValuesPath, options, LocalModelShape(options)) is not { } problem)
             {
-                var cached = Lesion.UnitMask.Load(maskPath);
+                var cached = UnitMask.Load(maskPath);
                 stdout.WriteLine($"> Loading cached mask from {maskPath} (use --overwrite to recompute)");
                 stdout.WriteLine($"> Number of units: {cached.Count}");
                 return;

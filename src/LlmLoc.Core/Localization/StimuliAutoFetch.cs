@@ -1,3 +1,4 @@
+using LlmLoc.Masks;
 using LlmLoc.Stimuli.Download;
 
 namespace LlmLoc.Localization;

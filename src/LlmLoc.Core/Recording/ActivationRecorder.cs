@@ -1,3 +1,4 @@
+using LlmLoc.Masks;
 using LlmLoc.Models;
 using LlmLoc.Models.Common;
 using TorchSharp;

@@ -1,3 +1,4 @@
+using LlmLoc.Masks;
 using System.IO.Compression;
 using System.Net.Http.Headers;
 

@@ -1,4 +1,4 @@
-namespace LlmLoc.Recording;
+namespace LlmLoc.Masks;
 
 /// <summary>How a stimulus' block outputs become one vector per layer (<c>--pooling</c>).</summary>
 public enum Pooling
