@@ -5,6 +5,7 @@ using LlmLoc.Reporting;
 using LlmLoc.Sessions;
 using LlmLoc.Statistics;
 using LlmLoc.Stimuli;
+using LlmLoc.Stimuli.Download;
 
 namespace LlmLoc.Localization;
 

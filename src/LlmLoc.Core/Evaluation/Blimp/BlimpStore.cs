@@ -32,7 +32,7 @@ public sealed class BlimpStore(Uri baseUrl, bool downloadEnabled, HttpClient? ht
         if (Environment.GetEnvironmentVariable(UrlVariable) is { Length: > 0 } text)
             url = Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out var u) ? u
                 : throw new LlmLocException($"${UrlVariable} is not an absolute URL: '{text}'; set it to a folder URL holding the BLiMP .jsonl files or unset it", ExitCodes.Usage);
-        bool disabled = Environment.GetEnvironmentVariable(Localization.StimuliAutoFetch.DisableVariable) is { Length: > 0 } v && v != "0";
+        bool disabled = Environment.GetEnvironmentVariable(Stimuli.Download.StimuliAutoFetch.DisableVariable) is { Length: > 0 } v && v != "0";
         return new BlimpStore(url, !disabled);
     }
 
