@@ -21,8 +21,8 @@ public static class CliErrors
         IOException io => new($"file system error: {io.Message}; check the paths given and that each output location is a writable folder", ExitCodes.InputError),
         OutOfMemoryException => new("out of memory; use a smaller --batch-size, a smaller model or a machine with more memory", ExitCodes.RuntimeError),
         InsufficientExecutionStackException => new("input too deeply nested; check the input files", ExitCodes.InputError),
-        ExternalException native => new($"the tensor library failed: {FirstLine(native.Message)}; check the device, the model files and the free memory", ExitCodes.RuntimeError),
-        var other => new($"internal error ({other.GetType().Name}: {FirstLine(other.Message)}); please report it with the command line that caused it", ExitCodes.InternalError),
+        ExternalException native => new($"the tensor library failed: {ErrorText.FirstLine(native.Message)}; check the device, the model files and the free memory", ExitCodes.RuntimeError),
+        var other => new($"internal error ({other.GetType().Name}: {ErrorText.FirstLine(other.Message)}); please report it with the command line that caused it", ExitCodes.InternalError),
     };
 
     static Exception Unwrap(Exception e)
@@ -34,10 +34,4 @@ public static class CliErrors
 
     // ENOSPC (28) / EDQUOT (122) on Linux; HResult carries errno for Unix IOExceptions; Windows: 0x70 / 0x27.
     static bool IsDiskFull(IOException e) => (e.HResult & 0xFFFF) is 28 or 122 or 0x70 or 0x27;
-
-    static string FirstLine(string message)
-    {
-        int newline = message.IndexOfAny(['\n', '\r']);
-        return newline < 0 ? message : message[..newline];
-    }
 }

@@ -20,7 +20,7 @@ public static class Program
             {
                 // One line: the first problem, its multi-line listing folded, and where the usage is.
                 var error = parse.Errors.FirstOrDefault(e => !e.Message.StartsWith("Required command", StringComparison.Ordinal)) ?? parse.Errors[0];
-                string message = OneLine(ParseErrorText.Describe(parse, error));
+                string message = ErrorText.OneLine(ParseErrorText.Describe(parse, error));
                 string help = parse.CommandResult.Command is RootCommand ? "llmloc --help" : $"llmloc {parse.CommandResult.Command.Name} --help";
                 stderr.WriteLine($"llmloc: error: {message} (see '{help}')");
                 return ExitCodes.Usage;
@@ -30,13 +30,10 @@ public static class Program
         catch (Exception e)
         {
             var error = CliErrors.Describe(e);
-            stderr.WriteLine($"llmloc: error: {Secrets.Redact(OneLine(error.Message))}");
+            stderr.WriteLine($"llmloc: error: {Secrets.Redact(ErrorText.OneLine(error.Message))}");
             return error.ExitCode;
         }
     }
-
-    static string OneLine(string message) =>
-        string.Join(' ', message.Split(['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     public static RootCommand BuildRoot()
     {

@@ -1,7 +1,6 @@
+using LlmLoc.Masks;
 using System.CommandLine;
 using LlmLoc.BrainAlignment;
-using LlmLoc.Localization;
-using LlmLoc.Recording;
 
 namespace LlmLoc.Cli.Commands;
 
@@ -16,12 +15,11 @@ public static class AlignCommand
         var mask = new Option<string?>("--mask") { Description = "language mask .npy [layers × hidden] (instead of the cached one of --model-name)" };
         var modelName = new Option<string?>("--model-name") { Description = "model whose cached language mask to use (as evaluate)" };
         var percentage = new Option<double>("--percentage") { Description = "percentage of the cached language mask", DefaultValueFactory = _ => 1.0 };
-        var pooling = new Option<string>("--pooling") { Description = "pooling of the cached language mask", DefaultValueFactory = _ => "last-token" };
-        pooling.AcceptOnlyFromAmong("last-token", "mean");
-        var range = new Option<string>("--localize-range") { Description = "localize range of the cached language mask", DefaultValueFactory = _ => "100-100" };
-        var cacheDir = new Option<string?>("--cache-dir") { Description = "where cached masks are (default: $LOC_CACHE, else cache)" };
-        var untrained = new Option<bool>("--untrained") { Description = "use the mask localized in the untrained model (pretrained=False)" };
-        var seed = new Option<int>("--seed") { Description = "seed of the first random unit set (seeds seed, seed+1, …)", DefaultValueFactory = _ => 42 };
+        var pooling = SharedFlags.Pooling("pooling of the cached language mask");
+        var range = SharedFlags.LocalizeRange("localize range of the cached language mask");
+        var cacheDir = SharedFlags.CacheDir("where cached masks are (default: $LOC_CACHE, else cache)");
+        var untrained = SharedFlags.Untrained("use the mask localized in the untrained model (pretrained=False)");
+        var seed = SharedFlags.Seed("seed of the first random unit set (seeds seed, seed+1, …)");
         var randomSeeds = new Option<int>("--random-seeds") { Description = "number of random unit sets of the language mask's size, drawn outside it", DefaultValueFactory = _ => 5 };
         var layer = new Option<int?>("--layer") { Description = "also score all units of this layer (0-based)" };
         var method = new Option<string>("--method") { Description = "linear (least squares, as Brain-Score's Pereira2018 linear metric) or ridge (alpha by leave-one-out)", DefaultValueFactory = _ => "linear" };

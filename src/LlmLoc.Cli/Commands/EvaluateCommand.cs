@@ -1,8 +1,6 @@
+using LlmLoc.Masks;
 using System.CommandLine;
 using LlmLoc.Evaluation;
-using LlmLoc.Lesion;
-using LlmLoc.Localization;
-using LlmLoc.Recording;
 
 namespace LlmLoc.Cli.Commands;
 
@@ -12,22 +10,21 @@ public static class EvaluateCommand
 {
     public static Command Create()
     {
-        var modelName = new Option<string>("--model-name") { Description = "Hugging Face model id (org/name[@revision]) or a local model folder", Required = true };
+        var modelName = SharedFlags.ModelName();
         var percentage = new Option<double>("--percentage") { Description = "percentage of the cached language mask", DefaultValueFactory = _ => 1.0 };
-        var pooling = new Option<string>("--pooling") { Description = "pooling of the cached language mask", DefaultValueFactory = _ => "last-token" };
-        pooling.AcceptOnlyFromAmong("last-token", "mean");
-        var range = new Option<string>("--localize-range") { Description = "localize range of the cached language mask", DefaultValueFactory = _ => "100-100" };
+        var pooling = SharedFlags.Pooling("pooling of the cached language mask");
+        var range = SharedFlags.LocalizeRange("localize range of the cached language mask");
         var network = new Option<string?>("--network") { Description = "a single condition: none, language or random" };
-        network.AcceptOnlyFromAmong(LesionNetworks.EvaluationOrder);
+        network.AcceptOnlyFromAmong(Networks.EvaluationOrder);
         var networks = new Option<string[]>("--networks") { Description = "conditions to compare (default: none language random)", AllowMultipleArgumentsPerToken = true };
-        networks.AcceptOnlyFromAmong(LesionNetworks.EvaluationOrder);
+        networks.AcceptOnlyFromAmong(Networks.EvaluationOrder);
         var mask = new Option<string?>("--mask") { Description = "language mask .npy to use instead of the cache" };
-        var seed = new Option<int>("--seed") { Description = "seed of the first random mask (and of untrained weights)", DefaultValueFactory = _ => 42 };
+        var seed = SharedFlags.Seed("seed of the first random mask (and of untrained weights)");
         var randomSeeds = new Option<int>("--random-seeds") { Description = "number of random control masks (seeds seed, seed+1, …)", DefaultValueFactory = _ => 1 };
-        var device = new Option<string?>("--device") { Description = "cpu, cuda or cuda:N (default: CUDA when available)" };
-        var cacheDir = new Option<string?>("--cache-dir") { Description = "where cached masks are (default: $LOC_CACHE, else cache)" };
-        var untrained = new Option<bool>("--untrained") { Description = "evaluate a randomly initialised model of the same architecture" };
-        var offline = new Option<bool>("--offline") { Description = "use only the local Hugging Face cache (as HF_HUB_OFFLINE=1)" };
+        var device = SharedFlags.Device();
+        var cacheDir = SharedFlags.CacheDir("where cached masks are (default: $LOC_CACHE, else cache)");
+        var untrained = SharedFlags.Untrained("evaluate a randomly initialised model of the same architecture");
+        var offline = SharedFlags.Offline();
         var batchSize = new Option<int>("--batch-size") { Description = "sequences per forward pass (results do not depend on it)", DefaultValueFactory = _ => 8 };
         var text = new Option<string?>("--text") { Description = "text to compute loss and perplexity on (plain text, or JSONL with a \"text\" field)" };
         var maxTokens = new Option<int?>("--max-tokens-per-window") { Description = "cap on the window size for --text (default: min(2048, the model's context))" };
@@ -67,7 +64,7 @@ public static class EvaluateCommand
                 Percentage = parse.GetValue(percentage),
                 Pooling = PoolingNames.Parse(parse.GetValue(pooling)!).ToFlag(),
                 Range = rangeText,
-                Networks = single is not null ? [single] : several ?? LesionNetworks.EvaluationOrder,
+                Networks = single is not null ? [single] : several ?? Networks.EvaluationOrder,
                 MaskFile = parse.GetValue(mask),
                 Seed = parse.GetValue(seed),
                 RandomSeeds = parse.GetValue(randomSeeds),

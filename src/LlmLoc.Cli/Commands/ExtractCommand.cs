@@ -1,7 +1,6 @@
+using LlmLoc.Masks;
 using System.CommandLine;
 using LlmLoc.Extraction;
-using LlmLoc.Localization;
-using LlmLoc.Recording;
 
 namespace LlmLoc.Cli.Commands;
 
@@ -11,29 +10,27 @@ public static class ExtractCommand
 {
     public static Command Create()
     {
-        var modelName = new Option<string>("--model-name") { Description = "Hugging Face model id (org/name[@revision]) or a local model folder", Required = true };
+        var modelName = SharedFlags.ModelName();
         var input = new Option<string>("--input") { Description = "items: .txt (one per line), .csv (a text column) or .jsonl (\"text\" per line)", Required = true };
         var output = new Option<string>("--output") { Description = "activations .npy (float32 [items × layers × hidden], or [items × units] with a mask)", Required = true };
         var items = new Option<string?>("--items") { Description = "item table .csv or .parquet (default: OUTPUT without .npy + .items.csv)" };
         var units = new Option<string?>("--units") { Description = "units table .csv or .parquet of a masked extraction (default: OUTPUT without .npy + .units.csv)" };
-        var pooling = new Option<string>("--pooling") { Description = "last-token or mean (over the item's tokens), as localize", DefaultValueFactory = _ => "last-token" };
-        pooling.AcceptOnlyFromAmong("last-token", "mean");
+        var pooling = SharedFlags.Pooling("last-token or mean (over the item's tokens), as localize");
         var context = new Option<string>("--context") { Description = "none, or passage: read each item after the earlier items of its passage", DefaultValueFactory = _ => "none" };
         context.AcceptOnlyFromAmong("none", "passage");
         var textColumn = new Option<string>("--text-column") { Description = "CSV column / JSON field holding the text", DefaultValueFactory = _ => "text" };
         var passageColumn = new Option<string>("--passage-column") { Description = "CSV column / JSON field naming the passage", DefaultValueFactory = _ => "passage" };
         var mask = new Option<string?>("--mask") { Description = "0/1 mask .npy [layers × hidden]: write only its units" };
-        var network = new Option<string>("--network") { Description = "network of the cached mask used with --percentage", DefaultValueFactory = _ => "language" };
-        network.AcceptOnlyFromAmong("language");
+        var network = new Option<string>("--network") { Description = "network of the cached mask used with --percentage", DefaultValueFactory = _ => Networks.Language };
+        network.AcceptOnlyFromAmong(Networks.Language);
         var percentage = new Option<double?>("--percentage") { Description = "write only the units of the cached language mask of this percentage" };
-        var maskPooling = new Option<string>("--mask-pooling") { Description = "pooling of the cached language mask", DefaultValueFactory = _ => "last-token" };
-        maskPooling.AcceptOnlyFromAmong("last-token", "mean");
-        var range = new Option<string>("--localize-range") { Description = "localize range of the cached language mask", DefaultValueFactory = _ => "100-100" };
-        var cacheDir = new Option<string?>("--cache-dir") { Description = "where cached masks are (default: $LOC_CACHE, else cache)" };
-        var device = new Option<string?>("--device") { Description = "cpu, cuda or cuda:N (default: CUDA when available)" };
-        var untrained = new Option<bool>("--untrained") { Description = "a randomly initialised model of the same architecture" };
-        var seed = new Option<int>("--seed") { Description = "seed of untrained weights", DefaultValueFactory = _ => 42 };
-        var offline = new Option<bool>("--offline") { Description = "use only the local Hugging Face cache (as HF_HUB_OFFLINE=1)" };
+        var maskPooling = SharedFlags.Pooling("pooling of the cached language mask", "--mask-pooling");
+        var range = SharedFlags.LocalizeRange("localize range of the cached language mask");
+        var cacheDir = SharedFlags.CacheDir("where cached masks are (default: $LOC_CACHE, else cache)");
+        var device = SharedFlags.Device();
+        var untrained = SharedFlags.Untrained("a randomly initialised model of the same architecture");
+        var seed = SharedFlags.Seed("seed of untrained weights");
+        var offline = SharedFlags.Offline();
         var batchSize = new Option<int>("--batch-size") { Description = "items per forward pass (results do not depend on it)", DefaultValueFactory = _ => 64 };
 
         var command = new Command("extract", "Record every block's pooled output for your sentences or passages (all units, or only a mask's units).")

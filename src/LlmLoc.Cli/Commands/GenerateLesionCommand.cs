@@ -1,7 +1,6 @@
+using LlmLoc.Masks;
 using System.CommandLine;
 using LlmLoc.Lesion;
-using LlmLoc.Localization;
-using LlmLoc.Recording;
 
 namespace LlmLoc.Cli.Commands;
 
@@ -10,26 +9,25 @@ public static class GenerateLesionCommand
 {
     public static Command Create()
     {
-        var modelName = new Option<string>("--model-name") { Description = "Hugging Face model id (org/name[@revision]) or a local model folder", Required = true };
+        var modelName = SharedFlags.ModelName();
         var prompt = new Option<string>("--prompt") { Description = "text to continue", Required = true };
         var percentage = new Option<double>("--percentage") { Description = "percentage of the localized language mask to look up (as given to localize), e.g. 1", Required = true };
-        var network = new Option<string>("--network") { Description = "units to ablate: language (cached mask), random (as many units outside it), none (intact model)", DefaultValueFactory = _ => LesionNetworks.Language };
-        network.AcceptOnlyFromAmong(LesionNetworks.All);
-        var device = new Option<string?>("--device") { Description = "cpu, cuda or cuda:N (default: CUDA when available)" };
-        var seed = new Option<int>("--seed") { Description = "seed of the random control's draw and of sampling (and of untrained weights)", DefaultValueFactory = _ => 42 };
-        var pooling = new Option<string>("--pooling") { Description = "pooling of the cached language mask", DefaultValueFactory = _ => "last-token" };
-        pooling.AcceptOnlyFromAmong("last-token", "mean");
-        var range = new Option<string>("--localize-range") { Description = "range of the cached language mask", DefaultValueFactory = _ => "100-100" };
+        var network = new Option<string>("--network") { Description = "units to ablate: language (cached mask), random (as many units outside it), none (intact model)", DefaultValueFactory = _ => Networks.Language };
+        network.AcceptOnlyFromAmong(Networks.LesionConditions);
+        var device = SharedFlags.Device();
+        var seed = SharedFlags.Seed("seed of the random control's draw and of sampling (and of untrained weights)");
+        var pooling = SharedFlags.Pooling("pooling of the cached language mask");
+        var range = SharedFlags.LocalizeRange("range of the cached language mask");
         var maxLength = new Option<int>("--max-length") { Description = "total tokens including the prompt", DefaultValueFactory = _ => 20 };
         var temperature = new Option<double>("--temperature") { Description = "sampling temperature", DefaultValueFactory = _ => Generation.GenerationSettings.LesionScriptTemperature };
         var topK = new Option<int?>("--top-k") { Description = "top-k filter, 0 = off (default: the model's generation_config.json, else 50)" };
         var topP = new Option<double?>("--top-p") { Description = "nucleus filter, 1.0 = off (default: the model's generation_config.json, else 1.0)" };
         var greedy = new Option<bool>("--greedy") { Description = "greedy decoding instead of sampling" };
         var numReturn = new Option<int>("--num-return-sequences") { Description = "how many samples to print (separated by a line ---)", DefaultValueFactory = _ => 1 };
-        var cacheDir = new Option<string?>("--cache-dir") { Description = "where localize cached the masks (default: $LOC_CACHE, else cache)" };
+        var cacheDir = SharedFlags.CacheDir("where localize cached the masks (default: $LOC_CACHE, else cache)");
         var mask = new Option<string?>("--mask") { Description = "lesion this 0/1 .npy mask instead of the cached language mask (random draws outside it)" };
-        var untrained = new Option<bool>("--untrained") { Description = "a randomly initialised model of the same architecture (uses the pretrained=False mask)" };
-        var offline = new Option<bool>("--offline") { Description = "use only the local Hugging Face cache (as HF_HUB_OFFLINE=1)" };
+        var untrained = SharedFlags.Untrained("a randomly initialised model of the same architecture (uses the pretrained=False mask)");
+        var offline = SharedFlags.Offline();
 
         var command = new Command("generate-lesion", "Ablate the localized units (or a random control) and generate text from a prompt; the text goes to stdout.")
         {

@@ -1,5 +1,5 @@
+using LlmLoc.Masks;
 using System.CommandLine;
-using LlmLoc.Localization;
 using LlmLoc.Plotting;
 
 namespace LlmLoc.Cli.Commands;
@@ -14,13 +14,12 @@ public static class PlotCommand
         var masks = new Option<string[]>("--mask") { Description = "mask .npy file(s) to plot (a localize cache name is labelled by its model)", AllowMultipleArgumentsPerToken = true };
         var summary = new Option<string?>("--from-summary") { Description = "sweep summary CSV (llmloc sweep status): one column per row's mask, labelled by model" };
         var network = new Option<string>("--network") { DefaultValueFactory = _ => Networks.Language, Description = "network of the cached masks" };
-        network.AcceptOnlyFromAmong(Networks.All);
+        network.AcceptOnlyFromAmong(Networks.Localized);
         var percentage = new Option<double>("--percentage") { DefaultValueFactory = _ => 1.0, Description = "percentage of the cached masks" };
-        var pooling = new Option<string?>("--pooling") { Description = "pooling of the cached masks (default as plot.py: last-token for language, else mean)" };
-        pooling.AcceptOnlyFromAmong("last-token", "mean");
-        var range = new Option<string>("--localize-range") { DefaultValueFactory = _ => "100-100", Description = "range of the cached masks" };
-        var untrained = new Option<bool>("--untrained") { Description = "plot the masks of randomly initialised models (pretrained=False)" };
-        var cacheDir = new Option<string?>("--cache-dir") { Description = "cache folder (default: $LOC_CACHE, else cache)" };
+        var pooling = SharedFlags.PoolingOrDefault("pooling of the cached masks (default as plot.py: last-token for language, else mean)");
+        var range = SharedFlags.LocalizeRange("range of the cached masks");
+        var untrained = SharedFlags.Untrained("plot the masks of randomly initialised models (pretrained=False)");
+        var cacheDir = SharedFlags.CacheDir("cache folder (default: $LOC_CACHE, else cache)");
         var output = new Option<string?>("--output") { Description = "folder for all figures (default: the cache folder)" };
         var dpi = new Option<int>("--dpi") { DefaultValueFactory = _ => MaskPlots.DefaultDpi, Description = "PNG resolution; the heatmap is 4 × 6 inches for one model" };
 

@@ -1,3 +1,4 @@
+using LlmLoc.Masks;
 using System.CommandLine;
 using LlmLoc.Localization;
 using LlmLoc.Stimuli.Download;

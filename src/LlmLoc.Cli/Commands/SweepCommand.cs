@@ -1,3 +1,4 @@
+using LlmLoc.Masks;
 using System.CommandLine;
 using System.Globalization;
 using LlmLoc.Sweeps;
@@ -38,7 +39,7 @@ public static class SweepCommand
             {
                 if (parse.GetValue(task) is not null)
                     throw new LlmLocException("--local runs the whole plan: drop --task, or drop --local to run one cell", ExitCodes.Usage);
-                int processes = Localization.FlagChecks.AtLeastOne("--jobs", parse.GetValue(jobs));
+                int processes = Masks.FlagChecks.AtLeastOne("--jobs", parse.GetValue(jobs));
                 return SweepRunner.RunLocal(SweepPlan.Load(parse.GetValue(planArg)!), SelfCommand(), processes, output);
             }
             int? index = parse.GetValue(task) ?? SlurmTaskId();
@@ -79,7 +80,7 @@ public static class SweepCommand
         };
         slurm.SetAction(parse =>
         {
-            if (parse.GetValue(maxParallel) is { } m) Localization.FlagChecks.AtLeastOne("--max-parallel", m);
+            if (parse.GetValue(maxParallel) is { } m) Masks.FlagChecks.AtLeastOne("--max-parallel", m);
             var loaded = SweepPlan.Load(parse.GetValue(planArg)!);
             var options = new SlurmOptions
             {

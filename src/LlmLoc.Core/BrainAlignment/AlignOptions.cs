@@ -1,6 +1,5 @@
 using LlmLoc.Lesion;
-using LlmLoc.Localization;
-using LlmLoc.Recording;
+using LlmLoc.Masks;
 
 namespace LlmLoc.BrainAlignment;
 
@@ -35,7 +34,7 @@ public sealed record AlignOptions
 
     public bool HasLanguageMask => MaskFile is not null || ModelName is not null;
 
-    /// <summary>The language mask request; <see cref="LesionNetworks.Random"/> with a seed gives a random control.</summary>
+    /// <summary>The language mask request; <see cref="Networks.Random"/> with a seed gives a random control.</summary>
     public LesionMaskRequest MaskRequest(string network, int seed) => new()
     {
         ModelName = ModelName ?? "",

@@ -1,4 +1,5 @@
 using LlmLoc.Lesion;
+using LlmLoc.Masks;
 using LlmLoc.Numerics;
 using LlmLoc.Reporting;
 using MathNet.Numerics.LinearAlgebra;
@@ -93,14 +94,14 @@ public static class AlignRun
         {
             if (!byUnit)
                 throw new LlmLocException($"activations {options.ActivationsFile} are 2-D [items × units], so language and random units cannot be chosen: extract without --mask to get [items × layers × hidden]", ExitCodes.Usage);
-            var language = LesionMaskResolver.Resolve(options.MaskRequest(LesionNetworks.Language, options.Seed)).Mask!;
+            var language = LesionMaskResolver.Resolve(options.MaskRequest(Networks.Language, options.Seed)).Mask!;
             if (language.Layers != layers || language.Hidden != hidden)
                 throw new LlmLocException($"mask {language.Source} has shape ({language.Layers}, {language.Hidden}) but the activations hold {layers} layers × {hidden} units: use the mask localized for the model that extracted them");
             conditions.Add(new AlignCondition(AlignConditionNames.Language, null, null, Selected(language)));
             for (int i = 0; i < options.RandomSeeds; i++)
             {
                 int seed = options.Seed + i;
-                var random = LesionMaskResolver.Resolve(options.MaskRequest(LesionNetworks.Random, seed)).Mask!;
+                var random = LesionMaskResolver.Resolve(options.MaskRequest(Networks.Random, seed)).Mask!;
                 conditions.Add(new AlignCondition(AlignConditionNames.Random, seed, null, Selected(random)));
             }
         }

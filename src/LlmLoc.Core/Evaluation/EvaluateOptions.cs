@@ -1,6 +1,5 @@
-using LlmLoc.Localization;
-using LlmLoc.Lesion;
 using LlmLoc.Evaluation.Blimp;
+using LlmLoc.Masks;
 
 namespace LlmLoc.Evaluation;
 
@@ -11,7 +10,7 @@ public sealed record EvaluateOptions
     public double Percentage { get; init; } = 1;
     public string Pooling { get; init; } = "last-token";
     public string Range { get; init; } = "100-100";
-    public IReadOnlyList<string> Networks { get; init; } = LesionNetworks.EvaluationOrder;
+    public IReadOnlyList<string> Networks { get; init; } = Masks.Networks.EvaluationOrder;
     public string? MaskFile { get; init; }
     public int Seed { get; init; } = 42;
     public int RandomSeeds { get; init; } = 1;
@@ -49,7 +48,7 @@ public sealed record EvaluateOptions
         if (Networks.Count == 0)
             throw new LlmLocException("no condition to evaluate: give --networks with some of none, language, random", ExitCodes.Usage);
         foreach (string n in Networks)
-            if (!LesionNetworks.EvaluationOrder.Contains(n))
+            if (!Masks.Networks.EvaluationOrder.Contains(n))
                 throw new LlmLocException($"unknown network '{n}': use none, language or random", ExitCodes.Usage);
         FlagChecks.Percentage(Percentage);
         FlagChecks.AtLeastOne("--batch-size", BatchSize);

@@ -1,6 +1,4 @@
-using LlmLoc.Localization;
-using LlmLoc.Recording;
-using LlmLoc.Cache;
+using LlmLoc.Masks;
 using LlmLoc.Lesion;
 using LlmLoc.Sessions;
 using LlmLoc.Evaluation.Blimp;
@@ -59,13 +57,13 @@ public static class EvaluateRun
             Seed = seed,
             Untrained = options.Untrained,
             CacheDir = options.CacheDir,
-            MaskFile = network == LesionNetworks.None ? null : options.MaskFile,
+            MaskFile = network == Networks.None ? null : options.MaskFile,
         }).Mask;
 
         var conditions = new List<LesionCondition>();
         foreach (string network in options.Networks.Distinct())
         {
-            if (network == LesionNetworks.Random)
+            if (network == Networks.Random)
                 for (int i = 0; i < options.RandomSeeds; i++)
                     conditions.Add(new LesionCondition(network, options.Seed + i, Resolve(network, options.Seed + i)));
             else

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using LlmLoc.IO;
 using Parquet.Serialization;
 
 namespace LlmLoc.Evaluation;

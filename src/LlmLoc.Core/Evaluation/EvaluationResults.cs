@@ -1,4 +1,4 @@
-using LlmLoc.Lesion;
+using LlmLoc.Masks;
 
 namespace LlmLoc.Evaluation;
 

@@ -1,5 +1,5 @@
+using LlmLoc.Masks;
 using System.Globalization;
-using LlmLoc.Lesion;
 using Spectre.Console;
 
 namespace LlmLoc.Evaluation;
@@ -18,7 +18,7 @@ public static class EvaluationTable
         });
         console.Profile.Width = 200;
         var rows = ConditionSummary.Summarize(result);
-        var none = rows.FirstOrDefault(r => r.Condition == LesionNetworks.None);
+        var none = rows.FirstOrDefault(r => r.Condition == Networks.None);
         bool text = rows.Any(r => r.Loss is not null), pairs = rows.Any(r => r.Accuracy is not null);
 
         var table = new Table().Border(TableBorder.Simple);

@@ -1,3 +1,4 @@
+using LlmLoc.Masks;
 using LlmLoc.Reporting;
 using System.Diagnostics;
 using LlmLoc.Lesion;
@@ -41,7 +42,7 @@ public static class Evaluator
         foreach (var condition in conditions)
         {
             using var lesion = condition.Mask is null ? null : new UnitLesion(model, condition.Mask);
-            string label = condition.Seed is { } s && condition.Name == LesionNetworks.Random ? $"{condition.Name} (seed {s})" : condition.Name;
+            string label = condition.Seed is { } s && condition.Name == Networks.Random ? $"{condition.Name} (seed {s})" : condition.Name;
 
             var pairScores = new List<PairScore>();
             if (sentences.Count > 0)

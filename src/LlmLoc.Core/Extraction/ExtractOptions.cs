@@ -1,6 +1,5 @@
 using LlmLoc.Lesion;
-using LlmLoc.Localization;
-using LlmLoc.Recording;
+using LlmLoc.Masks;
 
 namespace LlmLoc.Extraction;
 
@@ -46,7 +45,7 @@ public sealed record ExtractOptions
     {
         ModelName = ModelName,
         Percentage = Percentage ?? 1,
-        Network = LesionNetworks.Language,
+        Network = Networks.Language,
         Pooling = MaskPooling,
         Range = Range,
         Untrained = Untrained,

@@ -1,3 +1,4 @@
+using LlmLoc.Masks;
 using System.Globalization;
 using System.Text;
 using LlmLoc.Evaluation;

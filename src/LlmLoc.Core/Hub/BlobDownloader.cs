@@ -13,8 +13,7 @@ internal static class BlobDownloader
     const int MaxResumes = 5; // huggingface_hub retries a broken stream this many times
     /// <summary>The most a download may write when the server announced no size (the largest single checkpoint
     /// files are ~30 GB); with an announced size, that size is the limit.</summary>
-    internal static long UnannouncedSizeCap { get; set; } = 64L << 30;
-    internal static TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+    const long UnannouncedSizeCap = 64L << 30;
 
     /// <summary>I/O seam for tests (a full disk cannot be made otherwise without a device node); scoped to the
     /// calling async flow, so parallel downloads are unaffected.</summary>
@@ -65,7 +64,7 @@ internal static class BlobDownloader
                     throw HubErrors.Unreachable(hub, $"the download of {file} broke off {MaxResumes + 1} times: {e.Message}; " +
                         "the partial file is kept and the next run resumes it");
             }
-            await Task.Delay(RetryDelay, ct);
+            await Task.Delay(hub.Settings.RetryDelay, ct);
         }
     }
 

@@ -29,7 +29,7 @@ internal static class HubErrors
     }
 
     public static LlmLocException Unreachable(HubContext hub, string reason) =>
-        new HubUnreachableException($"cannot reach the Hugging Face hub at {hub.Settings.DisplayEndpoint} for model '{hub.Model}' ({OneLine(reason)}); check the network " +
+        new HubUnreachableException($"cannot reach the Hugging Face hub at {hub.Settings.DisplayEndpoint} for model '{hub.Model}' ({ErrorText.OneLine(reason).TrimEnd('.')}); check the network " +
             $"or proxy, or set HF_HUB_OFFLINE=1 to use only models already in the cache ({hub.Settings.CacheRoot})");
 
     public static LlmLocException DiskFull(HubContext hub, string file, IOException e) =>
@@ -38,8 +38,6 @@ internal static class HubErrors
 
     /// <summary>ENOSPC / EDQUOT on Unix (.NET reports the errno as HResult), ERROR_DISK_FULL / ERROR_HANDLE_DISK_FULL on Windows.</summary>
     public static bool IsDiskFull(IOException e) => e.HResult is 28 or 122 or unchecked((int)0x80070070) or unchecked((int)0x80070027);
-
-    internal static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).TrimEnd('.');
 }
 
 /// <summary>The hub could not be reached: the caller may still fall back to what the cache has.</summary>

@@ -6,6 +6,7 @@ namespace LlmLoc.Hub;
 /// <paramref name="Offline"/> is OR-ed with HF_HUB_OFFLINE / TRANSFORMERS_OFFLINE.
 /// <paramref name="Progress"/> receives download progress (null = stderr, with Spectre.Console bars on a terminal).
 /// <paramref name="WithoutWeights"/>: config and tokenizer only (an untrained model needs no weights).
+/// <paramref name="RetryDelay"/>: the wait before a broken download is resumed (null = 1 s, as huggingface_hub).
 /// </summary>
 public sealed record HubOptions(
     bool Offline = false,
@@ -13,4 +14,5 @@ public sealed record HubOptions(
     string? Token = null,
     string? CacheDir = null,
     TextWriter? Progress = null,
-    bool WithoutWeights = false);
+    bool WithoutWeights = false,
+    TimeSpan? RetryDelay = null);

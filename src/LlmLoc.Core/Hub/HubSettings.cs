@@ -13,6 +13,9 @@ internal sealed record HubSettings(
     /// <summary>The endpoint as messages show it: without the user:password a mirror URL may carry.</summary>
     public string DisplayEndpoint => Secrets.Redact(Endpoint);
 
+    /// <summary>The wait before a broken download is resumed.</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
     public static HubSettings From(HubOptions? options, Func<string, string?> env)
     {
         options ??= new HubOptions();
@@ -39,7 +42,8 @@ internal sealed record HubSettings(
             ?? ReadTokenFile(ExpandHome(Env("HF_TOKEN_PATH") ?? Path.Combine(home, "token"), env));
 
         return new HubSettings(Path.GetFullPath(ExpandHome(cache, env)), endpoint, token, offline,
-            Seconds(Env("HF_HUB_ETAG_TIMEOUT"), 10), Seconds(Env("HF_HUB_DOWNLOAD_TIMEOUT"), 10), options.Progress, options.WithoutWeights);
+            Seconds(Env("HF_HUB_ETAG_TIMEOUT"), 10), Seconds(Env("HF_HUB_DOWNLOAD_TIMEOUT"), 10), options.Progress, options.WithoutWeights)
+        { RetryDelay = options.RetryDelay ?? TimeSpan.FromSeconds(1) };
     }
 
     /// <summary>huggingface_hub's truthy values for boolean environment variables.</summary>

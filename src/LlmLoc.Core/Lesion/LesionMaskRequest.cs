@@ -1,6 +1,4 @@
-using LlmLoc.Cache;
-using LlmLoc.Localization;
-using LlmLoc.Recording;
+using LlmLoc.Masks;
 
 namespace LlmLoc.Lesion;
 
@@ -10,7 +8,7 @@ public sealed record LesionMaskRequest
     /// <summary>As given on the command line (the model id in cache names is its basename).</summary>
     public required string ModelName { get; init; }
     public required double Percentage { get; init; }
-    public string Network { get; init; } = LesionNetworks.Language;
+    public string Network { get; init; } = Networks.Language;
     public Pooling Pooling { get; init; } = Pooling.LastToken;
     public LocalizeRange Range { get; init; } = LocalizeRange.Parse("100-100");
     /// <summary>Seeds the random control's draw (generate_lesion.py's np.random.seed(args.seed)).</summary>
@@ -22,7 +20,7 @@ public sealed record LesionMaskRequest
     public string? MaskFile { get; init; }
 
     /// <summary>The cache entry of the language mask: network=language, this pooling and range, perc, nunits=None.</summary>
-    public MaskCacheKey LanguageKey => new(MaskCacheKey.ModelIdOf(ModelName), LesionNetworks.Language,
+    public MaskCacheKey LanguageKey => new(MaskCacheKey.ModelIdOf(ModelName), Networks.Language,
         Pooling.ToFlag(), Range.Text, Percentage, null, !Untrained);
 
     /// <summary>The localize command that writes <see cref="LanguageKey"/>.</summary>
@@ -33,10 +31,10 @@ public sealed record LesionMaskRequest
 
     public void Validate()
     {
-        LesionNetworks.Validate(Network);
+        Networks.ValidateLesion(Network);
         FlagChecks.Percentage(Percentage);
         FlagChecks.Seed(Seed);
-        if (Network == LesionNetworks.None && MaskFile is not null)
+        if (Network == Networks.None && MaskFile is not null)
             throw new LlmLocException("--mask has no effect with --network none (no lesion): drop --mask or use --network language or random", ExitCodes.Usage);
     }
 }

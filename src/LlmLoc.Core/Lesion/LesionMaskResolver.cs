@@ -1,4 +1,4 @@
-using LlmLoc.Cache;
+using LlmLoc.Masks;
 using LlmLoc.Statistics;
 
 namespace LlmLoc.Lesion;
@@ -12,12 +12,12 @@ public static class LesionMaskResolver
     public static ResolvedLesionMask Resolve(LesionMaskRequest request)
     {
         request.Validate();
-        if (request.Network == LesionNetworks.None)
+        if (request.Network == Networks.None)
             return new ResolvedLesionMask(null, "network none: no lesion (intact model)");
 
         var language = LoadLanguageMask(request);
         string shape = $"({language.Layers}, {language.Hidden})";
-        if (request.Network == LesionNetworks.Language)
+        if (request.Network == Networks.Language)
             return new ResolvedLesionMask(language,
                 $"network language: lesioning {language.Count} units of a {shape} mask from {language.Source}");
 

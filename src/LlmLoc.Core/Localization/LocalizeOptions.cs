@@ -1,19 +1,6 @@
-using LlmLoc.Recording;
+using LlmLoc.Masks;
 
 namespace LlmLoc.Localization;
-
-/// <summary>The networks a localizer exists for (<c>--network</c>).</summary>
-public static class Networks
-{
-    public const string Language = "language";
-    public const string TheoryOfMind = "theory-of-mind";
-    public const string MultipleDemand = "multiple-demand";
-    public static readonly string[] All = [Language, TheoryOfMind, MultipleDemand];
-
-    public static string Validate(string network) => All.Contains(network)
-        ? network
-        : throw new LlmLocException($"unknown --network '{network}': use one of {string.Join(", ", All)}", ExitCodes.Usage);
-}
 
 /// <summary>Everything <c>llmloc localize</c> takes; flags one for one with localize.py plus llmloc's additions.</summary>
 public sealed record LocalizeOptions
@@ -43,7 +30,7 @@ public sealed record LocalizeOptions
     /// <summary>Checks what can be checked before a model is loaded; throws a one-line usage error.</summary>
     public void Validate()
     {
-        Networks.Validate(Network);
+        Networks.ValidateLocalized(Network);
         if (Percentage is null && NumUnits is null)
             throw new LlmLocException("give --percentage (e.g. --percentage 1) or --num-units (e.g. --num-units 1024)", ExitCodes.Usage);
         if (Percentage is { } p) FlagChecks.Percentage(p);

@@ -1,10 +1,11 @@
-using LlmLoc.Cache;
+using LlmLoc.Masks;
 using LlmLoc.Numerics;
 using LlmLoc.Recording;
 using LlmLoc.Reporting;
 using LlmLoc.Sessions;
 using LlmLoc.Statistics;
 using LlmLoc.Stimuli;
+using LlmLoc.Stimuli.Download;
 
 namespace LlmLoc.Localization;
 
@@ -30,7 +31,7 @@ public static class Localizer
         {
             if (CachedMaskCheck.Problem(maskPath, tValuesPath, options, LocalModelShape(options)) is not { } problem)
             {
-                var cached = Lesion.UnitMask.Load(maskPath);
+                var cached = UnitMask.Load(maskPath);
                 stdout.WriteLine($"> Loading cached mask from {maskPath} (use --overwrite to recompute)");
                 stdout.WriteLine($"> Number of units: {cached.Count}");
                 return;

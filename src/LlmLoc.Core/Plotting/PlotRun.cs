@@ -1,10 +1,7 @@
+using LlmLoc.Masks;
 using System.Globalization;
-using LlmLoc.Cache;
 using LlmLoc.IO;
-using LlmLoc.Lesion;
-using LlmLoc.Localization;
 using LlmLoc.Numerics;
-using LlmLoc.Recording;
 using LlmLoc.Stimuli;
 
 namespace LlmLoc.Plotting;
@@ -40,7 +37,7 @@ public static class PlotRun
     /// <summary>Returns the files written (PNG and SVG of the heatmap, PNG of each histogram).</summary>
     public static IReadOnlyList<string> Run(PlotOptions options, TextWriter stderr)
     {
-        Networks.Validate(options.Network);
+        Networks.ValidateLocalized(options.Network);
         FlagChecks.Percentage(options.Percentage);
         string range = LocalizeRange.Parse(options.Range).Text;
         string pooling = options.Pooling is { } p ? PoolingNames.Parse(p).ToFlag() : options.Network == Networks.Language ? "last-token" : "mean";

@@ -1,3 +1,4 @@
+using LlmLoc.Masks;
 using LlmLoc.Models;
 using LlmLoc.Models.Common;
 using TorchSharp;
@@ -82,22 +83,8 @@ public static class ActivationRecorder
 
     static Batch MakeBatch(IReadOnlyList<IReadOnlyList<int>> stimuli, int[] rows, long padTokenId, Device device)
     {
-        int maxLen = stimuli[rows[0]].Count;
-        var ids = new long[rows.Length * maxLen];
-        var mask = new long[rows.Length * maxLen];
-        var lens = new long[rows.Length];
-        for (int b = 0; b < rows.Length; b++)
-        {
-            var tokens = stimuli[rows[b]];
-            lens[b] = tokens.Count;
-            for (int t = 0; t < maxLen; t++)
-            {
-                bool real = t < tokens.Count;
-                ids[b * maxLen + t] = real ? tokens[t] : padTokenId;
-                mask[b * maxLen + t] = real ? 1 : 0;
-            }
-        }
-        var maskTensor = tensor(mask, [rows.Length, maxLen], device: device);
-        return new Batch(rows, tensor(ids, [rows.Length, maxLen], device: device), maskTensor, tensor(lens, device: device), maskTensor.to(float32));
+        var padded = new PaddedBatch(rows.Select(row => stimuli[row]).ToList(), padTokenId);
+        var mask = padded.MaskTensor(device);
+        return new Batch(rows, padded.IdsTensor(device), mask, tensor(padded.Lengths, device: device), mask.to(float32));
     }
 }

@@ -1,4 +1,5 @@
 using LlmLoc.Hub;
+using LlmLoc.Masks;
 using LlmLoc.Models;
 using LlmLoc.Tokenization;
 
@@ -25,7 +26,7 @@ public sealed class ModelSession : IDisposable
     {
         var device = DeviceSelector.Parse(request.Device);
         var load = new LoadOptions { Device = device, Untrained = request.Untrained, Seed = request.Seed, Weights = request.Weights, DType = ComputeDTypes.Parse(request.DType) };
-        string modelId = Cache.MaskCacheKey.ModelIdOf(request.ModelName);
+        string modelId = MaskCacheKey.ModelIdOf(request.ModelName);
 
         // The original fetches the config of an untrained model from the hub; the GPT-2 sizes are built in, so the
         // quick start and CI smoke tests need no network.

@@ -1,6 +1,5 @@
-using LlmLoc.Cache;
 using LlmLoc.Localization;
-using LlmLoc.Recording;
+using LlmLoc.Masks;
 using Tomlyn;
 using Tomlyn.Model;
 
@@ -16,7 +15,7 @@ public sealed record SweepGrid
     /// <summary>The grid file, for error messages.</summary>
     public required string Source { get; init; }
     public required IReadOnlyList<string> Models { get; init; }
-    public IReadOnlyList<string> Networks { get; init; } = [Localization.Networks.Language];
+    public IReadOnlyList<string> Networks { get; init; } = [Masks.Networks.Language];
     /// <summary>Empty: each network's usual pooling (last-token for language, mean otherwise, as scripts/sweep.sh and plot.py).</summary>
     public IReadOnlyList<Pooling> Poolings { get; init; } = [];
     public IReadOnlyList<double> Percentages { get; init; } = [];
@@ -77,7 +76,7 @@ public sealed record SweepGrid
         {
             Source = path,
             Models = NonEmpty(reader, "models", models.Select(m => ModelName(m, gridDir)).ToList())!,
-            Networks = NonEmpty(reader, "networks", Checked(reader, "networks", networks, Localization.Networks.Validate) ?? [Localization.Networks.Language])!,
+            Networks = NonEmpty(reader, "networks", Checked(reader, "networks", networks, Masks.Networks.ValidateLocalized) ?? [Masks.Networks.Language])!,
             Poolings = NonEmpty(reader, "poolings", Checked(reader, "poolings", reader.List<string>("poolings", "string"), PoolingNames.Parse)) ?? [],
             Percentages = Checked(reader, "percentages", percentages, FlagChecks.Percentage) ?? [],
             NumUnits = Checked(reader, "num_units", numUnits, n => n > 0 ? n : throw new LlmLocException($"{n} is not a positive number of units", ExitCodes.Usage)) ?? [],

@@ -1,9 +1,8 @@
+using LlmLoc.Masks;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using LlmLoc.Cache;
 using LlmLoc.IO;
 using LlmLoc.Localization;
-using LlmLoc.Recording;
 
 namespace LlmLoc.Sweeps;
 
@@ -125,7 +124,7 @@ public sealed class SweepPlan
 
     /// <summary>The pooling the paper's scripts use per network: last-token for language, mean otherwise.</summary>
     public static string UsualPooling(string network) =>
-        (network == Networks.Language ? Recording.Pooling.LastToken : Recording.Pooling.Mean).ToFlag();
+        (network == Networks.Language ? Masks.Pooling.LastToken : Masks.Pooling.Mean).ToFlag();
 
     public static SweepPlan Write(string path, IReadOnlyList<SweepCell> cells)
     {

@@ -1,9 +1,8 @@
+using LlmLoc.Masks;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Serialization;
-using LlmLoc.Cache;
 using LlmLoc.IO;
-using LlmLoc.Lesion;
 using Parquet.Serialization;
 
 namespace LlmLoc.Sweeps;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using LlmLoc.BrainAlignment;
-using LlmLoc.Lesion;
 using LlmLoc.Numerics;
 using LlmLoc.Statistics;
 using LlmLoc.Tests.Infrastructure;

@@ -1,6 +1,6 @@
 using LlmLoc.Extraction;
+using LlmLoc.Masks;
 using LlmLoc.Numerics;
-using LlmLoc.Recording;
 using LlmLoc.Tests.Infrastructure;
 using LlmLoc.Tests.Localization;
 

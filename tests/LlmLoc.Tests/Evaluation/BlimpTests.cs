@@ -1,3 +1,4 @@
+using LlmLoc.Masks;
 using System.Text.Json;
 using LlmLoc.Cli;
 using LlmLoc.Evaluation;

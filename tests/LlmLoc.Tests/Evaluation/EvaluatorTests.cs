@@ -1,5 +1,6 @@
 using LlmLoc.Evaluation;
 using LlmLoc.Lesion;
+using LlmLoc.Masks;
 using LlmLoc.Numerics;
 using LlmLoc.Tests.Infrastructure;
 

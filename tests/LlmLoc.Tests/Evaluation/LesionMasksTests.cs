@@ -1,5 +1,6 @@
 using LlmLoc.Evaluation;
 using LlmLoc.Lesion;
+using LlmLoc.Masks;
 
 namespace LlmLoc.Tests.Evaluation;
 
@@ -9,8 +10,8 @@ public class LesionMasksTests
     static UnitMask? Resolve(string network, string model, double percentage, string pooling, string range, int seed, string? maskFile, string cacheDir) =>
         LesionMaskResolver.Resolve(new LesionMaskRequest
         {
-            ModelName = model, Percentage = percentage, Network = network, Pooling = LlmLoc.Recording.PoolingNames.Parse(pooling),
-            Range = LlmLoc.Localization.LocalizeRange.Parse(range), Seed = seed, CacheDir = cacheDir, MaskFile = maskFile,
+            ModelName = model, Percentage = percentage, Network = network, Pooling = LlmLoc.Masks.PoolingNames.Parse(pooling),
+            Range = LlmLoc.Masks.LocalizeRange.Parse(range), Seed = seed, CacheDir = cacheDir, MaskFile = maskFile,
         }).Mask;
 
     [Fact]

@@ -11,8 +11,6 @@ public sealed class HubTestKit : IDisposable
     public const string Commit2 = "2222222222222222222222222222222222222222";
     public const string GatedToken = "hf_testTokenDoNotPrint123";
 
-    static HubTestKit() => BlobDownloaderSettings.UseShortRetryDelay();
-
     public FakeHub Server { get; } = new();
     public TempDir Temp { get; } = new();
     public string CacheDir => Path.Combine(Temp.Path, "hub");
@@ -51,7 +49,8 @@ public sealed class HubTestKit : IDisposable
     }
 
     public HubOptions Options(bool offline = false, string? token = null, string? endpoint = null) =>
-        new(Offline: offline, Endpoint: endpoint ?? Server.Endpoint, Token: token, CacheDir: CacheDir, Progress: Log);
+        new(Offline: offline, Endpoint: endpoint ?? Server.Endpoint, Token: token, CacheDir: CacheDir, Progress: Log,
+            RetryDelay: TimeSpan.FromMilliseconds(20)); // huggingface_hub waits 1 s; tests need not
 
     /// <summary>Resolve with a private environment (HF_HOME in the temp folder, so no real token file is read).</summary>
     public Task<string> Resolve(string model, HubOptions? options = null, Dictionary<string, string>? env = null)
@@ -68,10 +67,4 @@ public sealed class HubTestKit : IDisposable
     public static byte[] Bytes(int n, int seed) { var b = new byte[n]; new Random(seed).NextBytes(b); return b; }
 
     public void Dispose() { Server.Dispose(); Temp.Dispose(); }
-}
-
-/// <summary>Keeps the resume back-off short in tests (huggingface_hub waits 1 s).</summary>
-static class BlobDownloaderSettings
-{
-    public static void UseShortRetryDelay() => LlmLoc.Hub.BlobDownloader.RetryDelay = TimeSpan.FromMilliseconds(20);
 }

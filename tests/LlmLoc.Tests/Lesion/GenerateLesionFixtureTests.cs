@@ -1,5 +1,6 @@
 using LlmLoc.Generation;
 using LlmLoc.Lesion;
+using LlmLoc.Masks;
 using LlmLoc.Models;
 using static LlmLoc.Tests.Lesion.LesionCli;
 

@@ -1,5 +1,5 @@
-using LlmLoc.Cache;
 using LlmLoc.Lesion;
+using LlmLoc.Masks;
 using LlmLoc.Statistics;
 using LlmLoc.Tests.Infrastructure;
 using static LlmLoc.Tests.Lesion.LesionCli;
@@ -49,7 +49,7 @@ public class GenerateLesionMaskTests
     [Fact]
     public void CacheKeyMatchesLocalizeFileName()
     {
-        var request = new LesionMaskRequest { ModelName = "meta-llama/Llama-3.2-1B", Percentage = 0.5, Range = global::LlmLoc.Localization.LocalizeRange.Parse("80-90") };
+        var request = new LesionMaskRequest { ModelName = "meta-llama/Llama-3.2-1B", Percentage = 0.5, Range = global::LlmLoc.Masks.LocalizeRange.Parse("80-90") };
         Assert.Equal("Llama-3.2-1B_network=language_pooling=last-token_range=80-90_perc=0.5_nunits=None_pretrained=True.npy", request.LanguageKey.MaskFileName);
         Assert.Equal("Llama-3.2-1B_network=language_pooling=last-token_range=80-90_perc=0.5_nunits=None_pretrained=False.npy",
             (request with { Untrained = true }).LanguageKey.MaskFileName);
@@ -59,7 +59,7 @@ public class GenerateLesionMaskTests
     public void RandomControlHasAsManyUnitsOutsideTheLanguageMaskAndIsSeeded()
     {
         using var cached = new CachedModel();
-        var request = new LesionMaskRequest { ModelName = cached.Model, Percentage = 1, Network = LesionNetworks.Random, CacheDir = cached.Cache, Seed = 7 };
+        var request = new LesionMaskRequest { ModelName = cached.Model, Percentage = 1, Network = Networks.Random, CacheDir = cached.Cache, Seed = 7 };
         var language = UnitMask.Load(FixtureMask("gpt2"));
         var random = LesionMaskResolver.Resolve(request).Mask!;
 
@@ -83,7 +83,7 @@ public class GenerateLesionMaskTests
     {
         var resolved = LesionMaskResolver.Resolve(new LesionMaskRequest
         {
-            ModelName = "tiny-gpt2", Percentage = 1, Network = LesionNetworks.None, CacheDir = "/nonexistent",
+            ModelName = "tiny-gpt2", Percentage = 1, Network = Networks.None, CacheDir = "/nonexistent",
         });
         Assert.Null(resolved.Mask);
     }

@@ -1,3 +1,4 @@
+using LlmLoc.Masks;
 using System.Text.Json.Nodes;
 using LlmLoc.Models;
 using LlmLoc.Models.SafeTensors;
@@ -97,7 +98,7 @@ public class FixtureModelTests
         using var model = ModelLoader.Load(Folder(name), new LoadOptions());
         var stimuli = inputs.Ids.Select((row, i) => (IReadOnlyList<int>)row[..inputs.Lengths[i]].Select(v => (int)v).ToArray()).ToList();
         int layers = model.NumLayers, hidden = model.HiddenSize, batch = stimuli.Count;
-        foreach (var (pooling, file) in new[] { (LlmLoc.Recording.Pooling.LastToken, "pooled_last_token.npy"), (LlmLoc.Recording.Pooling.Mean, "pooled_mean.npy") })
+        foreach (var (pooling, file) in new[] { (LlmLoc.Masks.Pooling.LastToken, "pooled_last_token.npy"), (LlmLoc.Masks.Pooling.Mean, "pooled_mean.npy") })
         {
             var recorded = LlmLoc.Recording.ActivationRecorder.Record(model, stimuli, pooling, batchSize: name == "phi3-longrope" ? 1 : batch, padTokenId: 0);
             var expected = Npy.Read(Path.Combine(Folder(name), file));

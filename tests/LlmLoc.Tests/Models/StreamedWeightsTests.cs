@@ -1,4 +1,5 @@
 using LlmLoc.Generation;
+using LlmLoc.Masks;
 using LlmLoc.Models;
 using LlmLoc.Models.Common;
 using LlmLoc.Models.SafeTensors;

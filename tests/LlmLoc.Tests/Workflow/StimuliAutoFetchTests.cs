@@ -1,3 +1,4 @@
+using LlmLoc.Masks;
 using System.Net;
 using System.Net.Sockets;
 using LlmLoc.Localization;

@@ -32,7 +32,7 @@ public sealed class BlimpStore(Uri baseUrl, bool downloadEnabled, HttpClient? ht
         if (Environment.GetEnvironmentVariable(UrlVariable) is { Length: > 0 } text)
             url = Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out var u) ? u
                 : throw new LlmLocException($"${UrlVariable} is not an absolute URL: '{text}'; set it to a folder URL holding the BLiMP .jsonl files or unset it", ExitCodes.Usage);
-        bool disabled = Environment.GetEnvironmentVariable(Localization.StimuliAutoFetch.DisableVariable) is { Length: > 0 } v && v != "0";
+        bool disabled = Environment.GetEnvironmentVariable(Stimuli.Download.StimuliAutoFetch.DisableVariable) is { Length: > 0 } v && v != "0";
         return new BlimpStore(url, !disabled);
     }
 
@@ -112,7 +112,7 @@ public sealed class BlimpStore(Uri baseUrl, bool downloadEnabled, HttpClient? ht
         }
         catch (HttpRequestException e)
         {
-            throw Failure(url, e.HttpRequestError == HttpRequestError.NameResolutionError ? "no network (name resolution failed)" : FirstLine(e.Message), e);
+            throw Failure(url, e.HttpRequestError == HttpRequestError.NameResolutionError ? "no network (name resolution failed)" : ErrorText.FirstLine(e.Message), e);
         }
         catch (TaskCanceledException e)
         {
@@ -127,7 +127,6 @@ public sealed class BlimpStore(Uri baseUrl, bool downloadEnabled, HttpClient? ht
         new($"could not fetch BLiMP from {url}: {reason}; run once where GitHub is reachable, or pass --blimp-dir with a copy of BLiMP's data/*.jsonl",
             ExitCodes.RuntimeError, inner);
 
-    static string FirstLine(string text) => text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? text;
 
     static string Sha256Hex(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 }

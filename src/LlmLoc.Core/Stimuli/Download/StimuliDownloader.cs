@@ -1,3 +1,4 @@
+using LlmLoc.Masks;
 using System.IO.Compression;
 using System.Net.Http.Headers;
 
@@ -88,7 +89,7 @@ public sealed class StimuliDownloader(StimuliSources? sources = null, HttpClient
         }
         catch (HttpRequestException e)
         {
-            throw Failure(layout, url, folder, OneLine(e.Message), e);
+            throw Failure(layout, url, folder, ErrorText.OneLine(e.Message), e);
         }
         catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
         {
@@ -175,8 +176,6 @@ public sealed class StimuliDownloader(StimuliSources? sources = null, HttpClient
     static StimuliDownloadException Failure(StimuliArchiveLayout layout, Uri url, string folder, string reason, Exception? inner = null) =>
         new(url, reason, $"could not download the {layout.Network} stimuli from {url}: {reason}; " +
             $"put the files in {folder} by hand or use --stimuli-dir", inner);
-
-    static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
 
     static HttpClient CreateClient()
     {

@@ -1,8 +1,8 @@
-using LlmLoc.Lesion;
 using LlmLoc.Localization;
+using LlmLoc.Masks;
 using LlmLoc.Numerics;
 
-namespace LlmLoc.Cache;
+namespace LlmLoc.Localization;
 
 /// <summary>
 /// Decides whether a cached localize mask may be reused: a 2-D 0/1 array with at least one unit, of the model's

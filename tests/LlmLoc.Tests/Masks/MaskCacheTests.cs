@@ -1,8 +1,7 @@
-using LlmLoc.Cache;
-using LlmLoc.Localization;
+using LlmLoc.Masks;
 using LlmLoc.Tests.Infrastructure;
 
-namespace LlmLoc.Tests.Cache;
+namespace LlmLoc.Tests.Masks;
 
 public class MaskCacheTests
 {

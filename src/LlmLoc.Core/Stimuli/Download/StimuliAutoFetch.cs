@@ -1,6 +1,6 @@
-using LlmLoc.Stimuli.Download;
+using LlmLoc.Masks;
 
-namespace LlmLoc.Localization;
+namespace LlmLoc.Stimuli.Download;
 
 /// <summary>
 /// Fetches a network's stimuli once when its folder is missing, so a first `llmloc localize` works on a fresh
@@ -24,7 +24,7 @@ public sealed class StimuliAutoFetch(StimuliSources? sources, bool enabled = tru
     public static string? FolderOf(string network) => network switch
     {
         Networks.Language => "language",
-        Networks.TheoryOfMind => Path.Combine("tom", "tomloc"),
+        Networks.TheoryOfMind => TomStimuli.FolderName,
         _ => null,
     };
 

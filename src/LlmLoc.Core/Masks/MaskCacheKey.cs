@@ -1,4 +1,4 @@
-namespace LlmLoc.Cache;
+namespace LlmLoc.Masks;
 
 /// <summary>
 /// The cache file names of localize.py: every option that changes the mask is in the mask's name; the FDR p-values

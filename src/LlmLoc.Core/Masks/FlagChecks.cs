@@ -1,4 +1,4 @@
-namespace LlmLoc.Localization;
+namespace LlmLoc.Masks;
 
 /// <summary>Range checks shared by the verbs' options, so every verb words the same mistake the same way.</summary>
 public static class FlagChecks

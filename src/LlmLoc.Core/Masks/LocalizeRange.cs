@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace LlmLoc.Localization;
+namespace LlmLoc.Masks;
 
 /// <summary>
 /// <c>--localize-range</c>: "100-100" = top units by t, "0-0" = bottom units, "x-y" with x &lt; y = a seeded random

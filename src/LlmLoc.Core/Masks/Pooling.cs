@@ -1,4 +1,4 @@
-namespace LlmLoc.Recording;
+namespace LlmLoc.Masks;
 
 /// <summary>How a stimulus' block outputs become one vector per layer (<c>--pooling</c>).</summary>
 public enum Pooling
@@ -11,6 +11,9 @@ public enum Pooling
 
 public static class PoolingNames
 {
+    /// <summary>The <c>--pooling</c> values, in the order help lists them.</summary>
+    public static readonly string[] All = [Pooling.LastToken.ToFlag(), Pooling.Mean.ToFlag()];
+
     public static string ToFlag(this Pooling pooling) => pooling switch
     {
         Pooling.LastToken => "last-token",
