@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LlmLoc.Localization;
+using LlmLoc.Masks;
 using LlmLoc.Models;
 using LlmLoc.Numerics;
 using LlmLoc.Recording;
