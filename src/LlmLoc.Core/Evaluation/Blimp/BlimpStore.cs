@@ -16,14 +16,7 @@ public sealed class BlimpStore(Uri baseUrl, bool downloadEnabled, HttpClient? ht
     public const string UrlVariable = "LLMLOC_BLIMP_URL";
     public const string DefaultDir = "blimp";
 
-    static readonly Lazy<HttpClient> SharedClient = new(() =>
-    {
-        var client = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
-        client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("llmloc", "1.0"));
-        return client;
-    });
-
-    readonly HttpClient _http = http ?? SharedClient.Value;
+    readonly HttpClient _http = http ?? IO.Downloads.Client;
 
     /// <summary>GitHub at the pinned commit (or $LLMLOC_BLIMP_URL); no download when LLMLOC_NO_DOWNLOAD is set.</summary>
     public static BlimpStore FromEnvironment()

@@ -13,10 +13,9 @@ namespace LlmLoc.Stimuli.Download;
 /// </summary>
 public sealed class StimuliDownloader(StimuliSources? sources = null, HttpClient? http = null)
 {
-    static readonly Lazy<HttpClient> SharedClient = new(CreateClient);
 
     readonly StimuliSources _sources = sources ?? StimuliSources.Default;
-    readonly HttpClient _http = http ?? SharedClient.Value;
+    readonly HttpClient _http = http ?? IO.Downloads.Client;
 
     /// <summary>The networks that have downloadable stimuli (the arithmetic localizer generates its own).</summary>
     public static IReadOnlyList<string> Networks { get; } = ["language", "theory-of-mind", "all"];
@@ -176,13 +175,6 @@ public sealed class StimuliDownloader(StimuliSources? sources = null, HttpClient
     static StimuliDownloadException Failure(StimuliArchiveLayout layout, Uri url, string folder, string reason, Exception? inner = null) =>
         new(url, reason, $"could not download the {layout.Network} stimuli from {url}: {reason}; " +
             $"put the files in {folder} by hand or use --stimuli-dir", inner);
-
-    static HttpClient CreateClient()
-    {
-        var client = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
-        client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("llmloc", "1.0"));
-        return client;
-    }
 }
 
 /// <summary>A failed stimuli download; <see cref="Reason"/> alone lets a caller word its own one-line fix.</summary>
