@@ -1,3 +1,5 @@
+using LlmLoc.Reporting;
+
 namespace LlmLoc.Hub;
 
 /// <summary>Everything one model resolution works with: the settings, the model id, its cache folder and the progress sink.</summary>

@@ -1,3 +1,5 @@
+using LlmLoc.Reporting;
+
 namespace LlmLoc.Hub;
 
 /// <summary>

@@ -8,20 +8,26 @@ namespace LlmLoc.Reporting;
 /// </summary>
 public static class StepProgress
 {
+    /// <summary>The console of live bars: the process's stderr.</summary>
+    internal static readonly IAnsiConsole Stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+
+    /// <summary>A live bar only when writing to the process's own stderr on an interactive terminal; plain lines for
+    /// logs, CI, redirected stderr and tests' writers.</summary>
+    internal static bool IsLive(TextWriter log) =>
+        ReferenceEquals(log, Console.Error) && !Console.IsErrorRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+
     /// <summary>Runs <paramref name="work"/>, which reports finished items through the callback.</summary>
     public static T Run<T>(string label, int total, TextWriter log, Func<Action<int>, T> work)
     {
-        bool live = ReferenceEquals(log, Console.Error) && !Console.IsErrorRedirected && AnsiConsole.Profile.Capabilities.Interactive;
-        if (!live)
+        if (!IsLive(log))
         {
             var started = System.Diagnostics.Stopwatch.StartNew();
             T result = work(_ => { });
             log.WriteLine($"llmloc: {label}: {total} done in {started.Elapsed.TotalSeconds:0.0} s");
             return result;
         }
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         T value = default!;
-        console.Progress()
+        Stderr.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {

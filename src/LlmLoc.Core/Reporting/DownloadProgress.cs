@@ -1,8 +1,9 @@
 using Spectre.Console;
 
-namespace LlmLoc.Hub;
+namespace LlmLoc.Reporting;
 
-/// <summary>Shows the progress of one file download; <c>report</c> is called with each chunk's byte count.</summary>
+/// <summary>Shows the progress of one file download (bytes; <see cref="StepProgress"/> counts items, with the same
+/// live-or-plain rule and console); <c>report</c> is called with each chunk's byte count.</summary>
 internal interface IDownloadProgress
 {
     Task RunAsync(string label, long? total, long alreadyHave, Func<Action<long>, Task> download);
@@ -17,8 +18,7 @@ internal static class DownloadProgress
     public static IDownloadProgress For(TextWriter? writer)
     {
         var target = writer ?? Console.Error;
-        bool terminal = ReferenceEquals(target, Console.Error) && !Console.IsErrorRedirected && AnsiConsole.Profile.Capabilities.Interactive;
-        return terminal ? new SpectreProgress() : new PlainProgress(target);
+        return StepProgress.IsLive(target) ? new SpectreProgress() : new PlainProgress(target);
     }
 
     internal static string Bytes(long? n) => n switch
@@ -51,12 +51,10 @@ internal sealed class PlainProgress(TextWriter writer) : IDownloadProgress
 /// <summary>A live Spectre.Console bar per file on stderr.</summary>
 internal sealed class SpectreProgress : IDownloadProgress
 {
-    static readonly IAnsiConsole Stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-
-    public void Note(string message) => Stderr.MarkupLine($"[yellow]llmloc:[/] {Markup.Escape(message)}");
+    public void Note(string message) => StepProgress.Stderr.MarkupLine($"[yellow]llmloc:[/] {Markup.Escape(message)}");
 
     public Task RunAsync(string label, long? total, long alreadyHave, Func<Action<long>, Task> download) =>
-        Stderr.Progress()
+        StepProgress.Stderr.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
                 new DownloadedColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
