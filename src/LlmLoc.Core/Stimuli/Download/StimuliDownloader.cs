@@ -156,7 +156,7 @@ public sealed class StimuliDownloader(StimuliSources? sources = null, HttpClient
 
     /// <summary>Limits on what a stimuli archive may make llmloc read and write (the real archives are a few MB;
     /// the kept files are CSV and text files of a few kB each).</summary>
-    internal static long MaxArchiveBytes = 512L << 20, MaxEntryBytes = 16L << 20, MaxExtractedBytes = 128L << 20;
+    const long MaxArchiveBytes = 512L << 20, MaxEntryBytes = 16L << 20, MaxExtractedBytes = 128L << 20;
 
     /// <summary>The whole stream, or null when it holds more than <paramref name="limit"/> bytes.</summary>
     static byte[]? ReadAtMost(Stream source, long limit)
