@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using LlmLoc.IO;
 
 namespace LlmLoc.Generation;
 
@@ -10,6 +10,8 @@ namespace LlmLoc.Generation;
 /// </summary>
 public sealed record GenerationSettings
 {
+    const string Fix = "fix generation_config.json (or config.json) there";
+
     /// <summary>generate_lesion.py samples with <c>do_sample=True, temperature=0.7</c>.</summary>
     public const double LesionScriptTemperature = 0.7;
 
@@ -58,84 +60,33 @@ public sealed record GenerationSettings
     /// eos_token_id/pad_token_id, config.json's is used.
     /// </summary>
     public static GenerationSettings FromModelFolder(string folder, int? maxLength = null, bool? doSample = null,
+        double? temperature = null, int? topK = null, double? topP = null, int? numReturnSequences = null, long? seed = null) =>
+        FromModelFolder(folder, JsonSettings.ReadObject(Path.Combine(folder, "config.json"), required: true, Fix)!,
+            maxLength, doSample, temperature, topK, topP, numReturnSequences, seed);
+
+    /// <summary>The same with the folder's config.json already parsed (a loaded model's <see cref="ModelConfig.Raw"/>).</summary>
+    public static GenerationSettings FromModelFolder(string folder, JsonObject config, int? maxLength = null, bool? doSample = null,
         double? temperature = null, int? topK = null, double? topP = null, int? numReturnSequences = null, long? seed = null)
     {
-        var config = ReadJson(Path.Combine(folder, "config.json"), required: true)!;
-        var generation = ReadJson(Path.Combine(folder, "generation_config.json"), required: false) ?? config;
+        var model = new JsonSettings(config, $"config.json in {folder}", Fix);
+        var generation = JsonSettings.ReadObject(Path.Combine(folder, "generation_config.json"), required: false, Fix) is { } raw
+            ? new JsonSettings(raw, $"generation_config.json in {folder}", Fix)
+            : model;
         var defaults = new GenerationSettings();
-        var eos = EosList(generation, folder) ?? EosList(config, folder) ?? [];
+        var eos = generation.WholeNumbers("eos_token_id") ?? model.WholeNumbers("eos_token_id") ?? [];
         var settings = new GenerationSettings
         {
-            MaxLength = maxLength ?? Int(generation, "max_length", folder) ?? defaults.MaxLength,
-            DoSample = doSample ?? Bool(generation, "do_sample", folder) ?? defaults.DoSample,
-            Temperature = temperature ?? Double(generation, "temperature", folder) ?? defaults.Temperature,
-            TopK = topK ?? Int(generation, "top_k", folder) ?? defaults.TopK,
-            TopP = topP ?? Double(generation, "top_p", folder) ?? defaults.TopP,
-            NumReturnSequences = numReturnSequences ?? Int(generation, "num_return_sequences", folder) ?? defaults.NumReturnSequences,
+            MaxLength = maxLength ?? generation.WholeNumber("max_length") ?? defaults.MaxLength,
+            DoSample = doSample ?? generation.Bool("do_sample") ?? defaults.DoSample,
+            Temperature = temperature ?? generation.Number("temperature") ?? defaults.Temperature,
+            TopK = topK ?? generation.WholeNumber("top_k") ?? defaults.TopK,
+            TopP = topP ?? generation.Number("top_p") ?? defaults.TopP,
+            NumReturnSequences = numReturnSequences ?? generation.WholeNumber("num_return_sequences") ?? defaults.NumReturnSequences,
             Seed = seed ?? defaults.Seed,
-            EosTokenIds = eos,
-            PadTokenId = Long(generation, "pad_token_id", folder) ?? Long(config, "pad_token_id", folder),
+            EosTokenIds = eos.Select(id => (long)id).ToArray(),
+            PadTokenId = generation.WholeNumber("pad_token_id") ?? model.WholeNumber("pad_token_id"),
         };
         settings.Validate();
         return settings;
     }
-
-    static JsonObject? ReadJson(string path, bool required)
-    {
-        if (!File.Exists(path))
-        {
-            if (!required) return null;
-            throw new LlmLocException($"no config.json in {Path.GetDirectoryName(path)}; pass a Hugging Face model folder",
-                ExitCodes.InputError);
-        }
-        try
-        {
-            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject
-                   ?? throw new LlmLocException($"{path} is not a JSON object; restore the file from the model's repository",
-                       ExitCodes.InputError);
-        }
-        catch (JsonException e)
-        {
-            throw new LlmLocException($"{path} is not valid JSON ({e.Message}); restore the file from the model's repository",
-                ExitCodes.InputError, e);
-        }
-    }
-
-    static IReadOnlyList<long>? EosList(JsonObject json, string folder) => json["eos_token_id"] switch
-    {
-        null => null,
-        JsonArray list => list.Select(item => item is JsonValue v && v.TryGetValue<long>(out var id)
-            ? id
-            : throw BadValue("eos_token_id", folder)).ToArray(),
-        JsonValue v when v.TryGetValue<long>(out var id) => [id],
-        _ => throw BadValue("eos_token_id", folder),
-    };
-
-    static long? Long(JsonObject json, string key, string folder) => json[key] switch
-    {
-        null => null,
-        JsonValue v when v.TryGetValue<long>(out var x) => x,
-        _ => throw BadValue(key, folder),
-    };
-
-    static int? Int(JsonObject json, string key, string folder) =>
-        Long(json, key, folder) is { } x ? checked((int)x) : null;
-
-    static double? Double(JsonObject json, string key, string folder) => json[key] switch
-    {
-        null => null,
-        JsonValue v when v.TryGetValue<double>(out var x) => x,
-        _ => throw BadValue(key, folder),
-    };
-
-    static bool? Bool(JsonObject json, string key, string folder) => json[key] switch
-    {
-        null => null,
-        JsonValue v when v.TryGetValue<bool>(out var x) => x,
-        _ => throw BadValue(key, folder),
-    };
-
-    static LlmLocException BadValue(string key, string folder) => new(
-        $"{key} in the generation settings of {folder} has an unexpected type; fix generation_config.json/config.json there",
-        ExitCodes.InputError);
 }

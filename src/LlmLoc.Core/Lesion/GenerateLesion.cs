@@ -44,7 +44,7 @@ public static class GenerateLesion
         bool sample = !options.Greedy;
         long seed = options.Mask.Seed;
         if (session.Folder is { } folder)
-            return GenerationSettings.FromModelFolder(folder, options.MaxLength, sample, options.Temperature,
+            return GenerationSettings.FromModelFolder(folder, session.Model.Config.Raw, options.MaxLength, sample, options.Temperature,
                 options.TopK, options.TopP, options.NumReturnSequences, seed);
 
         // Built-in untrained GPT-2: no folder, so transformers' defaults and the tokenizer's EOS.

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using LlmLoc.IO;
 
 namespace LlmLoc.Models;
 
@@ -15,6 +15,8 @@ public sealed class ModelConfig
     public int? PadTokenId { get; init; }
     public JsonObject Raw { get; init; } = new();
 
+    const string Fix = "restore config.json from the model's original download";
+
     /// <summary>Reads and parses <c>config.json</c> in <paramref name="folder"/>.</summary>
     public static ModelConfig Load(string folder)
     {
@@ -26,15 +28,9 @@ public sealed class ModelConfig
 
     public static ModelConfig Parse(string json, string source = "config.json")
     {
-        JsonObject raw;
-        try { raw = JsonNode.Parse(json) as JsonObject ?? throw new JsonException("not a JSON object"); }
-        catch (JsonException e) { throw new LlmLocException($"{source} is not valid JSON ({e.Message}); restore the file from the model's original download"); }
-        var type = raw["model_type"] switch
-            {
-                null => null,
-                JsonValue v when v.TryGetValue(out string? text) => text,
-                var other => throw WrongValue(null, "model_type", other, "a string such as \"gpt2\" or \"llama\""),
-            } ?? throw new LlmLocException($"{source} has no model_type; use a config.json written by transformers");
+        var raw = JsonSettings.ParseObject(json, source, Fix);
+        var type = new JsonSettings(raw, "config.json", Fix).String("model_type")
+            ?? throw new LlmLocException($"{source} has no model_type; use a config.json written by transformers");
         ModelRegistry.Get(type);
         // GPT-2 names its sizes n_layer / n_embd; every other family uses the long names.
         bool gpt2 = type == "gpt2";
@@ -52,25 +48,26 @@ public sealed class ModelConfig
         };
     }
 
+    /// <summary>Typed reads with errors naming this config and the key.</summary>
+    public JsonSettings Settings => new(Raw, $"config.json of this {ModelType} model", Fix);
+
     public int Int(string key) => IntOrNull(key)
         ?? throw new LlmLocException($"config.json of this {ModelType} model lacks '{key}'; use a config.json written by transformers");
 
     public int Int(string key, int fallback) => IntOrNull(key) ?? fallback;
 
     /// <summary>A size (layers, heads, widths, positions): a whole JSON number ≥ 1, else a one-line error naming the key.</summary>
-    public int? IntOrNull(string key) => Raw[key] is null ? null
-        : WholeNumber(key, Raw[key]) is var n and >= 1 ? n
-        : throw WrongValue(key, "a positive whole number");
-
-    public double Double(string key, double fallback) => Raw[key] switch
+    public int? IntOrNull(string key) => Settings.WholeNumber(key) switch
     {
-        null => fallback,
-        JsonValue v when v.TryGetValue(out double d) && double.IsFinite(d) => d,
-        _ => throw WrongValue(key, "a number"),
+        null => null,
+        >= 1 and var n => n,
+        _ => throw Settings.WrongValue(key, "a positive whole number"),
     };
 
+    public double Double(string key, double fallback) => Settings.Number(key) ?? fallback;
+
     /// <summary>The number, or null when the key is absent or null.</summary>
-    public double? DoubleOrNull(string key) => Raw[key] is null ? null : Double(key, double.NaN);
+    public double? DoubleOrNull(string key) => Settings.Number(key);
 
     /// <summary>
     /// For settings whose transformers default is on but that null switches off (Gemma 2's soft-capping):
@@ -78,45 +75,13 @@ public sealed class ModelConfig
     /// </summary>
     public double? DoubleOrNull(string key, double whenAbsent) => Raw.ContainsKey(key) ? DoubleOrNull(key) : whenAbsent;
 
-    public bool Bool(string key, bool fallback) => Raw[key] switch
-    {
-        null => fallback,
-        JsonValue v when v.TryGetValue(out bool b) => b,
-        _ => throw WrongValue(key, "true or false"),
-    };
+    public bool Bool(string key, bool fallback) => Settings.Bool(key) ?? fallback;
 
-    public string? String(string key) => Raw[key] switch
-    {
-        null => null,
-        JsonValue v when v.TryGetValue(out string? text) => text,
-        _ => throw WrongValue(key, "a string"),
-    };
+    public string? String(string key) => Settings.String(key);
 
-    public JsonObject? Object(string key) => Raw[key] switch
-    {
-        null => null,
-        JsonObject o => o,
-        _ => throw WrongValue(key, "an object"),
-    };
-
-    LlmLocException WrongValue(string key, string expected) => WrongValue(ModelType, key, Raw[key], expected);
-
-    static LlmLocException WrongValue(string? modelType, string key, JsonNode? value, string expected) =>
-        new($"config.json{(modelType is null ? "" : $" of this {modelType} model")} has '{key}': {value?.ToJsonString() ?? "null"}, expected {expected}; " +
-            "restore config.json from the model's original download");
-
-    int WholeNumber(string key, JsonNode? node) =>
-        node is JsonValue v && v.TryGetValue(out double d) && d == Math.Floor(d) && d is >= int.MinValue and <= int.MaxValue
-            ? (int)d
-            : throw WrongValue(key, "a whole number");
+    public JsonObject? Object(string key) => Settings.Object(key);
 
     /// <summary>eos_token_id may be a list (Llama 3): the first entry stands for it. A negative id (old Llama configs
     /// write pad_token_id -1) means none.</summary>
-    int? FirstIdOrNull(string key) => Raw[key] switch
-    {
-        null => null,
-        JsonArray { Count: 0 } => null,
-        JsonArray a => WholeNumber(key, a[0]) is var id and >= 0 ? id : null,
-        var value => WholeNumber(key, value) is var id and >= 0 ? id : null,
-    };
+    int? FirstIdOrNull(string key) => Settings.WholeNumbers(key) is [var id, ..] && id >= 0 ? id : null;
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LlmLoc.IO;
 
 namespace LlmLoc.Tokenization;
 
@@ -24,8 +25,9 @@ internal sealed class TokenizerConfig
 
     public static TokenizerConfig Load(string folder)
     {
-        var config = ReadObject(Path.Combine(folder, "tokenizer_config.json")) ?? new JsonObject();
-        var map = ReadObject(Path.Combine(folder, "special_tokens_map.json"));
+        const string fix = "fix or re-download it";
+        var config = JsonSettings.ReadObject(Path.Combine(folder, "tokenizer_config.json"), required: false, fix) ?? new JsonObject();
+        var map = JsonSettings.ReadObject(Path.Combine(folder, "special_tokens_map.json"), required: false, fix);
         if (map is not null)
             foreach (var (key, value) in map) config[key] = value?.DeepClone();
 
@@ -65,20 +67,6 @@ internal sealed class TokenizerConfig
     /// false by default, with bos/eos/unk defaulting to &lt;|endoftext|&gt;.
     /// </summary>
     public bool IsGptNeoXClass => TokenizerClass is { } c && c.StartsWith("GPTNeoXTokenizer", StringComparison.Ordinal);
-
-    static JsonObject? ReadObject(string path)
-    {
-        if (!File.Exists(path)) return null;
-        try
-        {
-            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject
-                ?? throw new LlmLocException($"{path}: expected a JSON object; fix or delete the file.");
-        }
-        catch (JsonException e)
-        {
-            throw new LlmLocException($"{path} is not valid JSON ({e.Message}); fix or re-download it.", ExitCodes.InputError, e);
-        }
-    }
 
     internal static string? TokenText(JsonNode? node) => node switch
     {
