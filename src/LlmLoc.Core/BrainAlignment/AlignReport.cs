@@ -11,14 +11,6 @@ namespace LlmLoc.BrainAlignment;
 /// long Parquet table.</summary>
 public static class AlignReport
 {
-    static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        WriteIndented = true,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     public static void WriteTable(AlignResult result, TextWriter writer)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -79,10 +71,7 @@ public static class AlignReport
             s.Score.Score, s.Score.FoldSd, s.Score.Folds.Sum(f => f.NanColumns),
             s.Score.Folds.Select(f => new FoldRecord(f.Fold, f.Alpha, f.Median, f.NanColumns, f.R)).ToList())).ToList());
 
-    public static void WriteJson(AlignResult result, Stream stream) => JsonSerializer.Serialize(stream, ToDocument(result), Json);
-
-    public static Document ReadJson(string path) =>
-        JsonSerializer.Deserialize<Document>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path} holds no alignment");
+    public static void WriteJson(AlignResult result, Stream stream) => JsonSerializer.Serialize(stream, ToDocument(result), IO.JsonOutput.Options);
 
     /// <summary>One Parquet row per condition × fold × response column.</summary>
     public sealed class Row

@@ -11,14 +11,6 @@ namespace LlmLoc.Evaluation;
 /// </summary>
 public static class EvaluationExport
 {
-    static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        WriteIndented = true,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     public sealed record SummaryRow(string Condition, int? Seed, long MaskedUnits, long Tokens, double? Loss, double? Perplexity,
         int Pairs, double? Accuracy, IReadOnlyDictionary<string, double> AccuracyByPhenomenon,
         int BlimpPairs, double? BlimpAccuracy, IReadOnlyDictionary<string, double> BlimpAccuracyByPhenomenon,
@@ -36,10 +28,7 @@ public static class EvaluationExport
         result.Conditions.SelectMany(c => c.Windows).ToList(),
         result.Conditions.SelectMany(c => c.Blimp).ToList());
 
-    public static void WriteJson(EvaluationResult result, Stream stream) => JsonSerializer.Serialize(stream, ToDocument(result), Json);
-
-    public static Document ReadJson(string path) =>
-        JsonSerializer.Deserialize<Document>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path} holds no evaluation");
+    public static void WriteJson(EvaluationResult result, Stream stream) => JsonSerializer.Serialize(stream, ToDocument(result), IO.JsonOutput.Options);
 
     /// <summary>One Parquet row; property names are the column names (snake_case, as in the JSON).</summary>
     public sealed class ItemRow

@@ -40,7 +40,7 @@ public class AlignCommandTests
         Assert.True(run.ExitCode == 0, run.Stderr);
         Assert.Contains("random sets scoring at least the language units: 0 of 3", run.Stdout);
 
-        var doc = AlignReport.ReadJson(dir.File("a.json"));
+        var doc = TestJson.Read<AlignReport.Document>(dir.File("a.json"));
         Assert.Equal(["language", "random", "random", "random", "layer"], doc.Conditions.Select(c => c.Condition));
         Assert.Equal([42, 43, 44], doc.Conditions.Where(c => c.Condition == "random").Select(c => c.Seed!.Value));
         Assert.All(doc.Conditions.Take(4), c => Assert.Equal(5, c.Units));
@@ -85,8 +85,8 @@ public class AlignCommandTests
         var fromNpy = CliRunner.Run("align", "--activations", acts, "--responses", dir.File("y.npy"), "--mask", MaskFile,
             "--random-seeds", "0", "--json", dir.File("npy.json"));
         Assert.True(fromNpy.ExitCode == 0, fromNpy.Stderr);
-        var csv = AlignReport.ReadJson(dir.File("csv.json"));
-        Assert.Equal(AlignReport.ReadJson(dir.File("npy.json")).Conditions[0].Score, csv.Conditions[0].Score);
+        var csv = TestJson.Read<AlignReport.Document>(dir.File("csv.json"));
+        Assert.Equal(TestJson.Read<AlignReport.Document>(dir.File("npy.json")).Conditions[0].Score, csv.Conditions[0].Score);
         Assert.Equal("voxel3", csv.ResponseColumnNames[3]);
         Assert.Null(csv.Alphas);
     }
@@ -108,7 +108,7 @@ public class AlignCommandTests
         Assert.True(run.ExitCode == 0, run.Stderr);
         Assert.Contains("warning: 1 response column(s)", run.Stderr);
         Assert.Contains("warning: all: 10 (fold, column) pair(s) gave NaN r", run.Stderr);
-        var doc = AlignReport.ReadJson(dir.File("o.json"));
+        var doc = TestJson.Read<AlignReport.Document>(dir.File("o.json"));
         Assert.Equal(Enumerable.Range(0, Voxels).Append(Voxels + 1), doc.ResponseColumns);
         Assert.Equal(1, doc.DroppedResponseColumns);
         Assert.Equal(Layers * Hidden, doc.Conditions.Single().Units);

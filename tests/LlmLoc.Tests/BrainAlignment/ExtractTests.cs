@@ -124,7 +124,7 @@ public class ExtractTests
         var align = CliRunner.Run("align", "--activations", dir.File("a.npy"), "--responses", dir.File("y.npy"), "--mask", MaskFile,
             "--random-seeds", "2", "--folds", "5", "--json", dir.File("r.json"));
         Assert.True(align.ExitCode == 0, align.Stderr);
-        var doc = LlmLoc.BrainAlignment.AlignReport.ReadJson(dir.File("r.json"));
+        var doc = TestJson.Read<LlmLoc.BrainAlignment.AlignReport.Document>(dir.File("r.json"));
         Assert.Equal(["language", "random", "random"], doc.Conditions.Select(c => c.Condition));
         Assert.True(doc.Conditions[0].Score > 0.999, $"language units predict their own activations: {doc.Conditions[0].Score}");
         Assert.Equal(5, doc.TestSets.Length);

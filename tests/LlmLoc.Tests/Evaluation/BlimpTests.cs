@@ -55,7 +55,7 @@ public class BlimpTests(TinyGpt2 gpt2) : IClassFixture<TinyGpt2>
         using (new UnitLesion(gpt2.Model, UnitMask.Load(Shared.Fixture("models", "gpt2", "lesion_mask.npy"))))
             expectedLanguage = ExpectedByParadigm(limit);
 
-        var doc = EvaluationExport.ReadJson(json);
+        var doc = TestJson.Read<EvaluationExport.Document>(json);
         Assert.Equal(2 * Paradigms.Length * limit, doc.Blimp.Count);
         foreach (var (summary, expected) in new[] { (doc.Summary[0], expectedNone), (doc.Summary[1], expectedLanguage) })
         {

@@ -30,7 +30,7 @@ public class EvaluateCommandTests
         Assert.Contains("subject_verb_agreement", stdout);
         Assert.Contains("none: minimal pairs (sentences): 72 done", stderr);
 
-        var doc = EvaluationExport.ReadJson(json);
+        var doc = TestJson.Read<EvaluationExport.Document>(json);
         Assert.Equal(["none", "language", "random", "random"], doc.Summary.Select(s => s.Condition));
         Assert.Equal([null, null, 42, 43], doc.Summary.Select(s => s.Seed));
         Assert.Equal([0L, 5, 5, 5], doc.Summary.Select(s => s.MaskedUnits));
