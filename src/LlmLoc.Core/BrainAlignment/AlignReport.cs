@@ -13,14 +13,7 @@ public static class AlignReport
 {
     public static void WriteTable(AlignResult result, TextWriter writer)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(writer),
-        });
-        console.Profile.Width = 200;
+        var console = Reporting.PlainConsole.For(writer);
         var table = new Table().Border(TableBorder.Simple);
         table.AddColumn("condition");
         foreach (string c in new[] { "units", "score", "sd (folds)", "NaN r" })

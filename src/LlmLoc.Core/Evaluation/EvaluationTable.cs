@@ -9,14 +9,7 @@ public static class EvaluationTable
 {
     public static void Write(EvaluationResult result, TextWriter writer)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(writer),
-        });
-        console.Profile.Width = 200;
+        var console = Reporting.PlainConsole.For(writer);
         var rows = ConditionSummary.Summarize(result);
         var none = rows.FirstOrDefault(r => r.Condition == Networks.None);
         bool text = rows.Any(r => r.Loss is not null), pairs = rows.Any(r => r.Accuracy is not null);
