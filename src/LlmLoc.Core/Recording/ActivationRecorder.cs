@@ -37,28 +37,27 @@ public static class ActivationRecorder
         using var scope = NewDisposeScope();
         var batches = order.Chunk(batchSize).Select(rows => MakeBatch(stimuli, rows, padTokenId, model.Device)).ToList();
 
-        Batch current = batches[0];
-        using var hook = model.AddBlockOutputHook((layer, output) =>
+        // Pools one block's output of one batch into the result rows of that batch's stimuli.
+        void Pool(Batch batch, int layer, Tensor output)
         {
-            using var hookScope = NewDisposeScope();
+            using var poolScope = NewDisposeScope();
             Tensor pooled = pooling == Pooling.LastToken
-                ? output.gather(1, (current.Lengths - 1).view(-1, 1, 1).expand(-1, 1, hidden)).squeeze(1)
-                : (output * current.RealTokens.unsqueeze(-1)).sum(1) / current.Lengths.unsqueeze(-1).to(output.dtype);
+                ? output.gather(1, (batch.Lengths - 1).view(-1, 1, 1).expand(-1, 1, hidden)).squeeze(1)
+                : (output * batch.RealTokens.unsqueeze(-1)).sum(1) / batch.Lengths.unsqueeze(-1).to(output.dtype);
             float[] values = pooled.to(float32).cpu().contiguous().data<float>().ToArray();
-            for (int b = 0; b < current.Rows.Length; b++)
+            for (int b = 0; b < batch.Rows.Length; b++)
             {
-                long offset = ((long)current.Rows[b] * layers + layer) * hidden;
+                long offset = ((long)batch.Rows[b] * layers + layer) * hidden;
                 for (int u = 0; u < hidden; u++) result[offset + u] = values[b * hidden + u];
             }
-            return null;
-        });
+        }
 
         if (model is CausalLmBase lm)
         {
             // Progress: each finished block counts for its share of the stimuli.
             int reported = 0;
             lm.ForwardLayerMajor(batches.Select(b => (b.Ids, (Tensor?)b.Mask)).ToList(),
-                beforeBatch: b => current = batches[b],
+                onBlockOutput: (layer, b, output) => Pool(batches[b], layer, output),
                 onLayerDone: layer =>
                 {
                     int done = (int)((long)stimuli.Count * (layer + 1) / layers);
@@ -70,8 +69,8 @@ public static class ActivationRecorder
         {
             foreach (var batch in batches)
             {
-                current = batch;
-                model.Forward(batch.Ids, batch.Mask, cache: null, computeLogits: false)?.Dispose();
+                using (model.AddBlockOutputHook((layer, output) => { Pool(batch, layer, output); return null; }))
+                    model.Forward(batch.Ids, batch.Mask, cache: null, computeLogits: false)?.Dispose();
                 onBatchDone?.Invoke(batch.Rows.Length);
             }
         }

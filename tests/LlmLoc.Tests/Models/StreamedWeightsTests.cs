@@ -46,9 +46,8 @@ public class StreamedWeightsTests
     {
         using var scope = torch.NewDisposeScope();
         var recorded = batches.Select(_ => new Tensor[model.NumLayers]).ToArray();
-        int current = -1;
-        using (model.AddBlockOutputHook((layer, h) => { recorded[current][layer] = h.clone().DetachFromDisposeScope(); return null; }))
-            model.ForwardLayerMajor(batches.Select(b => (ToTensor(b.Ids), (Tensor?)ToTensor(b.Mask))).ToList(), beforeBatch: b => current = b);
+        model.ForwardLayerMajor(batches.Select(b => (ToTensor(b.Ids), (Tensor?)ToTensor(b.Mask))).ToList(),
+            onBlockOutput: (layer, b, h) => recorded[b][layer] = h.clone().DetachFromDisposeScope());
         return recorded.Select(layers =>
         {
             foreach (var t in layers) t.MoveToOtherDisposeScope(scope);

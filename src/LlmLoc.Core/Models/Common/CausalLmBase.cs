@@ -83,17 +83,18 @@ public abstract class CausalLmBase : nn.Module, ICausalLanguageModel
 
     /// <summary>
     /// The layer-major schedule: every batch through block 0, then every batch through block 1, and so on, so a
-    /// streamed block is read and converted once per call, not once per batch. Block hooks fire per (block, batch)
-    /// with the same tensors as <see cref="Forward"/> on that batch (bit-identical outputs); <paramref name="beforeBatch"/>
-    /// tells the caller which batch the next hook call belongs to; <paramref name="onLayerDone"/> reports progress.
-    /// The batches' hidden states (what a forward of each batch would hold between blocks) stay in memory throughout.
+    /// streamed block is read and converted once per call, not once per batch. <paramref name="onBlockOutput"/> gets
+    /// (layer, batch index, block output) after each block ran on each batch (after the block's hooks, e.g. a lesion):
+    /// the same tensors as <see cref="Forward"/> on that batch (bit-identical outputs); <paramref name="onLayerDone"/>
+    /// reports progress. The batches' hidden states (what a forward of each batch would hold between blocks) stay in
+    /// memory throughout.
     /// </summary>
     public void ForwardLayerMajor(IReadOnlyList<(Tensor InputIds, Tensor? AttentionMask)> batches,
-        Action<int>? beforeBatch = null, Action<int>? onLayerDone = null)
+        Action<int, int, Tensor>? onBlockOutput = null, Action<int>? onLayerDone = null)
     {
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        RunLayerMajor(batches, beforeBatch, onLayerDone);
+        RunLayerMajor(batches, onBlockOutput, onLayerDone);
     }
 
     public IReadOnlyList<Tensor> ForwardHiddenLayerMajor(IReadOnlyList<(Tensor InputIds, Tensor? AttentionMask)> batches)
@@ -104,7 +105,7 @@ public abstract class CausalLmBase : nn.Module, ICausalLanguageModel
     }
 
     /// <summary>The batches' hidden states after the last block (in the caller's dispose scope).</summary>
-    Tensor[] RunLayerMajor(IReadOnlyList<(Tensor InputIds, Tensor? AttentionMask)> batches, Action<int>? beforeBatch, Action<int>? onLayerDone)
+    Tensor[] RunLayerMajor(IReadOnlyList<(Tensor InputIds, Tensor? AttentionMask)> batches, Action<int, int, Tensor>? onBlockOutput, Action<int>? onLayerDone)
     {
         var states = batches.Select(b => Start(b.InputIds, b.AttentionMask, cache: null)).ToArray();
         foreach (var block in Blocks)
@@ -112,8 +113,8 @@ public abstract class CausalLmBase : nn.Module, ICausalLanguageModel
             using var weights = StreamedWeights?.Materialize(block.LayerIndex);
             for (int b = 0; b < states.Length; b++)
             {
-                beforeBatch?.Invoke(b);
                 var next = block.call(states[b].Hidden, states[b].Context);
+                onBlockOutput?.Invoke(block.LayerIndex, b, next);
                 states[b].Hidden.Dispose();
                 states[b] = (next, states[b].Context);
             }
