@@ -36,6 +36,7 @@ public sealed class StreamedWeights : IDisposable
         // Owned here, not by whatever dispose scope the first forward opens.
         _released = torch.empty(0, computeType, device).DetachFromDisposeScope();
         _layers = layers.Select(layer => layer.Select(p => new Slot(p.Parameter, checkpoint.FileOf[p.Key], p.Key, p.Parameter.shape)).ToArray()).ToArray();
+        ReturnFreedBlocksToTheSystem();
         using var noGrad = torch.no_grad();
         foreach (var slot in _layers.SelectMany(l => l)) slot.Parameter.set_(_released);
         if (_layers.Length > 0) ReadAhead(0);
@@ -111,6 +112,25 @@ public sealed class StreamedWeights : IDisposable
         using var flat = buffer.narrow(0, 0, entry.ElementCount);
         return flat.view(entry.Shape);
     }
+
+    /// <summary>
+    /// glibc's malloc raises its mmap threshold each time a large buffer is freed, so after the first block the
+    /// block-sized buffers (weights, activations) come from the heap and stay there when freed: measured on an
+    /// 8 × 2048 bf16 Llama, peak anonymous memory 1956 MB instead of 1055 MB with a fixed 1 MB threshold. A fixed
+    /// threshold (M_MMAP_THRESHOLD, which also turns the adjustment off) makes every buffer of 1 MB or more its own
+    /// mapping, returned to the system when freed. Linux/glibc only; elsewhere nothing happens.
+    /// </summary>
+    static void ReturnFreedBlocksToTheSystem()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        try { _ = Mallopt(MallocMmapThreshold, 1 << 20); }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }
+    }
+
+    const int MallocMmapThreshold = -3;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mallopt")]
+    static extern int Mallopt(int parameter, int value);
 
     public void Dispose()
     {
