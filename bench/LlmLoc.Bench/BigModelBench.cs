@@ -25,7 +25,7 @@ static class BigModelBench
         ["small"] = new(8, 2048, 5504, 16, 32000),
     };
 
-    public static void Run(string cliDll, string sharedRoot, Shape shape, long budgetBytes, string weights)
+    public static void Run(string cliDll, string sharedRoot, Shape shape, long budgetBytes, string weights, bool localize, bool generate)
     {
         string folder = Directory.CreateTempSubdirectory("llmloc-bench-big-").FullName;
         try
@@ -44,15 +44,47 @@ static class BigModelBench
             double readSeconds = ReadOnce(folder);
             Console.WriteLine($"floor                {floor:F0} s = 2 x {nonEmbedding / 1e9:F2} G params x {tokens} tokens at {flops / 1e9:F1} GFLOP/s; reading the file once took {readSeconds:F0} s (load avg {Machine.LoadAverage()})");
 
-            DropPageCache(folder);
-            using var cache = new TempDir();
-            var run = RunChild(cliDll, budgetBytes, ["localize", "--model-name", folder, "--percentage", "1", "--stimuli-dir", stimuliDir,
-                "--cache-dir", cache.Path, "--overwrite", "--device", "cpu", "--weights", weights]);
-            Console.WriteLine($"localize             {run.Seconds:F0} s ({run.Seconds / (floor + readSeconds):F2}x floor + read), exit {run.ExitCode}, " +
-                $"peak anonymous {run.PeakAnonMb:F0} MB, peak file-backed {run.PeakFileMb:F0} MB, budget {budgetBytes / 1048576.0:F0} MiB, load avg {Machine.LoadAverage()}");
-            foreach (var line in run.Log) Console.WriteLine($"  {line}");
+            if (localize) Localize(cliDll, stimuliDir, folder, budgetBytes, weights, floor, readSeconds);
+            if (generate) Generate(cliDll, folder, shape, budgetBytes, weights);
         }
         finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    static void Localize(string cliDll, string stimuliDir, string folder, long budgetBytes, string weights, double floor, double readSeconds)
+    {
+        DropPageCache(folder);
+        using var cache = new TempDir();
+        var run = RunChild(cliDll, budgetBytes, ["localize", "--model-name", folder, "--percentage", "1", "--stimuli-dir", stimuliDir,
+            "--cache-dir", cache.Path, "--overwrite", "--device", "cpu", "--weights", weights]);
+        Console.WriteLine($"localize             {run.Seconds:F0} s ({run.Seconds / (floor + readSeconds):F2}x floor + read), exit {run.ExitCode}, " +
+            $"peak anonymous {run.PeakAnonMb:F0} MB, peak file-backed {run.PeakFileMb:F0} MB, budget {budgetBytes / 1048576.0:F0} MiB, load avg {Machine.LoadAverage()}");
+        foreach (var line in run.Log) Console.WriteLine($"  {line}");
+    }
+
+    /// <summary>
+    /// generate-lesion with a mask of 1% of the units (every 100th), greedy, from a 9-token prompt to 10 and to 18
+    /// tokens: the difference of the two runs over 8 tokens is the time per decoded token (start-up, load and the
+    /// prompt's forward cancel). Each run starts with the file in the page cache as the first left it.
+    /// </summary>
+    static void Generate(string cliDll, string folder, Shape shape, long budgetBytes, string weights)
+    {
+        using var dir = new TempDir();
+        string maskPath = Path.Combine(dir.Path, "mask.npy");
+        var mask = new long[(long)shape.Layers * shape.Hidden];
+        for (long i = 0; i < mask.Length; i += 100) mask[i] = 1;
+        LlmLoc.Numerics.Npy.Write(maskPath, mask, shape.Layers, shape.Hidden);
+        const string prompt = "The quick"; // 9 tokens with the byte-level tokenizer
+        var runs = new List<Child>();
+        foreach (int maxLength in new[] { 10, 18 })
+        {
+            var run = RunChild(cliDll, budgetBytes, ["generate-lesion", "--model-name", folder, "--prompt", prompt, "--percentage", "1",
+                "--mask", maskPath, "--greedy", "--max-length", maxLength.ToString(), "--device", "cpu", "--weights", weights]);
+            runs.Add(run);
+            Console.WriteLine($"generate-lesion      --max-length {maxLength}: {run.Seconds:F0} s, exit {run.ExitCode}, peak anonymous {run.PeakAnonMb:F0} MB, " +
+                $"peak file-backed {run.PeakFileMb:F0} MB, budget {budgetBytes / 1048576.0:F0} MiB, load avg {Machine.LoadAverage()}");
+            foreach (var line in run.Log) Console.WriteLine($"  {line}");
+        }
+        Console.WriteLine($"per decoded token    {(runs[1].Seconds - runs[0].Seconds) / 8:F1} s (difference of the two runs over 8 tokens)");
     }
 
     /// <summary>config.json, a byte-level tokenizer and two bf16 shards (written tensor by tensor) + the index.</summary>
@@ -64,7 +96,7 @@ static class BigModelBench
             ["num_attention_heads"] = s.Heads, ["num_key_value_heads"] = s.Heads, ["num_hidden_layers"] = s.Layers,
             ["vocab_size"] = s.Vocab, ["rms_norm_eps"] = 1e-5, ["torch_dtype"] = "bfloat16", ["max_position_embeddings"] = 4096,
         }));
-        File.WriteAllText(Path.Combine(folder, "vocab.json"), JsonSerializer.Serialize(ByteLevelAlphabet()));
+        File.WriteAllText(Path.Combine(folder, "vocab.json"), JsonSerializer.Serialize(ByteLevelAlphabet(s.Vocab)));
         File.WriteAllText(Path.Combine(folder, "merges.txt"), "#version: 0.2\n");
         File.WriteAllText(Path.Combine(folder, "tokenizer_config.json"), """{"tokenizer_class": "GPT2Tokenizer"}""");
 
@@ -126,12 +158,15 @@ static class BigModelBench
         return offset;
     }
 
-    static Dictionary<string, int> ByteLevelAlphabet()
+    /// <summary>The 256 byte tokens, then placeholder tokens up to the model's vocabulary so every generated id decodes
+    /// (there are no merges, so encoding still yields one token per byte).</summary>
+    static Dictionary<string, int> ByteLevelAlphabet(int vocabSize)
     {
         var printable = Enumerable.Range('!', '~' - '!' + 1).Concat(Enumerable.Range('¡', '¬' - '¡' + 1)).Concat(Enumerable.Range('®', 'ÿ' - '®' + 1)).ToHashSet();
         var vocab = new Dictionary<string, int>();
         int extra = 0;
         for (int b = 0; b < 256; b++) vocab[new Rune(printable.Contains(b) ? b : 256 + extra++).ToString()] = b;
+        for (int id = 256; id < vocabSize; id++) vocab[$"<{id}>"] = id;
         return vocab;
     }
 

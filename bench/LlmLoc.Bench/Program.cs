@@ -7,8 +7,9 @@ using static TorchSharp.torch;
 //   [runtime] [batch=8] [seq=128]     load time, peak RSS, forward throughput vs the matmul floor
 //   load-profile                      where load time goes (raw read, header, modules, weights; read vs memory map)
 //   localize [batch sizes...]         `llmloc localize` end to end as a child process vs the floor, + phase breakdown
+//   parts [batch=64]                  each step of a GPT-2 block at batch × 12 tokens, matmuls vs the rest
 //   dtype                             bf16 vs float32 compute: max block-output difference on every fixture family
-//   big [7b|13b|small] [GiB] [weights] localize on a Llama-shaped bf16 checkpoint it writes (and deletes) under a memory budget
+//   big [7b|13b|small] [GiB] [weights] [localize|generate|both] localize / generate-lesion on a Llama-shaped bf16 checkpoint it writes (and deletes) under a memory budget
 // LLMLOC_SHARED: reference data (default ../shared beside the repository); LLMLOC_CLI_DLL: the built llmloc.dll.
 torch.set_num_threads(Environment.ProcessorCount);
 string repo = FindRepoRoot();
@@ -20,7 +21,7 @@ Console.WriteLine($"machine              {Environment.ProcessorCount} cores, {Ma
 switch (mode)
 {
     case "parts":
-        BlockParts.Run();
+        BlockParts.Run(rest.Length > 0 ? int.Parse(rest[0]) : 64);
         break;
     case "shapes":
         ForwardShapes.Run(BenchCheckpoint.Ensure(shared));
@@ -34,7 +35,8 @@ switch (mode)
         break;
     case "big":
         BigModelBench.Run(CliDll(), shared, BigModelBench.Shapes[rest.Length > 0 ? rest[0] : "7b"],
-            (long)((rest.Length > 1 ? double.Parse(rest[1]) : 6.0) * (1L << 30)), rest.Length > 2 ? rest[2] : "auto");
+            (long)((rest.Length > 1 ? double.Parse(rest[1]) : 6.0) * (1L << 30)), rest.Length > 2 ? rest[2] : "auto",
+            localize: rest.Length <= 3 || rest[3] is "localize" or "both", generate: rest.Length > 3 && rest[3] is "generate" or "both");
         break;
     case "localize":
         string cli = CliDll();

@@ -25,6 +25,9 @@ public sealed class StreamedWeights : IDisposable
     readonly bool _dropPages;
     readonly Tensor _released;
     readonly Dictionary<ScalarType, Tensor> _staging = [];
+    // Converted buffers of released blocks, by shape: the next block (blocks share shapes) reuses them, so a run
+    // neither maps nor page-faults fresh memory per block.
+    readonly Dictionary<string, Stack<Tensor>> _freeBuffers = [];
 
     internal StreamedWeights(Checkpoint checkpoint, IReadOnlyList<IReadOnlyList<(Parameter Parameter, string Key)>> layers,
         ScalarType computeType, Device device, bool dropPages)
@@ -60,7 +63,7 @@ public sealed class StreamedWeights : IDisposable
         long bytes = 0;
         foreach (var slot in _layers[layer])
         {
-            using var converted = torch.empty(slot.Shape, _computeType, _device);
+            using var converted = TakeBuffer(slot.Shape);
             var entry = slot.File.Entries[slot.Key];
             // Same dtype on the CPU: read straight into the parameter; otherwise stage on the CPU, then convert/copy.
             if (entry.ScalarType == _computeType && _device.type == DeviceType.CPU) slot.File.ReadInto(slot.Key, converted);
@@ -88,11 +91,29 @@ public sealed class StreamedWeights : IDisposable
         using var noGrad = torch.no_grad();
         foreach (var slot in _layers[layer])
         {
+            FreeList(slot.Shape).Push(slot.Parameter.detach().DetachFromDisposeScope());
             slot.Parameter.set_(_released);
             if (_dropPages) slot.File.Advise(slot.Key, willNeed: false);
         }
         MaterializedLayers--;
         _heldBytes -= bytes;
+    }
+
+    /// <summary>Converted-weight buffers allocated so far (blocks of equal shapes reuse one set).</summary>
+    public int BufferAllocations { get; private set; }
+
+    Tensor TakeBuffer(long[] shape)
+    {
+        if (FreeList(shape).TryPop(out var buffer)) return buffer;
+        BufferAllocations++;
+        return torch.empty(shape, _computeType, _device);
+    }
+
+    Stack<Tensor> FreeList(long[] shape)
+    {
+        string key = string.Join('x', shape);
+        if (!_freeBuffers.TryGetValue(key, out var list)) _freeBuffers[key] = list = new Stack<Tensor>();
+        return list;
     }
 
     void ReadAhead(int layer)
@@ -134,8 +155,9 @@ public sealed class StreamedWeights : IDisposable
 
     public void Dispose()
     {
-        foreach (var buffer in _staging.Values) buffer.Dispose();
+        foreach (var buffer in _staging.Values.Concat(_freeBuffers.Values.SelectMany(list => list))) buffer.Dispose();
         _staging.Clear();
+        _freeBuffers.Clear();
         _released.Dispose();
         _checkpoint.Dispose();
     }

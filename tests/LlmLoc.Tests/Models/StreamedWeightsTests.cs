@@ -167,6 +167,12 @@ public class StreamedWeightsTests
         Assert.Equal(largestBlockBytes, weights.PeakMaterializedBytes);
         Assert.Equal(0, weights.MaterializedLayers);
         Assert.All(blockParameters, p => Assert.Equal(0, p.parameter.NumberOfElements));
+
+        // The blocks share shapes, so one set of converted buffers serves them all, in this run and the next.
+        int perBlock = blockParameters.Count / streamed.NumLayers;
+        Assert.Equal(perBlock, weights.BufferAllocations);
+        Assert.Equal(expected, ActivationRecorder.Record(streamed, stimuli, Pooling.Mean, batchSize: 3, padTokenId: 0));
+        Assert.Equal(perBlock, weights.BufferAllocations);
     }
 
     [Fact]
