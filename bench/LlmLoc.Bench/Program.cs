@@ -8,6 +8,7 @@ using static TorchSharp.torch;
 //   load-profile                      where load time goes (raw read, header, modules, weights; read vs memory map)
 //   localize [batch sizes...]         `llmloc localize` end to end as a child process vs the floor, + phase breakdown
 //   parts [batch=64]                  each step of a GPT-2 block at batch × 12 tokens, matmuls vs the rest
+//   cold-start                        a fresh process's steps before the first forward (stimuli, tokenizer, torch, load)
 //   dtype                             bf16 vs float32 compute: max block-output difference on every fixture family
 //   big [7b|13b|small] [GiB] [weights] [localize|generate|both] localize / generate-lesion on a Llama-shaped bf16 checkpoint it writes (and deletes) under a memory budget
 // LLMLOC_SHARED: reference data (default ../shared beside the repository); LLMLOC_CLI_DLL: the built llmloc.dll.
@@ -20,6 +21,9 @@ Console.WriteLine($"machine              {Environment.ProcessorCount} cores, {Ma
 
 switch (mode)
 {
+    case "cold-start":
+        ColdStart.Run(shared);
+        break;
     case "parts":
         BlockParts.Run(rest.Length > 0 ? int.Parse(rest[0]) : 64);
         break;

@@ -114,6 +114,7 @@ public static class ModelLoader
             long fileBytes = checkpoint.Entries.Sum(e => e.ByteLength);
             model.StreamedWeights = new StreamedWeights(checkpoint, layers, model.Spec.DType, model.Device, dropPages: fileBytes > AvailableMemoryBytes());
         }
+        var mapped = new List<Tensor>();
         foreach (var (name, key) in byParameter)
         {
             var file = checkpoint.FileOf[key];
@@ -122,8 +123,15 @@ public static class ModelLoader
             if (viewable && file.MapView(key) is { } view)
             {
                 using (view) p.set_(view);
+                mapped.Add(p);
             }
             else file.ReadInto(key, p);
+        }
+        // The mapped weights' pages are brought in on another core while the caller tokenizes its input.
+        if (mapped.Count > 0)
+        {
+            var ranges = SafeTensorsFile.AddressRanges(mapped);
+            _ = Task.Run(() => SafeTensorsFile.Populate(ranges));
         }
     }
 

@@ -24,8 +24,16 @@ public sealed class ModelSession : IDisposable
 
     public static ModelSession Open(ModelRequest request, TextWriter? log = null)
     {
-        var device = DeviceSelector.Parse(request.Device);
-        var load = new LoadOptions { Device = device, Untrained = request.Untrained, Seed = request.Seed, Weights = request.Weights, DType = ComputeDTypes.Parse(request.DType) };
+        // A CUDA --device is checked before any download. cpu and the default cannot fail, so for them torch's native
+        // start-up (about 0.4 s; DeviceSelector and LoadOptions' CPU default both trigger it) waits until the
+        // tokenizer builds beside it (below).
+        var device = request.Device is null or "cpu" ? null : DeviceSelector.Parse(request.Device);
+        var dtype = ComputeDTypes.Parse(request.DType);
+        LoadOptions Load() => new()
+        {
+            Device = device ?? DeviceSelector.Parse(request.Device), Untrained = request.Untrained, Seed = request.Seed,
+            Weights = request.Weights, DType = dtype,
+        };
         string modelId = MaskCacheKey.ModelIdOf(request.ModelName);
 
         // The original fetches the config of an untrained model from the hub; the GPT-2 sizes are built in, so the
@@ -35,17 +43,30 @@ public sealed class ModelSession : IDisposable
             log?.WriteLine($"llmloc: untrained {request.ModelName} from the built-in config (seed {request.Seed})");
             return new ModelSession
             {
-                Model = ModelLoader.LoadUntrainedGpt2(request.ModelName, load),
+                Model = ModelLoader.LoadUntrainedGpt2(request.ModelName, Load()),
                 Tokenizer = HfTokenizer.Gpt2Embedded(),
                 ModelId = modelId,
             };
         }
 
         string folder = ModelLocator.Resolve(request.ModelName, new HubOptions(Offline: request.Offline, Progress: log, WithoutWeights: request.Untrained));
-        var tokenizer = HfTokenizer.FromFolder(folder);
-        var model = ModelLoader.Load(folder, load, log);
-        return new ModelSession { Model = model, Tokenizer = tokenizer, Folder = folder, ModelId = modelId };
+        // The tokenizer builds on another core while torch starts and the model loads (GPT-2's 50k merges take about
+        // 0.5 s, a cached model's load about as long); a broken tokenizer is still the error reported, as when it
+        // loaded first.
+        var tokenizerTask = Task.Run(() => HfTokenizer.FromFolder(folder));
+        ICausalLanguageModel model;
+        try { model = ModelLoader.Load(folder, Load(), log); }
+        catch
+        {
+            Await(tokenizerTask);
+            throw;
+        }
+        try { return new ModelSession { Model = model, Tokenizer = Await(tokenizerTask), Folder = folder, ModelId = modelId }; }
+        catch { model.Dispose(); throw; }
     }
+
+    /// <summary>The task's result, or its own exception (not an AggregateException).</summary>
+    static T Await<T>(Task<T> task) => task.GetAwaiter().GetResult();
 
     public void Dispose() => Model.Dispose();
 }

@@ -70,4 +70,24 @@ public class MappedWeightsTests
             Assert.True(Same(view!, copy), name);
         }
     }
+
+    [Fact]
+    public void PopulateCoversEachMappedViewExactlyAndChangesNoValue()
+    {
+        using var dir = new TempDir();
+        using var file = SafeTensorsFile.Open(Path.Combine(SavedModel(dir), "model.safetensors"));
+        var views = file.Entries.Keys.Select(name => file.MapView(name)!).ToList();
+        var copies = file.Entries.Keys.Select(file.Read).ToList();
+        var ranges = SafeTensorsFile.AddressRanges(views);
+        Assert.Equal(views.Count, ranges.Count);
+        for (int i = 0; i < views.Count; i++)
+            Assert.Equal(views[i].NumberOfElements * views[i].ElementSize, ranges[i].Length);
+        // Views of one map: their ranges are disjoint and in the file's order.
+        var sorted = ranges.OrderBy(r => r.Start).ToList();
+        for (int i = 1; i < sorted.Count; i++) Assert.True(sorted[i - 1].Start + sorted[i - 1].Length <= sorted[i].Start);
+        SafeTensorsFile.Populate(ranges);
+        for (int i = 0; i < views.Count; i++) Assert.True(Same(views[i], copies[i]));
+        views.ForEach(v => v.Dispose());
+        copies.ForEach(c => c.Dispose());
+    }
 }

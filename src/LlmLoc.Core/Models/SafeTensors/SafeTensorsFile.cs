@@ -213,6 +213,48 @@ public sealed class SafeTensorsFile : IDisposable
 
     const int FadviseWillNeed = 3, FadviseDontNeed = 4;
 
+    /// <summary>
+    /// The address ranges of CPU views of a memory map (<see cref="MapView"/>), for <see cref="Populate"/>: taken on the
+    /// owner's thread, so populating on another thread never touches a tensor object.
+    /// </summary>
+    public static unsafe List<(nint Start, long Length)> AddressRanges(IEnumerable<Tensor> views)
+    {
+        var ranges = new List<(nint, long)>();
+        foreach (var view in views)
+        {
+            using var flat = view.view(-1);
+            long perChunk = (1L << 30) / view.ElementSize;
+            for (long start = 0; start < flat.NumberOfElements; start += perChunk)
+            {
+                using var part = flat.narrow(0, start, Math.Min(perChunk, flat.NumberOfElements - start));
+                var bytes = part.bytes;
+                fixed (byte* p = bytes) ranges.Add(((nint)p, bytes.Length));
+            }
+        }
+        return ranges;
+    }
+
+    /// <summary>
+    /// Maps the ranges' pages into the process now (madvise MADV_POPULATE_READ, Linux 5.14+) instead of one page fault
+    /// per 4 KB during the first forward: run on a spare core while the run tokenizes, it takes that cost off the
+    /// critical path. A hint: on other systems or kernels, or if the map is gone, nothing happens.
+    /// </summary>
+    public static void Populate(IEnumerable<(nint Start, long Length)> ranges)
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        long page = Environment.SystemPageSize;
+        foreach (var (start, length) in ranges)
+        {
+            nint first = (nint)(start / page * page);
+            if (Madvise(first, (nuint)(start + length - first), MadvPopulateRead) != 0) return;
+        }
+    }
+
+    const int MadvPopulateRead = 22;
+
+    [DllImport("libc", EntryPoint = "madvise")]
+    static extern int Madvise(nint address, nuint length, int advice);
+
     [DllImport("libc", EntryPoint = "posix_fadvise")]
     static extern int PosixFadvise(int fd, long offset, long length, int advice);
 
