@@ -16,7 +16,7 @@ public sealed class LocalizerStatistics
 
     /// <param name="positive">Activations [nPositive × layers × hidden], row-major.</param>
     /// <param name="negative">Activations [nNegative × layers × hidden], row-major.</param>
-    public static LocalizerStatistics Compute(double[] positive, double[] negative, int layers, int hiddenSize)
+    public static LocalizerStatistics Compute(ReadOnlyMemory<double> positive, ReadOnlyMemory<double> negative, int layers, int hiddenSize)
     {
         CheckShape(layers, hiddenSize);
         CheckFinite(positive, "positive", layers, hiddenSize);
@@ -43,12 +43,15 @@ public sealed class LocalizerStatistics
 
     /// <summary>NaN or infinite activations (a diverged model, NaN weights) would give a meaningless mask: refuse them.
     /// Fewer than two items in a condition leave the t-test undefined.</summary>
-    static void CheckFinite(double[] activations, string condition, int layers, int hiddenSize)
+    static void CheckFinite(ReadOnlyMemory<double> memory, string condition, int layers, int hiddenSize)
     {
+        var activations = memory.Span;
         int units = layers * hiddenSize;
         if (activations.Length / units < 2)
             throw new LlmLocException($"the {condition} condition has {activations.Length / units} item(s); the t-test needs at least 2 per condition: check the stimuli");
-        int bad = Array.FindIndex(activations, v => !double.IsFinite(v));
+        int bad = -1;
+        for (int i = 0; i < activations.Length && bad < 0; i++)
+            if (!double.IsFinite(activations[i])) bad = i;
         if (bad >= 0)
             throw new LlmLocException($"the model produced a non-finite activation ({activations[bad]}) in layer {bad % units / hiddenSize} for a {condition} stimulus; " +
                 "its weights are NaN/Inf or it diverges on this input: check the checkpoint (or use a float32 --device cpu run)", ExitCodes.RuntimeError);

@@ -21,7 +21,7 @@ public static class WelchTTest
     /// <param name="negative">Row-major [nNegative × units] samples.</param>
     /// <param name="units">Number of units (columns).</param>
     /// <param name="absolute">Test |x| instead of x (localize.py tests absolute activations) without copying the data.</param>
-    public static WelchTTestResult Compute(double[] positive, double[] negative, int units, bool absolute = false)
+    public static WelchTTestResult Compute(ReadOnlyMemory<double> positive, ReadOnlyMemory<double> negative, int units, bool absolute = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(units);
         if (units == 0 || positive.Length % units != 0 || negative.Length % units != 0)
@@ -62,16 +62,17 @@ public static class WelchTTest
     /// Mean and ddof=1 variance of the columns [start, start + count). Vector lanes do the same IEEE operations per
     /// column as the scalar loop (no fused multiply-add), so results are bit-identical to a plain loop.
     /// </summary>
-    static void MeanAndVariance(double[] data, int rows, int units, int start, bool absolute, double[] mean, double[] variance)
+    static void MeanAndVariance(ReadOnlyMemory<double> memory, int rows, int units, int start, bool absolute, double[] mean, double[] variance)
     {
+        var data = memory.Span;
         int count = mean.Length;
         Array.Clear(mean);
         Array.Clear(variance);
         for (int r = 0; r < rows; r++)
-            Accumulate(data.AsSpan(r * units + start, count), mean, absolute);
+            Accumulate(data.Slice(r * units + start, count), mean, absolute);
         for (int j = 0; j < count; j++) mean[j] /= rows;
         for (int r = 0; r < rows; r++)
-            AccumulateSquaredDeviation(data.AsSpan(r * units + start, count), mean, variance, absolute);
+            AccumulateSquaredDeviation(data.Slice(r * units + start, count), mean, variance, absolute);
         double ddofFactor = (double)rows / (rows - 1);
         for (int j = 0; j < count; j++) variance[j] = variance[j] / rows * ddofFactor;
     }

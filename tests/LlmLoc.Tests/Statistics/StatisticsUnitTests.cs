@@ -72,7 +72,7 @@ public class StatisticsUnitTests
     public void WelchTTestOfSmallSamplesMatchesHandComputation()
     {
         // a = [1, 2, 3] (mean 2, var 1), b = [2, 4, 6, 8] (mean 5, var 20/3): t = -3 / sqrt(1/3 + 5/3) = -3/sqrt(2).
-        var result = WelchTTest.Compute([1, 2, 3], [2, 4, 6, 8], 1);
+        var result = WelchTTest.Compute(new double[] { 1, 2, 3 }, new double[] { 2, 4, 6, 8 }, 1);
         Assert.Equal(-3 / Math.Sqrt(2), result.T[0], 1e-15);
         double vn1 = 1.0 / 3, vn2 = 5.0 / 3;
         Assert.Equal((vn1 + vn2) * (vn1 + vn2) / (vn1 * vn1 / 2 + vn2 * vn2 / 3), result.DegreesOfFreedom[0], 1e-14);
@@ -82,7 +82,7 @@ public class StatisticsUnitTests
     [Fact]
     public void ZeroVarianceGivesInfiniteOrNaNLikeScipy()
     {
-        var result = WelchTTest.Compute([1, 2, 1, 2], [0, 2, 0, 2], 2);
+        var result = WelchTTest.Compute(new double[] { 1, 2, 1, 2 }, new double[] { 0, 2, 0, 2 }, 2);
         Assert.Equal(double.PositiveInfinity, result.T[0]);
         Assert.Equal(0.0, result.P[0]);
         Assert.Equal(1.0, result.DegreesOfFreedom[0]);
