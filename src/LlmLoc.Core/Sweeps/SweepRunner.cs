@@ -11,7 +11,8 @@ public sealed record ErrorRecord
 {
     [JsonPropertyName("cell")] public int Cell { get; init; }
     [JsonPropertyName("exit_code")] public int ExitCode { get; init; }
-    [JsonPropertyName("message")] public required string Message { get; init; }
+    /// <summary>One line, credentials masked (<see cref="Secrets.Redact(string)"/>), however the record was made or read.</summary>
+    [JsonPropertyName("message")] public required string Message { get; init => field = Secrets.Redact(ErrorText.OneLine(value)); }
     [JsonPropertyName("time_utc")] public DateTime TimeUtc { get; init; }
     [JsonPropertyName("host")] public string Host { get; init; } = Environment.MachineName;
     [JsonPropertyName("slurm_job_id")] public string? SlurmJobId { get; init; } = Environment.GetEnvironmentVariable("SLURM_JOB_ID");

@@ -81,6 +81,22 @@ public sealed class SweepRunTests : IDisposable
     }
 
     [Fact]
+    public void ErrorRecordsHoldOneLineWithoutCredentials()
+    {
+        string path = dir.File("cell-0.json");
+        new ErrorRecord { Cell = 0, ExitCode = 3, Message = "cannot reach https://alice:s3cret@mirror.example/x\nwith token hf_abcdefghijklmnop", TimeUtc = DateTime.UtcNow }
+            .Write(path);
+        string stored = File.ReadAllText(path);
+        Assert.DoesNotContain("s3cret", stored);
+        Assert.DoesNotContain("abcdefghijklmnop", stored);
+        Assert.Equal("cannot reach https://***@mirror.example/x with token hf_***", ErrorRecord.Read(path)!.Message);
+
+        // A record written by someone else (an older llmloc) is cleaned when read, before it is printed.
+        File.WriteAllText(path, """{"cell": 0, "exit_code": 3, "message": "from https://alice:s3cret@mirror.example/\nsecond line"}""");
+        Assert.Equal("from https://***@mirror.example/ second line", ErrorRecord.Read(path)!.Message);
+    }
+
+    [Fact]
     public void LocalRunsTheMissingCellsAsChildProcessesAndClearsOldErrors()
     {
         var plan = Plan("\"tiny-gpt2\"", "\"multiple-demand\"", "1, 5");

@@ -24,7 +24,7 @@ public sealed class BlimpStore(Uri baseUrl, bool downloadEnabled, HttpClient? ht
         Uri url = BlimpParadigms.DefaultBaseUrl;
         if (Environment.GetEnvironmentVariable(UrlVariable) is { Length: > 0 } text)
             url = Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out var u) ? u
-                : throw new LlmLocException($"${UrlVariable} is not an absolute URL: '{text}'; set it to a folder URL holding the BLiMP .jsonl files or unset it", ExitCodes.Usage);
+                : throw new LlmLocException($"${UrlVariable} is not an absolute URL: '{Secrets.Redact(text)}'; set it to a folder URL holding the BLiMP .jsonl files or unset it", ExitCodes.Usage);
         bool disabled = Environment.GetEnvironmentVariable(Stimuli.Download.StimuliAutoFetch.DisableVariable) is { Length: > 0 } v && v != "0";
         return new BlimpStore(url, !disabled);
     }
@@ -117,7 +117,7 @@ public sealed class BlimpStore(Uri baseUrl, bool downloadEnabled, HttpClient? ht
     }
 
     static LlmLocException Failure(Uri url, string reason, Exception? inner = null) =>
-        new($"could not fetch BLiMP from {url}: {reason}; run once where GitHub is reachable, or pass --blimp-dir with a copy of BLiMP's data/*.jsonl",
+        new($"could not fetch BLiMP from {Secrets.Redact(url)}: {reason}; run once where GitHub is reachable, or pass --blimp-dir with a copy of BLiMP's data/*.jsonl",
             ExitCodes.RuntimeError, inner);
 
 

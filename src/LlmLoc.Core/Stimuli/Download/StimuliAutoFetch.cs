@@ -57,7 +57,7 @@ public sealed class StimuliAutoFetch(StimuliSources? sources, bool enabled = tru
         {
             RemoveEmptyFolders(stimuliDir, existing, created);
             throw new LlmLocException(
-                $"could not download the {network} stimuli from {e.Url.GetLeftPart(UriPartial.Path)} ({e.Reason}): " +
+                $"could not download the {network} stimuli from {Secrets.Redact(e.Url.GetLeftPart(UriPartial.Path))} ({e.Reason}): " +
                 $"run `llmloc stimuli download --network {downloadNetwork}` once with network access, or point --stimuli-dir at a copy",
                 ExitCodes.RuntimeError, e);
         }
