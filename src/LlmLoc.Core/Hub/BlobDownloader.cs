@@ -35,7 +35,7 @@ internal static class BlobDownloader
             Verify(hub, file, meta, incomplete);
             File.Move(incomplete, blob, overwrite: true);
         }
-        catch (IOException e) when (HubErrors.IsDiskFull(e))
+        catch (IOException e) when (ErrorReport.IsDiskFull(e))
         {
             throw HubErrors.DiskFull(hub, file, e);
         }
@@ -139,7 +139,7 @@ internal static class BlobDownloader
         while (true)
         {
             try { return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
-            catch (IOException e) when (!HubErrors.IsDiskFull(e)) { await Task.Delay(200, ct); }
+            catch (IOException e) when (!ErrorReport.IsDiskFull(e)) { await Task.Delay(200, ct); }
         }
     }
 }

@@ -43,11 +43,12 @@ public static class SweepRunner
             Localizer.Run(cell.ToLocalizeOptions(), stdout, stderr);
             if (File.Exists(record)) File.Delete(record);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e)
         {
-            var error = e as LlmLocException ?? new LlmLocException($"{e.GetType().Name}: {e.Message}", ExitCodes.RuntimeError, e);
-            new ErrorRecord { Cell = index, ExitCode = error.ExitCode, Message = error.Message, TimeUtc = DateTime.UtcNow }.Write(record);
-            throw error;
+            // Recorded as the CLI reports it: the same line and exit code the task's process ends with.
+            var report = ErrorReport.For(e);
+            new ErrorRecord { Cell = index, ExitCode = report.ExitCode, Message = report.Message, TimeUtc = DateTime.UtcNow }.Write(record);
+            throw;
         }
     }
 

@@ -49,11 +49,17 @@ public sealed class HardeningTests : IDisposable
     [Fact]
     public void UnexpectedExceptionsBecomeOneLineWithADocumentedCode()
     {
-        Assert.Equal(ExitCodes.InternalError, CliErrors.Describe(new InvalidOperationException("boom\n   at Somewhere()")).ExitCode);
-        Assert.DoesNotContain("   at ", CliErrors.Describe(new InvalidOperationException("boom\n   at Somewhere()")).Message);
-        Assert.Equal(ExitCodes.InputError, CliErrors.Describe(new IOException("disk", 28)).ExitCode);
-        Assert.Contains("no space left", CliErrors.Describe(new IOException("disk", 28)).Message);
-        Assert.Equal(ExitCodes.InputError, CliErrors.Describe(new AggregateException(new UnauthorizedAccessException("x"))).ExitCode);
+        Assert.Equal(ExitCodes.InternalError, ErrorReport.For(new InvalidOperationException("boom\n   at Somewhere()")).ExitCode);
+        Assert.DoesNotContain("   at ", ErrorReport.For(new InvalidOperationException("boom\n   at Somewhere()")).Message);
+        Assert.Equal(ExitCodes.InputError, ErrorReport.For(new IOException("disk", 28)).ExitCode);
+        Assert.Contains("no space left", ErrorReport.For(new IOException("disk", 28)).Message);
+        Assert.Contains("no space left", ErrorReport.For(new IOException("quota", 122)).Message);
+        // On Linux HResult is the errno: ENOTEMPTY (39) and EHOSTDOWN (112) are not a full disk.
+        Assert.StartsWith("file system error: Directory not empty", ErrorReport.For(new IOException("Directory not empty", 39)).Message);
+        Assert.StartsWith("file system error: ", ErrorReport.For(new IOException("Host is down", 112)).Message);
+        Assert.True(ErrorReport.IsDiskFull(new IOException("disk", 28)));
+        Assert.False(ErrorReport.IsDiskFull(new IOException("not empty", 39)));
+        Assert.Equal(ExitCodes.InputError, ErrorReport.For(new AggregateException(new UnauthorizedAccessException("x"))).ExitCode);
     }
 
     // 2. Cheap checks before the model: the model does not exist, so any other error proves the check came first.

@@ -97,6 +97,23 @@ public sealed class SweepRunTests : IDisposable
     }
 
     [Fact]
+    public void ACellFailsWithTheExitCodeAndLineTheCliGives()
+    {
+        var plan = Plan("\"tiny-gpt2\"", "\"multiple-demand\"", "1");
+        // A folder where the mask should go: renaming the mask into place fails with a plain IOException.
+        Directory.CreateDirectory(Path.Combine(plan.Cells[0].MaskPath, "blocker"));
+
+        var task = CliRunner.Run("sweep", "run", plan.Path, "--task", "0");
+
+        var record = ErrorRecord.Read(plan.ErrorRecordPath(0));
+        Assert.NotNull(record);
+        Assert.Equal(ExitCodes.InputError, task.ExitCode); // a file system error, as docs/errors.md says
+        Assert.Equal(task.ExitCode, record.ExitCode);
+        Assert.StartsWith("file system error: ", record.Message);
+        Assert.Equal($"llmloc: error: {record.Message}", task.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
+    }
+
+    [Fact]
     public void LocalRunsTheMissingCellsAsChildProcessesAndClearsOldErrors()
     {
         var plan = Plan("\"tiny-gpt2\"", "\"multiple-demand\"", "1, 5");
