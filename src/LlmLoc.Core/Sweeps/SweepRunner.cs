@@ -53,7 +53,7 @@ public static class SweepRunner
     }
 
     /// <summary>
-    /// Runs every cell whose mask is missing as <c>SELF sweep run PLAN --task N</c>, <paramref name="jobs"/> at a time;
+    /// Runs every cell without a valid cached mask as <c>SELF sweep run PLAN --task N</c>, <paramref name="jobs"/> at a time;
     /// each child's output goes to <c>X.logs/local-N.log</c>. Failures do not stop the others. Returns 0 when every
     /// cell succeeded, else the first failed cell's exit code.
     /// </summary>
@@ -61,7 +61,7 @@ public static class SweepRunner
     {
         if (Path.IsPathRooted(self[0]) && !File.Exists(self[0]))
             throw new LlmLocException($"cannot start cells: llmloc's executable {self[0]} is gone; run 'llmloc sweep run' from an installed llmloc", ExitCodes.RuntimeError);
-        var todo = plan.Cells.Where(c => !File.Exists(c.MaskPath)).ToList();
+        var todo = plan.Cells.Where(c => c.CachedMaskProblem() is not null).ToList();
         stdout.WriteLine($"sweep: {plan.Cells.Count} cells, {plan.Cells.Count - todo.Count} already cached, running {todo.Count} with {jobs} process(es)");
         Directory.CreateDirectory(plan.LogsDir);
         // Each child gets its share of the cores, so K processes do not fight over the same threads.

@@ -72,7 +72,11 @@ public sealed class SweepPlanTests : IDisposable
             cache_dir = "cache"
             """);
         string cache = Directory.CreateDirectory(dir.File("cache")).FullName;
-        File.WriteAllText(Path.Combine(cache, "gpt2_network=theory-of-mind_pooling=last-token_range=100-100_perc=0.5_nunits=None_pretrained=False.npy"), "");
+        // Cached: a valid mask of GPT-2's 12 x 768 units; an empty file (a damaged mask) and another run's mask are not.
+        var mask = new long[12 * 768];
+        mask[5] = 1;
+        LlmLoc.Numerics.Npy.Write(Path.Combine(cache, "gpt2_network=theory-of-mind_pooling=last-token_range=100-100_perc=0.5_nunits=None_pretrained=False.npy"), mask, 12, 768);
+        File.WriteAllText(Path.Combine(cache, "gpt2_network=language_pooling=mean_range=100-100_perc=1.0_nunits=None_pretrained=False.npy"), "");
         File.WriteAllText(Path.Combine(cache, "gpt2_network=language_pooling=mean_range=100-100_perc=1.0_nunits=None_pretrained=True.npy"), "");
 
         var result = CliRunner.Run("sweep", "plan", grid);
