@@ -112,8 +112,8 @@ public sealed class SweepPlanTests : IDisposable
                 $"# llmloc sweep: 4 cells of {planPath}, one array task per cell",
                 "#SBATCH --job-name=llmloc-sweep",
                 "#SBATCH --array=0-3%3",
-                $"#SBATCH --output={logs}/%A_%a.out",
-                $"#SBATCH --error={logs}/%A_%a.err",
+                $"#SBATCH --output=\"{logs}/%A_%a.out\"", // one argument though the folder has a space
+                $"#SBATCH --error=\"{logs}/%A_%a.err\"",
                 "#SBATCH --partition=gpu",
                 "#SBATCH --time=02:00:00",
                 "#SBATCH --mem=32G",
