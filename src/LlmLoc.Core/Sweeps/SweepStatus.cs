@@ -56,7 +56,7 @@ public static class SweepStatus
         }).ToList();
 
     /// <summary>Writes the summary as CSV (empty field = not given; pretrained as Python's True/False, as in the mask
-    /// names) and as Parquet (nullable percentage/num_units, boolean pretrained).</summary>
+    /// names) and as Parquet (nullable percentage/num_units, boolean pretrained): both, or neither.</summary>
     public static void WriteSummary(SweepPlan plan, IReadOnlyList<SweepSummaryRow> rows)
     {
         var csv = new StringBuilder(CsvHeader).Append('\n');
@@ -72,8 +72,10 @@ public static class SweepStatus
             ];
             csv.AppendJoin(',', fields.Select(CsvField)).Append('\n');
         }
-        AtomicFile.WriteAllText(plan.SummaryCsvPath, csv.ToString());
-        AtomicFile.Write(plan.SummaryParquetPath, stream => ParquetSerializer.SerializeAsync(rows, stream).GetAwaiter().GetResult());
+        using var outputs = new OutputSet();
+        outputs.Add(plan.SummaryCsvPath, Encoding.UTF8.GetBytes(csv.ToString()));
+        outputs.Add(plan.SummaryParquetPath, stream => ParquetSerializer.SerializeAsync(rows, stream).GetAwaiter().GetResult());
+        outputs.Commit();
     }
 
     /// <summary>RFC 4180 quoting, needed only for model names or paths holding a comma or a quote.</summary>

@@ -92,6 +92,22 @@ public sealed class SweepPlanTests : IDisposable
     }
 
     [Fact]
+    public void StatusWritesBothSummariesOrNeither()
+    {
+        Grid("models = [\"gpt2\"]\npercentages = [1]\n");
+        Assert.Equal(0, CliRunner.Run("sweep", "plan", dir.File("grid.toml")).ExitCode);
+        var plan = SweepPlan.Load(dir.File("grid.plan.jsonl"));
+        Directory.CreateDirectory(plan.SummaryParquetPath); // the Parquet summary cannot be renamed into place
+
+        var result = CliRunner.Run("sweep", "status", plan.Path);
+
+        Assert.Equal(ExitCodes.InputError, result.ExitCode);
+        Assert.StartsWith("llmloc: error: file system error: ", result.Stderr);
+        Assert.False(File.Exists(plan.SummaryCsvPath), "the CSV summary must not be left without its Parquet twin");
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp*"));
+    }
+
+    [Fact]
     public void SlurmScriptIsAJobArrayOverThePlan()
     {
         Grid("models = [\"gpt2\"]\nnetworks = [\"language\", \"theory-of-mind\"]\npercentages = [1, 5]\n");
