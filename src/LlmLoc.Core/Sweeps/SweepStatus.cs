@@ -70,17 +70,13 @@ public static class SweepStatus
                 PythonFormat.Bool(r.Pretrained), r.Seed.ToString(CultureInfo.InvariantCulture),
                 r.Units.ToString(CultureInfo.InvariantCulture), r.Path,
             ];
-            csv.AppendJoin(',', fields.Select(CsvField)).Append('\n');
+            csv.AppendJoin(',', fields.Select(CsvText.Field)).Append('\n');
         }
         using var outputs = new OutputSet();
         outputs.Add(plan.SummaryCsvPath, Encoding.UTF8.GetBytes(csv.ToString()));
         outputs.Add(plan.SummaryParquetPath, stream => ParquetSerializer.SerializeAsync(rows, stream).GetAwaiter().GetResult());
         outputs.Commit();
     }
-
-    /// <summary>RFC 4180 quoting, needed only for model names or paths holding a comma or a quote.</summary>
-    static string CsvField(string value) =>
-        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
 
     public static async Task<IList<SweepSummaryRow>> ReadParquetAsync(string path) =>
         (await ParquetSerializer.DeserializeAsync<SweepSummaryRow>(path)).Data;

@@ -84,6 +84,28 @@ public sealed class HardeningTests : IDisposable
         Assert.Empty(BadInputs.FilesIn(bad.Cache));
     }
 
+    // One seed check for every verb: numpy's seed range, the same words.
+    [Fact]
+    public void EveryVerbRefusesANegativeSeedWithTheSameWords()
+    {
+        string Refusal(Action validate) => Assert.Throws<LlmLocException>(validate).Message;
+        string expected = Assert.Throws<LlmLocException>(() => LlmLoc.Masks.FlagChecks.Seed(-1)).Message;
+        Assert.Equal("--seed -1 is negative: numpy seeds must be between 0 and 2**32 - 1", expected);
+        Assert.Equal(expected, Refusal(new LlmLoc.Extraction.ExtractOptions { ModelName = "m", InputFile = "in.csv", OutputFile = "out.npy", Seed = -1 }.Validate));
+        var align = new LlmLoc.BrainAlignment.AlignOptions { ActivationsFile = "a.npy", ResponsesFile = "r.npy" };
+        Assert.Equal(expected, Refusal((align with { Seed = -1 }).Validate));
+        Assert.Equal("--split-seed -2 is negative: numpy seeds must be between 0 and 2**32 - 1", Refusal((align with { SplitSeed = -2 }).Validate));
+    }
+
+    [Theory]
+    [InlineData("plain", "plain")]
+    [InlineData("a,b", "\"a,b\"")]
+    [InlineData("say \"hi\"", "\"say \"\"hi\"\"\"")]
+    [InlineData("two\nlines", "\"two\nlines\"")]
+    [InlineData("", "")]
+    public void CsvFieldsAreQuotedAsPythonsCsvModuleDoes(string value, string expected) =>
+        Assert.Equal(expected, CsvText.Field(value));
+
     // 3. All or nothing, and leftovers of killed runs cleaned.
     [Fact]
     public void AFailedRenameRemovesTheOutputsAlreadyInPlace()

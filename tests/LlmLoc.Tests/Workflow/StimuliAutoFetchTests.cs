@@ -96,7 +96,7 @@ public sealed class StimuliAutoFetchTests : IDisposable
 
     [Fact]
     public void TheTestProcessHasAutoFetchOff() =>
-        Assert.False(StimuliAutoFetch.FromEnvironment().Enabled);
+        Assert.True(LlmLoc.IO.Downloads.DisabledByEnvironment());
 
     [Fact]
     public void ArithmeticNeedsNoFiles() => Assert.Null(StimuliAutoFetch.FolderOf(Networks.MultipleDemand));
