@@ -78,9 +78,6 @@ public static class SweepStatus
         outputs.Commit();
     }
 
-    public static async Task<IList<SweepSummaryRow>> ReadParquetAsync(string path) =>
-        (await ParquetSerializer.DeserializeAsync<SweepSummaryRow>(path)).Data;
-
     /// <summary>The status table: one line per cell, then the counts.</summary>
     public static void Print(IReadOnlyList<CellStatus> statuses, TextWriter stdout)
     {

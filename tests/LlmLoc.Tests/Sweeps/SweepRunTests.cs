@@ -77,7 +77,7 @@ public sealed class SweepRunTests : IDisposable
         Assert.Equal($"tiny-gpt2,language,last-token,100-100,1,,True,42,{Units(mask)},{mask}", Assert.Single(csv.Skip(1)));
         await using (var reader = await Parquet.ParquetReader.CreateAsync(plan.SummaryParquetPath))
             Assert.Equal(csv[0].Split(','), reader.Schema.GetDataFields().Select(f => f.Name));
-        var parquet = Assert.Single(await SweepStatus.ReadParquetAsync(plan.SummaryParquetPath));
+        var parquet = Assert.Single((await Parquet.Serialization.ParquetSerializer.DeserializeAsync<SweepSummaryRow>(plan.SummaryParquetPath)).Data);
         Assert.Equal(("tiny-gpt2", "language", "last-token", "100-100", 1.0, (long?)null, true, 42, Units(mask), mask),
             (parquet.Model, parquet.Network, parquet.Pooling, parquet.Range, parquet.Percentage!.Value, parquet.NumUnits, parquet.Pretrained, parquet.Seed, parquet.Units, parquet.Path));
     }
