@@ -43,12 +43,29 @@ public sealed class SweepPlanTests : IDisposable
         Assert.All(cells.Take(28), c => Assert.Equal("org/a", c.Model));
         Assert.All(cells.Take(12), c => Assert.False(c.Untrained));
 
-        string[] firstSix = cells.Take(6).Select(c => $"{c.Network} {c.Pooling} {c.Range} {c.Percentage} {c.NumUnits} {c.Seed}").ToArray();
+        // The whole order (docs/sweep.md): model, pretrained before untrained, network, pooling (multiple-demand's usual
+        // one, mean, when poolings is not given), range, percentages then unit counts, seed.
+        string[] perModel =
+        [
+            "pretrained language last-token 100-100 1% 1", "pretrained language last-token 100-100 10u 1",
+            "pretrained language last-token 80-90 1% 1", "pretrained language last-token 80-90 1% 2",
+            "pretrained language last-token 80-90 10u 1", "pretrained language last-token 80-90 10u 2",
+            "pretrained multiple-demand mean 100-100 1% 1", "pretrained multiple-demand mean 100-100 10u 1",
+            "pretrained multiple-demand mean 80-90 1% 1", "pretrained multiple-demand mean 80-90 1% 2",
+            "pretrained multiple-demand mean 80-90 10u 1", "pretrained multiple-demand mean 80-90 10u 2",
+            "untrained language last-token 100-100 1% 1", "untrained language last-token 100-100 1% 2",
+            "untrained language last-token 100-100 10u 1", "untrained language last-token 100-100 10u 2",
+            "untrained language last-token 80-90 1% 1", "untrained language last-token 80-90 1% 2",
+            "untrained language last-token 80-90 10u 1", "untrained language last-token 80-90 10u 2",
+            "untrained multiple-demand mean 100-100 1% 1", "untrained multiple-demand mean 100-100 1% 2",
+            "untrained multiple-demand mean 100-100 10u 1", "untrained multiple-demand mean 100-100 10u 2",
+            "untrained multiple-demand mean 80-90 1% 1", "untrained multiple-demand mean 80-90 1% 2",
+            "untrained multiple-demand mean 80-90 10u 1", "untrained multiple-demand mean 80-90 10u 2",
+        ];
         Assert.Equal(
-            ["language last-token 100-100 1  1", "language last-token 100-100  10 1",
-             "language last-token 80-90 1  1", "language last-token 80-90 1  2",
-             "language last-token 80-90  10 1", "language last-token 80-90  10 2"], firstSix);
-        Assert.Equal("mean", cells[6].Pooling); // multiple-demand's usual pooling when poolings is not given
+            [.. perModel.Select(c => "org/a " + c), .. perModel.Select(c => "b " + c)],
+            cells.Select(c => $"{c.Model} {(c.Untrained ? "untrained" : "pretrained")} {c.Network} {c.Pooling} {c.Range} " +
+                              $"{(c.Percentage is { } p ? $"{p}%" : $"{c.NumUnits}u")} {c.Seed}"));
 
         // Every cell caches to its own file (several seeds go to cache/seed=N), and the grid's relative folders
         // are taken from the grid's folder.
@@ -56,8 +73,6 @@ public sealed class SweepPlanTests : IDisposable
         Assert.Equal(Path.Combine(dir.Path, "cache"), cells[0].CacheDir);
         Assert.Equal(Path.Combine(dir.Path, "cache", "seed=2"), cells[3].CacheDir);
         Assert.Equal(Path.Combine(dir.Path, "stim"), cells[0].StimuliDir);
-
-        Assert.Equal(cells.Select(c => c.MaskPath), SweepPlan.Expand(SweepGrid.Load(Grid(Big))).Select(c => c.MaskPath));
     }
 
     [Fact]
