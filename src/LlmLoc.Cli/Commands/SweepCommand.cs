@@ -49,7 +49,7 @@ public static class SweepCommand
             return ExitCodes.Ok;
         });
 
-        var status = new Command("status", "Done / missing / failed per cell, and the summary table (X.summary.csv, X.summary.parquet) of the done ones.") { planArg };
+        var status = new Command("status", "Done / failed / invalid / missing per cell, and the summary table (X.summary.csv, X.summary.parquet) of the done ones.") { planArg };
         status.SetAction(parse =>
         {
             var loaded = SweepPlan.Load(parse.GetValue(planArg)!);
