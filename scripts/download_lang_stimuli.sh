@@ -7,6 +7,7 @@ set -euo pipefail
 
 root="${1:-stimuli}"
 url="${LLMLOC_LANG_STIMULI_URL:-https://www.dropbox.com/sh/c9jhmsy4l9ly2xx/AACQ41zipSZFj9mFbDfJJ9c4a?dl=1}"
+shown_url="$(sed -E 's#://[^/@[:space:]]+@#://***@#' <<<"$url")"   # messages never show a URL's user:password
 dest="$root/language"
 
 fetch() { # fetch URL FILE: curl if present, else wget; fail on HTTP errors
@@ -17,7 +18,7 @@ fetch() { # fetch URL FILE: curl if present, else wget; fail on HTTP errors
 mkdir -p "$dest"
 if ! fetch "$url" "$dest/data.zip"; then
   rm -f "$dest/data.zip"
-  echo "error: could not download the language stimuli from $url; put the CSVs in $dest by hand" >&2
+  echo "error: could not download the language stimuli from $shown_url; put the CSVs in $dest by hand" >&2
   exit 3
 fi
 # unzip exits 1 for warnings only (Dropbox zips can trigger some); 2 and above are errors.
@@ -29,7 +30,7 @@ rm -rf "$dest/archive_previous_langloc_versions" "$dest/data"
 
 count="$(find "$dest" -maxdepth 1 -type f -name '*.csv' | wc -l)"
 if [ "$count" -eq 0 ]; then
-  echo "error: $url held no CSV files; put the CSVs in $dest by hand" >&2
+  echo "error: $shown_url held no CSV files; put the CSVs in $dest by hand" >&2
   exit 3
 fi
 echo "language stimuli: $count CSV files in $dest"

@@ -7,6 +7,7 @@ set -euo pipefail
 
 root="${1:-stimuli}"
 url="${LLMLOC_TOM_STIMULI_URL:-https://saxelab.mit.edu/tomloc.zip}"
+shown_url="$(sed -E 's#://[^/@[:space:]]+@#://***@#' <<<"$url")"   # messages never show a URL's user:password
 dest="$root/tom"
 
 fetch() { # fetch URL FILE: curl if present, else wget; fail on HTTP errors
@@ -17,7 +18,7 @@ fetch() { # fetch URL FILE: curl if present, else wget; fail on HTTP errors
 mkdir -p "$dest"
 if ! fetch "$url" "$dest/tomloc.zip"; then
   rm -f "$dest/tomloc.zip"
-  echo "error: could not download the theory-of-mind stimuli from $url; put the texts in $dest/tomloc by hand" >&2
+  echo "error: could not download the theory-of-mind stimuli from $shown_url; put the texts in $dest/tomloc by hand" >&2
   exit 3
 fi
 
@@ -33,7 +34,7 @@ rm -f "$dest/tomloc.zip"
 
 count="$(find "$dest/tomloc" -maxdepth 1 -type f -name '*_story.txt' | wc -l)"
 if [ "$count" -eq 0 ]; then
-  echo "error: $url held no {n}{b,p}_story.txt files; put the texts in $dest/tomloc by hand" >&2
+  echo "error: $shown_url held no {n}{b,p}_story.txt files; put the texts in $dest/tomloc by hand" >&2
   exit 3
 fi
 echo "theory-of-mind stimuli: $count stories in $dest/tomloc"

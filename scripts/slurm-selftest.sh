@@ -39,6 +39,7 @@ fi
 
 tmp="$(mktemp -d /tmp/llmloc-slurm-selftest.XXXXXX)"
 chmod 755 "$tmp"
+sweep="$tmp/sweep plans"   # the plans' folder has a space: each #SBATCH log path must stay one argument
 pids=()     # daemons, in start order
 job_id=""
 cleanup() {
@@ -59,7 +60,7 @@ cleanup() {
     wait "$pid" 2>/dev/null || true
   done
   if (( status != 0 )); then
-    for log in "$tmp"/log/* "$tmp"/sweep/*.logs/*; do
+    for log in "$tmp"/log/* "$sweep"/*.logs/*; do
       [[ -s $log ]] || continue
       echo "----- $log (last 15 lines)" >&2; tail -n 15 "$log" >&2
     done
@@ -79,7 +80,8 @@ wait_for() {
 }
 alive() { for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || fail "a daemon (pid $pid) exited; see $tmp/log"; done; }
 
-mkdir -p "$tmp"/{munge,log,state,spool,run,sweep}
+mkdir -p "$tmp"/{munge,log,state,spool,run}
+mkdir -p "$sweep"
 # munge: our own key and socket (the system's /etc/munge is left alone).
 dd if=/dev/urandom of="$tmp/munge/munge.key" bs=1024 count=1 status=none
 chmod 700 "$tmp/munge"; chmod 400 "$tmp/munge/munge.key"
@@ -129,7 +131,7 @@ say "cluster up: $host, $cpus CPUs, port $port ($((SECONDS - start_time)) s)"
 
 # Two plans of the same 4 cells, one cached by Slurm and one locally.
 for where in slurm local; do
-  cat > "$tmp/sweep/$where.toml" <<EOF
+  cat > "$sweep/$where.toml" <<EOF
 models = ["$model"]
 networks = ["language", "multiple-demand"]
 percentages = [1, 5]
@@ -137,30 +139,32 @@ device = "cpu"
 stimuli_dir = "$stimuli"
 cache_dir = "cache-$where"
 EOF
-  "${llmloc[@]}" sweep plan "$tmp/sweep/$where.toml" >/dev/null
+  "${llmloc[@]}" sweep plan "$sweep/$where.toml" >/dev/null
 done
-cells=$(wc -l < "$tmp/sweep/slurm.plan.jsonl")
+cells=$(wc -l < "$sweep/slurm.plan.jsonl")
 [[ $cells == 4 ]] || fail "the plan has $cells cells, expected 4"
 
-job_id="$("${llmloc[@]}" sweep slurm "$tmp/sweep/slurm.plan.jsonl" --time 00:10:00 --max-parallel 2 --submit)"
+job_id="$("${llmloc[@]}" sweep slurm "$sweep/slurm.plan.jsonl" --time 00:10:00 --max-parallel 2 --submit)"
 [[ $job_id =~ ^[0-9]+$ ]] || fail "sweep slurm --submit printed '$job_id', not a job id"
 say "submitted job array $job_id ($cells tasks)"
 
-"${llmloc[@]}" sweep run "$tmp/sweep/local.plan.jsonl" --local -j 1 >/dev/null || fail "sweep run --local failed"
+"${llmloc[@]}" sweep run "$sweep/local.plan.jsonl" --local -j 1 >/dev/null || fail "sweep run --local failed"
 say "local run done ($((SECONDS - start_time)) s)"
 
 array_finished() { ! squeue -h -j "$job_id" 2>/dev/null | grep -q .; }
 wait_for "${SELFTEST_TIMEOUT:-600}" "job array $job_id to finish (squeue)" array_finished
 say "job array finished ($((SECONDS - start_time)) s)"
+outs=("$sweep"/slurm.plan.logs/"${job_id}"_*.out)
+[[ ${#outs[@]} == 4 && -f ${outs[0]} ]] || fail "the array's task logs are not in $sweep/slurm.plan.logs (the #SBATCH --output path was split?)"
 
-status="$("${llmloc[@]}" sweep status "$tmp/sweep/slurm.plan.jsonl")"
+status="$("${llmloc[@]}" sweep status "$sweep/slurm.plan.jsonl")"
 echo "$status"
-grep -qx "sweep: 4 cells: 4 done, 0 failed, 0 missing" <<<"$status" || fail "sweep status does not report all 4 cells done"
-summary_rows=$(( $(wc -l < "$tmp/sweep/slurm.plan.summary.csv") - 1 ))
+grep -qx "sweep: 4 cells: 4 done, 0 failed, 0 invalid, 0 missing" <<<"$status" || fail "sweep status does not report all 4 cells done"
+summary_rows=$(( $(wc -l < "$sweep/slurm.plan.summary.csv") - 1 ))
 [[ $summary_rows == 4 ]] || fail "the summary CSV has $summary_rows rows, expected 4"
 compared=0
-for mask in "$tmp"/sweep/cache-local/*_range=*.npy; do
-  other="$tmp/sweep/cache-slurm/$(basename "$mask")"
+for mask in "$sweep"/cache-local/*_range=*.npy; do
+  other="$sweep/cache-slurm/$(basename "$mask")"
   cmp -s "$mask" "$other" || fail "$(basename "$mask") differs between sweep run --local and the Slurm array (or is missing)"
   compared=$((compared + 1))
 done

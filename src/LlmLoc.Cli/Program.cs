@@ -29,9 +29,9 @@ public static class Program
         }
         catch (Exception e)
         {
-            var error = CliErrors.Describe(e);
-            stderr.WriteLine($"llmloc: error: {Secrets.Redact(ErrorText.OneLine(error.Message))}");
-            return error.ExitCode;
+            var report = ErrorReport.For(e);
+            stderr.WriteLine($"llmloc: error: {report.Message}");
+            return report.ExitCode;
         }
     }
 

@@ -8,6 +8,9 @@ public static partial class Secrets
 {
     public static string Redact(string text) => Token().Replace(UserInfo().Replace(text, "://***@"), "hf_***");
 
+    /// <summary>A URL as it may be printed or stored: its user:password (and any token in it) masked.</summary>
+    public static string Redact(Uri url) => Redact(url.ToString());
+
     [GeneratedRegex(@"://[^/@\s]+@")]
     private static partial Regex UserInfo();
 

@@ -20,7 +20,7 @@ public static class SweepCommand
             string gridPath = parse.GetValue(grid)!;
             var cells = SweepPlan.Expand(SweepGrid.Load(gridPath));
             var written = SweepPlan.Write(parse.GetValue(planOut) ?? SweepPlan.DefaultPathFor(gridPath), cells);
-            int cached = cells.Count(c => File.Exists(c.MaskPath));
+            int cached = cells.Count(c => c.CachedMaskProblem() is null);
             var output = parse.InvocationConfiguration.Output;
             output.WriteLine($"sweep: {cells.Count} cells, {cached} already cached, {cells.Count - cached} to run");
             output.WriteLine($"sweep: plan written to {written.Path}");
@@ -49,7 +49,7 @@ public static class SweepCommand
             return ExitCodes.Ok;
         });
 
-        var status = new Command("status", "Done / missing / failed per cell, and the summary table (X.summary.csv, X.summary.parquet) of the done ones.") { planArg };
+        var status = new Command("status", "Done / failed / invalid / missing per cell, and the summary table (X.summary.csv, X.summary.parquet) of the done ones.") { planArg };
         status.SetAction(parse =>
         {
             var loaded = SweepPlan.Load(parse.GetValue(planArg)!);

@@ -56,8 +56,8 @@ public sealed record AlignOptions
             throw new LlmLocException($"--folds {Folds} is out of range: give 2 or more", ExitCodes.Usage);
         if (RandomSeeds < 0)
             throw new LlmLocException($"--random-seeds {RandomSeeds} is out of range: give 0 or more", ExitCodes.Usage);
-        if (Seed < 0 || SplitSeed < 0)
-            throw new LlmLocException($"{(Seed < 0 ? "--seed" : "--split-seed")} {(Seed < 0 ? Seed : SplitSeed)} is negative: numpy seeds must be between 0 and 2**32 - 1", ExitCodes.Usage);
+        FlagChecks.Seed(Seed);
+        FlagChecks.Seed(SplitSeed, "--split-seed");
         if (Layer is < 0)
             throw new LlmLocException($"--layer {Layer} is out of range: layers count from 0", ExitCodes.Usage);
         if (MaskFile is not null && ModelName is not null)

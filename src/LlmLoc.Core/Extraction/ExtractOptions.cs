@@ -71,8 +71,7 @@ public sealed record ExtractOptions
             throw new LlmLocException("--context passage needs --pooling last-token: mean pooling would average the context's tokens too", ExitCodes.Usage);
         if (Path.GetFullPath(OutputFile) == Path.GetFullPath(InputFile))
             throw new LlmLocException($"--output {OutputFile} is the input file: choose another name", ExitCodes.Usage);
-        if (Seed < 0)
-            throw new LlmLocException($"--seed {Seed} is negative: give 0 or more", ExitCodes.Usage);
+        FlagChecks.Seed(Seed);
     }
 
     public static bool IsParquet(string path) => path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);

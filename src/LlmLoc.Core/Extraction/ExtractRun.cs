@@ -157,11 +157,7 @@ public static class ExtractRun
             return buffer.ToArray();
         }
         var csv = new StringBuilder(header).Append('\n');
-        foreach (var row in rows) csv.Append(string.Join(',', cells(row).Select(Quote))).Append('\n');
+        foreach (var row in rows) csv.Append(string.Join(',', cells(row).Select(IO.CsvText.Field))).Append('\n');
         return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(csv.ToString());
     }
-
-    /// <summary>Python csv's minimal quoting: a field with a comma, a quote or a line break is quoted, quotes doubled.</summary>
-    static string Quote(string field) =>
-        field.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + field.Replace("\"", "\"\"") + "\"" : field;
 }

@@ -15,10 +15,6 @@ internal static class BlobDownloader
     /// files are ~30 GB); with an announced size, that size is the limit.</summary>
     const long UnannouncedSizeCap = 64L << 30;
 
-    /// <summary>I/O seam for tests (a full disk cannot be made otherwise without a device node); scoped to the
-    /// calling async flow, so parallel downloads are unaffected.</summary>
-    internal static readonly AsyncLocal<Func<string, bool, Stream>?> OpenPartialFile = new();
-
     public static async Task DownloadAsync(HubContext hub, string file, HubFileMetadata meta, Uri resolveUrl, CancellationToken ct)
     {
         string blob = hub.Cache.BlobPath(meta.Etag), incomplete = blob + ".incomplete";
@@ -35,7 +31,7 @@ internal static class BlobDownloader
             Verify(hub, file, meta, incomplete);
             File.Move(incomplete, blob, overwrite: true);
         }
-        catch (IOException e) when (HubErrors.IsDiskFull(e))
+        catch (IOException e) when (ErrorReport.IsDiskFull(e))
         {
             throw HubErrors.DiskFull(hub, file, e);
         }
@@ -82,8 +78,7 @@ internal static class BlobDownloader
         bool append = have > 0 && response.StatusCode == HttpStatusCode.PartialContent;
         if (have > 0 && !append) report(-have);
 
-        await using var output = OpenPartialFile.Value?.Invoke(incomplete, append)
-            ?? new FileStream(incomplete, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+        await using var output = hub.Settings.OpenPartialFile(incomplete, append);
         await using var input = await response.Content.ReadAsStreamAsync(ct);
         var buffer = new byte[1 << 16];
         while (true)
@@ -139,7 +134,7 @@ internal static class BlobDownloader
         while (true)
         {
             try { return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
-            catch (IOException e) when (!HubErrors.IsDiskFull(e)) { await Task.Delay(200, ct); }
+            catch (IOException e) when (!ErrorReport.IsDiskFull(e)) { await Task.Delay(200, ct); }
         }
     }
 }

@@ -35,9 +35,6 @@ internal static class HubErrors
     public static LlmLocException DiskFull(HubContext hub, string file, IOException e) =>
         new($"the disk is full while downloading '{file}' of model '{hub.Model}' into {hub.Settings.CacheRoot}; free space there or point " +
             "HF_HUB_CACHE (or HF_HOME) at a larger disk, then run again (the download resumes)", ExitCodes.RuntimeError, e);
-
-    /// <summary>ENOSPC / EDQUOT on Unix (.NET reports the errno as HResult), ERROR_DISK_FULL / ERROR_HANDLE_DISK_FULL on Windows.</summary>
-    public static bool IsDiskFull(IOException e) => e.HResult is 28 or 122 or unchecked((int)0x80070070) or unchecked((int)0x80070027);
 }
 
 /// <summary>The hub could not be reached: the caller may still fall back to what the cache has.</summary>

@@ -6,7 +6,6 @@ namespace LlmLoc.Hub;
 /// <paramref name="Offline"/> is OR-ed with HF_HUB_OFFLINE / TRANSFORMERS_OFFLINE.
 /// <paramref name="Progress"/> receives download progress (null = stderr, with Spectre.Console bars on a terminal).
 /// <paramref name="WithoutWeights"/>: config and tokenizer only (an untrained model needs no weights).
-/// <paramref name="RetryDelay"/>: the wait before a broken download is resumed (null = 1 s, as huggingface_hub).
 /// </summary>
 public sealed record HubOptions(
     bool Offline = false,
@@ -14,5 +13,13 @@ public sealed record HubOptions(
     string? Token = null,
     string? CacheDir = null,
     TextWriter? Progress = null,
-    bool WithoutWeights = false,
-    TimeSpan? RetryDelay = null);
+    bool WithoutWeights = false)
+{
+    /// <summary>The wait before a broken download is resumed: 1 s, as huggingface_hub (tests shorten it).</summary>
+    internal TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Opens a download's partial file (path, append?); tests substitute a stream that fails as a full disk does,
+    /// which cannot be made otherwise without a device node.</summary>
+    internal Func<string, bool, Stream> OpenPartialFile { get; init; } = (path, append) =>
+        new FileStream(path, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+}

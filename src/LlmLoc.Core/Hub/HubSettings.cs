@@ -13,8 +13,11 @@ internal sealed record HubSettings(
     /// <summary>The endpoint as messages show it: without the user:password a mirror URL may carry.</summary>
     public string DisplayEndpoint => Secrets.Redact(Endpoint);
 
-    /// <summary>The wait before a broken download is resumed.</summary>
+    /// <summary>The wait before a broken download is resumed (<see cref="HubOptions.RetryDelay"/>).</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Opens a download's partial file (<see cref="HubOptions.OpenPartialFile"/>).</summary>
+    public Func<string, bool, Stream> OpenPartialFile { get; init; } = new HubOptions().OpenPartialFile;
 
     public static HubSettings From(HubOptions? options, Func<string, string?> env)
     {
@@ -43,7 +46,7 @@ internal sealed record HubSettings(
 
         return new HubSettings(Path.GetFullPath(ExpandHome(cache, env)), endpoint, token, offline,
             Seconds(Env("HF_HUB_ETAG_TIMEOUT"), 10), Seconds(Env("HF_HUB_DOWNLOAD_TIMEOUT"), 10), options.Progress, options.WithoutWeights)
-        { RetryDelay = options.RetryDelay ?? TimeSpan.FromSeconds(1) };
+        { RetryDelay = options.RetryDelay, OpenPartialFile = options.OpenPartialFile };
     }
 
     /// <summary>huggingface_hub's truthy values for boolean environment variables.</summary>

@@ -17,4 +17,11 @@ public static class Downloads
     });
 
     public static HttpClient Client => SharedClient.Value;
+
+    /// <summary>Set (to anything but "0") to forbid the automatic fetches of stimuli and BLiMP.</summary>
+    public const string DisableVariable = "LLMLOC_NO_DOWNLOAD";
+
+    /// <summary>Whether $LLMLOC_NO_DOWNLOAD forbids automatic fetches.</summary>
+    public static bool DisabledByEnvironment() =>
+        Environment.GetEnvironmentVariable(DisableVariable) is { Length: > 0 } value && value != "0";
 }

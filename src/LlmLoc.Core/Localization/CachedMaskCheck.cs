@@ -12,8 +12,20 @@ namespace LlmLoc.Localization;
 /// </summary>
 public static class CachedMaskCheck
 {
-    /// <returns>Null when the mask may be reused, else why not.</returns>
-    public static string? Problem(string maskPath, string tValuesPath, LocalizeOptions options, (int Layers, int Hidden)? modelShape)
+    /// <summary>The one "is this run's cached mask valid" check: localize and sweeps (run, status, plan) all ask it.</summary>
+    /// <returns>Null when localize with these options would reuse its cached mask, else why not.</returns>
+    public static string? Problem(LocalizeOptions options)
+    {
+        string cacheDir = MaskCacheKey.ResolveCacheDir(options.CacheDir);
+        string maskPath = options.CacheKey.MaskPath(cacheDir);
+        if (!File.Exists(maskPath)) return "no mask is cached";
+        (int Layers, int Hidden)? shape;
+        try { shape = LocalModelShape(options); }
+        catch (LlmLocException e) { return $"the model's config cannot be read to check it ({e.Message})"; }
+        return Problem(maskPath, options.CacheKey.TValuesPath(cacheDir), options, shape);
+    }
+
+    static string? Problem(string maskPath, string tValuesPath, LocalizeOptions options, (int Layers, int Hidden)? modelShape)
     {
         UnitMask mask;
         try { mask = UnitMask.Load(maskPath); }
@@ -37,5 +49,16 @@ public static class CachedMaskCheck
         try { expected = Localizer.SelectUnits(tArray.ToDoubles(), options.Range, (int)units, options.Seed, out _); }
         catch (LlmLocException e) { return e.Message; }
         return expected.AsSpan().SequenceEqual(mask.Values) ? null : "it is not the selection its cached t-values give";
+    }
+
+    /// <summary>The model's [layers, hidden] when known without a download: a local folder's config.json or a
+    /// built-in GPT-2 size (untrained); null for hub ids, whose cached masks are checked against their t-values.</summary>
+    static (int Layers, int Hidden)? LocalModelShape(LocalizeOptions options)
+    {
+        Models.ModelConfig? config =
+            File.Exists(Path.Combine(options.ModelName, "config.json")) ? Models.ModelConfig.Load(options.ModelName)
+            : options.Untrained && Models.Gpt2Configs.Names.Contains(options.ModelName) ? Models.ModelConfig.Parse(Models.Gpt2Configs.Json(options.ModelName))
+            : null;
+        return config is null ? null : (config.NumLayers, config.HiddenSize);
     }
 }

@@ -27,6 +27,10 @@ public sealed record LocalizeOptions
     /// <summary>--dtype: compute dtype (null: float32 on the CPU).</summary>
     public string? DType { get; init; }
 
+    /// <summary>The cache entry (mask, p- and t-values) localize reads and writes for these options.</summary>
+    public MaskCacheKey CacheKey =>
+        new(MaskCacheKey.ModelIdOf(ModelName), Network, Pooling.ToFlag(), Range.Text, Percentage, NumUnits, Pretrained: !Untrained);
+
     /// <summary>Checks what can be checked before a model is loaded; throws a one-line usage error.</summary>
     public void Validate()
     {

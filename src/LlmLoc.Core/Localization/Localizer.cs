@@ -23,13 +23,12 @@ public static class Localizer
         // Cheap checks first: an unwritable output should fail before stimuli are fetched or a model is loaded.
         IO.AtomicFile.CheckCanWriteFolder(cacheDir, "--cache-dir");
         if (options.StatsOut is { } statsPath) IO.AtomicFile.CheckCanWriteFile(statsPath, "--stats-out");
-        var key = new MaskCacheKey(MaskCacheKey.ModelIdOf(options.ModelName), options.Network, options.Pooling.ToFlag(),
-            options.Range.Text, options.Percentage, options.NumUnits, Pretrained: !options.Untrained);
+        var key = options.CacheKey;
         string maskPath = key.MaskPath(cacheDir), pValuesPath = key.PValuesPath(cacheDir), tValuesPath = key.TValuesPath(cacheDir);
 
         if (File.Exists(maskPath) && !options.Overwrite && options.StatsOut is null)
         {
-            if (CachedMaskCheck.Problem(maskPath, tValuesPath, options, LocalModelShape(options)) is not { } problem)
+            if (CachedMaskCheck.Problem(options) is not { } problem)
             {
                 var cached = UnitMask.Load(maskPath);
                 stdout.WriteLine($"> Loading cached mask from {maskPath} (use --overwrite to recompute)");
@@ -89,17 +88,6 @@ public static class Localizer
         stdout.WriteLine($"> Saved t-values to {tValuesPath}");
         if (options.StatsOut is { } statsOutPath)
             stdout.WriteLine($"> Saved per-unit statistics to {statsOutPath}");
-    }
-
-    /// <summary>The model's [layers, hidden] when known without a download: a local folder's config.json or a
-    /// built-in GPT-2 size (untrained); null for hub ids, whose cached masks are checked against their t-values.</summary>
-    static (int Layers, int Hidden)? LocalModelShape(LocalizeOptions options)
-    {
-        Models.ModelConfig? config =
-            File.Exists(Path.Combine(options.ModelName, "config.json")) ? Models.ModelConfig.Load(options.ModelName)
-            : options.Untrained && Models.Gpt2Configs.Names.Contains(options.ModelName) ? Models.ModelConfig.Parse(Models.Gpt2Configs.Json(options.ModelName))
-            : null;
-        return config is null ? null : (config.NumLayers, config.HiddenSize);
     }
 
     static LocalizerStimuli LoadStimuli(LocalizeOptions options) => options.Network switch

@@ -9,8 +9,8 @@ public static class FlagChecks
             : value;
 
     /// <summary>numpy's legacy seeds are 0 … 2^32 − 1; --seed is an int, so only negatives are out of range.</summary>
-    public static int Seed(int value) =>
-        value < 0 ? throw new LlmLocException($"--seed {value} is negative: numpy seeds must be between 0 and 2**32 - 1", ExitCodes.Usage) : value;
+    public static int Seed(int value, string flag = "--seed") =>
+        value < 0 ? throw new LlmLocException($"{flag} {value} is negative: numpy seeds must be between 0 and 2**32 - 1", ExitCodes.Usage) : value;
 
     public static int AtLeastOne(string flag, int value) =>
         value < 1 ? throw new LlmLocException($"{flag} {value} is out of range: give 1 or more", ExitCodes.Usage) : value;

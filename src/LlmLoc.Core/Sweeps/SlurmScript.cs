@@ -32,11 +32,13 @@ public static class SlurmScript
     {
         var text = new StringBuilder("#!/bin/bash\n");
         text.Append($"# llmloc sweep: {plan.Cells.Count} cells of {plan.Path}, one array task per cell\n");
-        void Sbatch(string flag, string? value) { if (value is not null) text.Append($"#SBATCH --{flag}={value}\n"); }
+        void Sbatch(string flag, string? value) { if (value is not null) text.Append($"#SBATCH --{flag}={SbatchWord(value)}\n"); }
         Sbatch("job-name", options.JobName);
         Sbatch("array", $"0-{plan.Cells.Count - 1}" + (options.MaxParallel is { } m ? $"%{m}" : ""));
-        Sbatch("output", Path.Combine(plan.LogsDir, "%A_%a.out"));
-        Sbatch("error", Path.Combine(plan.LogsDir, "%A_%a.err"));
+        // In Slurm's file name patterns "%%" is a literal '%' (the folder's), "%A_%a" the array job and task ids.
+        string logs = plan.LogsDir.Replace("%", "%%");
+        Sbatch("output", Path.Combine(logs, "%A_%a.out"));
+        Sbatch("error", Path.Combine(logs, "%A_%a.err"));
         Sbatch("partition", options.Partition);
         Sbatch("time", options.Time);
         Sbatch("mem", options.Mem);
@@ -86,6 +88,13 @@ public static class SlurmScript
             return stdout.Split(';')[0];
         }
     }
+
+    /// <summary>An #SBATCH value as one argument: sbatch splits these lines at blanks, groups quoted text, takes '\'
+    /// as an escape and an unquoted '#' as a comment (its _get_argument), so a folder with a space is double-quoted.</summary>
+    static string SbatchWord(string value) =>
+        value.Length > 0 && !value.Any(c => char.IsWhiteSpace(c) || c is '"' or '\'' or '\\' or '#')
+            ? value
+            : "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 
     static string ShellQuote(string word) =>
         word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "/._-+=:@%,".Contains(c)) ? word : "'" + word.Replace("'", "'\\''") + "'";

@@ -42,10 +42,13 @@ public sealed record SweepCell
         Offline = Offline,
     };
 
-    /// <summary>Where localize caches this cell's mask; the cell is done when the file exists.</summary>
+    /// <summary>Where localize caches this cell's mask.</summary>
     [JsonIgnore]
-    public string MaskPath =>
-        new MaskCacheKey(MaskCacheKey.ModelIdOf(Model), Network, Pooling, Range, Percentage, NumUnits, Pretrained: !Untrained).MaskPath(CacheDir);
+    public string MaskPath => ToLocalizeOptions().CacheKey.MaskPath(CacheDir);
+
+    /// <summary>Null when the cell is done: localize would reuse its cached mask (the same <see cref="CachedMaskCheck"/>);
+    /// else why not (none cached, or a damaged or mismatched one, which a run recomputes).</summary>
+    public string? CachedMaskProblem() => CachedMaskCheck.Problem(ToLocalizeOptions());
 
     /// <summary>A short human label: "gpt2 language last-token 100-100 1% pretrained".</summary>
     [JsonIgnore]

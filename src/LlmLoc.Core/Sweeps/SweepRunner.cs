@@ -11,7 +11,8 @@ public sealed record ErrorRecord
 {
     [JsonPropertyName("cell")] public int Cell { get; init; }
     [JsonPropertyName("exit_code")] public int ExitCode { get; init; }
-    [JsonPropertyName("message")] public required string Message { get; init; }
+    /// <summary>One line, credentials masked (<see cref="Secrets.Redact(string)"/>), however the record was made or read.</summary>
+    [JsonPropertyName("message")] public required string Message { get; init => field = Secrets.Redact(ErrorText.OneLine(value)); }
     [JsonPropertyName("time_utc")] public DateTime TimeUtc { get; init; }
     [JsonPropertyName("host")] public string Host { get; init; } = Environment.MachineName;
     [JsonPropertyName("slurm_job_id")] public string? SlurmJobId { get; init; } = Environment.GetEnvironmentVariable("SLURM_JOB_ID");
@@ -42,16 +43,17 @@ public static class SweepRunner
             Localizer.Run(cell.ToLocalizeOptions(), stdout, stderr);
             if (File.Exists(record)) File.Delete(record);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e)
         {
-            var error = e as LlmLocException ?? new LlmLocException($"{e.GetType().Name}: {e.Message}", ExitCodes.RuntimeError, e);
-            new ErrorRecord { Cell = index, ExitCode = error.ExitCode, Message = error.Message, TimeUtc = DateTime.UtcNow }.Write(record);
-            throw error;
+            // Recorded as the CLI reports it: the same line and exit code the task's process ends with.
+            var report = ErrorReport.For(e);
+            new ErrorRecord { Cell = index, ExitCode = report.ExitCode, Message = report.Message, TimeUtc = DateTime.UtcNow }.Write(record);
+            throw;
         }
     }
 
     /// <summary>
-    /// Runs every cell whose mask is missing as <c>SELF sweep run PLAN --task N</c>, <paramref name="jobs"/> at a time;
+    /// Runs every cell without a valid cached mask as <c>SELF sweep run PLAN --task N</c>, <paramref name="jobs"/> at a time;
     /// each child's output goes to <c>X.logs/local-N.log</c>. Failures do not stop the others. Returns 0 when every
     /// cell succeeded, else the first failed cell's exit code.
     /// </summary>
@@ -59,7 +61,7 @@ public static class SweepRunner
     {
         if (Path.IsPathRooted(self[0]) && !File.Exists(self[0]))
             throw new LlmLocException($"cannot start cells: llmloc's executable {self[0]} is gone; run 'llmloc sweep run' from an installed llmloc", ExitCodes.RuntimeError);
-        var todo = plan.Cells.Where(c => !File.Exists(c.MaskPath)).ToList();
+        var todo = plan.Cells.Where(c => c.CachedMaskProblem() is not null).ToList();
         stdout.WriteLine($"sweep: {plan.Cells.Count} cells, {plan.Cells.Count - todo.Count} already cached, running {todo.Count} with {jobs} process(es)");
         Directory.CreateDirectory(plan.LogsDir);
         // Each child gets its share of the cores, so K processes do not fight over the same threads.

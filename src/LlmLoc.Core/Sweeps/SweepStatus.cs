@@ -7,9 +7,10 @@ using Parquet.Serialization;
 
 namespace LlmLoc.Sweeps;
 
-public enum CellState { Done, Missing, Failed }
+public enum CellState { Done, Failed, Invalid, Missing }
 
-public sealed record CellStatus(SweepCell Cell, CellState State, long? Units, ErrorRecord? Error);
+/// <param name="Problem">For an invalid cell: why its cached mask cannot be reused.</param>
+public sealed record CellStatus(SweepCell Cell, CellState State, long? Units, ErrorRecord? Error, string? Problem = null);
 
 /// <summary>One finished cell: a row of the sweep summary (CSV and Parquet, same columns, for pandas and <c>llmloc plot</c>);
 /// <c>model</c> is the model id of the mask's file name (a hub id's or folder's basename).</summary>
@@ -27,18 +28,22 @@ public sealed class SweepSummaryRow
     [JsonPropertyName("path")] public string Path { get; set; } = "";
 }
 
-/// <summary><c>llmloc sweep status</c>: done (mask cached), failed (no mask, an error record from its last run) or
-/// missing (neither: not run yet, still running, or killed) per cell, and the summary table of the done ones.</summary>
+/// <summary><c>llmloc sweep status</c> per cell: done (a cached mask localize would reuse), failed (an error record from
+/// its last run), invalid (a cached mask that is damaged or does not fit the cell; a run recomputes it) or missing (not
+/// run yet, still running, or killed); and the summary table of the done ones.</summary>
 public static class SweepStatus
 {
     public const string CsvHeader = "model,network,pooling,range,percentage,num_units,pretrained,seed,units,path";
 
     public static IReadOnlyList<CellStatus> Collect(SweepPlan plan) => plan.Cells.Select(cell =>
     {
-        if (File.Exists(cell.MaskPath))
+        if (cell.CachedMaskProblem() is not { } problem)
             return new CellStatus(cell, CellState.Done, UnitMask.Load(cell.MaskPath).Count, null);
-        var error = ErrorRecord.Read(plan.ErrorRecordPath(cell.Index));
-        return new CellStatus(cell, error is null ? CellState.Missing : CellState.Failed, null, error);
+        if (ErrorRecord.Read(plan.ErrorRecordPath(cell.Index)) is { } error)
+            return new CellStatus(cell, CellState.Failed, null, error);
+        return File.Exists(cell.MaskPath)
+            ? new CellStatus(cell, CellState.Invalid, null, null, problem)
+            : new CellStatus(cell, CellState.Missing, null, null);
     }).ToList();
 
     public static IReadOnlyList<SweepSummaryRow> SummaryRows(IEnumerable<CellStatus> statuses) => statuses
@@ -51,7 +56,7 @@ public static class SweepStatus
         }).ToList();
 
     /// <summary>Writes the summary as CSV (empty field = not given; pretrained as Python's True/False, as in the mask
-    /// names) and as Parquet (nullable percentage/num_units, boolean pretrained).</summary>
+    /// names) and as Parquet (nullable percentage/num_units, boolean pretrained): both, or neither.</summary>
     public static void WriteSummary(SweepPlan plan, IReadOnlyList<SweepSummaryRow> rows)
     {
         var csv = new StringBuilder(CsvHeader).Append('\n');
@@ -65,18 +70,13 @@ public static class SweepStatus
                 PythonFormat.Bool(r.Pretrained), r.Seed.ToString(CultureInfo.InvariantCulture),
                 r.Units.ToString(CultureInfo.InvariantCulture), r.Path,
             ];
-            csv.AppendJoin(',', fields.Select(CsvField)).Append('\n');
+            csv.AppendJoin(',', fields.Select(CsvText.Field)).Append('\n');
         }
-        AtomicFile.WriteAllText(plan.SummaryCsvPath, csv.ToString());
-        AtomicFile.Write(plan.SummaryParquetPath, stream => ParquetSerializer.SerializeAsync(rows, stream).GetAwaiter().GetResult());
+        using var outputs = new OutputSet();
+        outputs.Add(plan.SummaryCsvPath, Encoding.UTF8.GetBytes(csv.ToString()));
+        outputs.Add(plan.SummaryParquetPath, stream => ParquetSerializer.SerializeAsync(rows, stream).GetAwaiter().GetResult());
+        outputs.Commit();
     }
-
-    /// <summary>RFC 4180 quoting, needed only for model names or paths holding a comma or a quote.</summary>
-    static string CsvField(string value) =>
-        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
-
-    public static async Task<IList<SweepSummaryRow>> ReadParquetAsync(string path) =>
-        (await ParquetSerializer.DeserializeAsync<SweepSummaryRow>(path)).Data;
 
     /// <summary>The status table: one line per cell, then the counts.</summary>
     public static void Print(IReadOnlyList<CellStatus> statuses, TextWriter stdout)
@@ -87,11 +87,13 @@ public static class SweepStatus
             {
                 CellState.Done => $"{s.Units} units",
                 CellState.Failed => $"exit {s.Error!.ExitCode}: {s.Error.Message}",
+                CellState.Invalid => $"cached mask not reusable ({ErrorText.OneLine(s.Problem!)}); a run recomputes it",
                 _ => "",
             };
             stdout.WriteLine($"{s.Cell.Index,5}  {s.State.ToString().ToLowerInvariant(),-7}  {s.Cell.Label}  {detail}".TrimEnd());
         }
-        stdout.WriteLine($"sweep: {statuses.Count} cells: {Count(statuses, CellState.Done)} done, {Count(statuses, CellState.Failed)} failed, {Count(statuses, CellState.Missing)} missing");
+        stdout.WriteLine($"sweep: {statuses.Count} cells: {Count(statuses, CellState.Done)} done, {Count(statuses, CellState.Failed)} failed, " +
+                         $"{Count(statuses, CellState.Invalid)} invalid, {Count(statuses, CellState.Missing)} missing");
     }
 
     static int Count(IEnumerable<CellStatus> statuses, CellState state) => statuses.Count(s => s.State == state);

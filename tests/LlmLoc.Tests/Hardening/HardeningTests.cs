@@ -49,11 +49,17 @@ public sealed class HardeningTests : IDisposable
     [Fact]
     public void UnexpectedExceptionsBecomeOneLineWithADocumentedCode()
     {
-        Assert.Equal(ExitCodes.InternalError, CliErrors.Describe(new InvalidOperationException("boom\n   at Somewhere()")).ExitCode);
-        Assert.DoesNotContain("   at ", CliErrors.Describe(new InvalidOperationException("boom\n   at Somewhere()")).Message);
-        Assert.Equal(ExitCodes.InputError, CliErrors.Describe(new IOException("disk", 28)).ExitCode);
-        Assert.Contains("no space left", CliErrors.Describe(new IOException("disk", 28)).Message);
-        Assert.Equal(ExitCodes.InputError, CliErrors.Describe(new AggregateException(new UnauthorizedAccessException("x"))).ExitCode);
+        Assert.Equal(ExitCodes.InternalError, ErrorReport.For(new InvalidOperationException("boom\n   at Somewhere()")).ExitCode);
+        Assert.DoesNotContain("   at ", ErrorReport.For(new InvalidOperationException("boom\n   at Somewhere()")).Message);
+        Assert.Equal(ExitCodes.InputError, ErrorReport.For(new IOException("disk", 28)).ExitCode);
+        Assert.Contains("no space left", ErrorReport.For(new IOException("disk", 28)).Message);
+        Assert.Contains("no space left", ErrorReport.For(new IOException("quota", 122)).Message);
+        // On Linux HResult is the errno: ENOTEMPTY (39) and EHOSTDOWN (112) are not a full disk.
+        Assert.StartsWith("file system error: Directory not empty", ErrorReport.For(new IOException("Directory not empty", 39)).Message);
+        Assert.StartsWith("file system error: ", ErrorReport.For(new IOException("Host is down", 112)).Message);
+        Assert.True(ErrorReport.IsDiskFull(new IOException("disk", 28)));
+        Assert.False(ErrorReport.IsDiskFull(new IOException("not empty", 39)));
+        Assert.Equal(ExitCodes.InputError, ErrorReport.For(new AggregateException(new UnauthorizedAccessException("x"))).ExitCode);
     }
 
     // 2. Cheap checks before the model: the model does not exist, so any other error proves the check came first.
@@ -77,6 +83,28 @@ public sealed class HardeningTests : IDisposable
         BadInputs.Fails(ExitCodes.Usage, message, args);
         Assert.Empty(BadInputs.FilesIn(bad.Cache));
     }
+
+    // One seed check for every verb: numpy's seed range, the same words.
+    [Fact]
+    public void EveryVerbRefusesANegativeSeedWithTheSameWords()
+    {
+        string Refusal(Action validate) => Assert.Throws<LlmLocException>(validate).Message;
+        string expected = Assert.Throws<LlmLocException>(() => LlmLoc.Masks.FlagChecks.Seed(-1)).Message;
+        Assert.Equal("--seed -1 is negative: numpy seeds must be between 0 and 2**32 - 1", expected);
+        Assert.Equal(expected, Refusal(new LlmLoc.Extraction.ExtractOptions { ModelName = "m", InputFile = "in.csv", OutputFile = "out.npy", Seed = -1 }.Validate));
+        var align = new LlmLoc.BrainAlignment.AlignOptions { ActivationsFile = "a.npy", ResponsesFile = "r.npy" };
+        Assert.Equal(expected, Refusal((align with { Seed = -1 }).Validate));
+        Assert.Equal("--split-seed -2 is negative: numpy seeds must be between 0 and 2**32 - 1", Refusal((align with { SplitSeed = -2 }).Validate));
+    }
+
+    [Theory]
+    [InlineData("plain", "plain")]
+    [InlineData("a,b", "\"a,b\"")]
+    [InlineData("say \"hi\"", "\"say \"\"hi\"\"\"")]
+    [InlineData("two\nlines", "\"two\nlines\"")]
+    [InlineData("", "")]
+    public void CsvFieldsAreQuotedAsPythonsCsvModuleDoes(string value, string expected) =>
+        Assert.Equal(expected, CsvText.Field(value));
 
     // 3. All or nothing, and leftovers of killed runs cleaned.
     [Fact]

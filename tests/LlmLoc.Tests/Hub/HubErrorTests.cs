@@ -174,9 +174,9 @@ public sealed class HubErrorTests : IDisposable
         // be replaced: llmloc never writes through links in the cache.)
         var weights = HubTestKit.TinyFiles()["model.safetensors"];
         string blobs = Path.Combine(kit.RepoFolder("acme/tiny"), "blobs");
-        LlmLoc.Hub.BlobDownloader.OpenPartialFile.Value = (_, _) => new FullDiskStream();
+        var fullDisk = kit.Options() with { OpenPartialFile = (_, _) => new FullDiskStream() };
 
-        var e = await Assert.ThrowsAsync<LlmLocException>(() => kit.Resolve("acme/tiny"));
+        var e = await Assert.ThrowsAsync<LlmLocException>(() => kit.Resolve("acme/tiny", fullDisk));
 
         Assert.Equal(ExitCodes.RuntimeError, e.ExitCode);
         Assert.Contains("disk is full", e.Message);

@@ -49,8 +49,10 @@ public sealed class HubTestKit : IDisposable
     }
 
     public HubOptions Options(bool offline = false, string? token = null, string? endpoint = null) =>
-        new(Offline: offline, Endpoint: endpoint ?? Server.Endpoint, Token: token, CacheDir: CacheDir, Progress: Log,
-            RetryDelay: TimeSpan.FromMilliseconds(20)); // huggingface_hub waits 1 s; tests need not
+        new(Offline: offline, Endpoint: endpoint ?? Server.Endpoint, Token: token, CacheDir: CacheDir, Progress: Log)
+        {
+            RetryDelay = TimeSpan.FromMilliseconds(20), // huggingface_hub waits 1 s; tests need not
+        };
 
     /// <summary>Resolve with a private environment (HF_HOME in the temp folder, so no real token file is read).</summary>
     public Task<string> Resolve(string model, HubOptions? options = null, Dictionary<string, string>? env = null)

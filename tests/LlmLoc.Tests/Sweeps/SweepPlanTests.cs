@@ -43,12 +43,29 @@ public sealed class SweepPlanTests : IDisposable
         Assert.All(cells.Take(28), c => Assert.Equal("org/a", c.Model));
         Assert.All(cells.Take(12), c => Assert.False(c.Untrained));
 
-        string[] firstSix = cells.Take(6).Select(c => $"{c.Network} {c.Pooling} {c.Range} {c.Percentage} {c.NumUnits} {c.Seed}").ToArray();
+        // The whole order (docs/sweep.md): model, pretrained before untrained, network, pooling (multiple-demand's usual
+        // one, mean, when poolings is not given), range, percentages then unit counts, seed.
+        string[] perModel =
+        [
+            "pretrained language last-token 100-100 1% 1", "pretrained language last-token 100-100 10u 1",
+            "pretrained language last-token 80-90 1% 1", "pretrained language last-token 80-90 1% 2",
+            "pretrained language last-token 80-90 10u 1", "pretrained language last-token 80-90 10u 2",
+            "pretrained multiple-demand mean 100-100 1% 1", "pretrained multiple-demand mean 100-100 10u 1",
+            "pretrained multiple-demand mean 80-90 1% 1", "pretrained multiple-demand mean 80-90 1% 2",
+            "pretrained multiple-demand mean 80-90 10u 1", "pretrained multiple-demand mean 80-90 10u 2",
+            "untrained language last-token 100-100 1% 1", "untrained language last-token 100-100 1% 2",
+            "untrained language last-token 100-100 10u 1", "untrained language last-token 100-100 10u 2",
+            "untrained language last-token 80-90 1% 1", "untrained language last-token 80-90 1% 2",
+            "untrained language last-token 80-90 10u 1", "untrained language last-token 80-90 10u 2",
+            "untrained multiple-demand mean 100-100 1% 1", "untrained multiple-demand mean 100-100 1% 2",
+            "untrained multiple-demand mean 100-100 10u 1", "untrained multiple-demand mean 100-100 10u 2",
+            "untrained multiple-demand mean 80-90 1% 1", "untrained multiple-demand mean 80-90 1% 2",
+            "untrained multiple-demand mean 80-90 10u 1", "untrained multiple-demand mean 80-90 10u 2",
+        ];
         Assert.Equal(
-            ["language last-token 100-100 1  1", "language last-token 100-100  10 1",
-             "language last-token 80-90 1  1", "language last-token 80-90 1  2",
-             "language last-token 80-90  10 1", "language last-token 80-90  10 2"], firstSix);
-        Assert.Equal("mean", cells[6].Pooling); // multiple-demand's usual pooling when poolings is not given
+            [.. perModel.Select(c => "org/a " + c), .. perModel.Select(c => "b " + c)],
+            cells.Select(c => $"{c.Model} {(c.Untrained ? "untrained" : "pretrained")} {c.Network} {c.Pooling} {c.Range} " +
+                              $"{(c.Percentage is { } p ? $"{p}%" : $"{c.NumUnits}u")} {c.Seed}"));
 
         // Every cell caches to its own file (several seeds go to cache/seed=N), and the grid's relative folders
         // are taken from the grid's folder.
@@ -56,8 +73,6 @@ public sealed class SweepPlanTests : IDisposable
         Assert.Equal(Path.Combine(dir.Path, "cache"), cells[0].CacheDir);
         Assert.Equal(Path.Combine(dir.Path, "cache", "seed=2"), cells[3].CacheDir);
         Assert.Equal(Path.Combine(dir.Path, "stim"), cells[0].StimuliDir);
-
-        Assert.Equal(cells.Select(c => c.MaskPath), SweepPlan.Expand(SweepGrid.Load(Grid(Big))).Select(c => c.MaskPath));
     }
 
     [Fact]
@@ -72,7 +87,11 @@ public sealed class SweepPlanTests : IDisposable
             cache_dir = "cache"
             """);
         string cache = Directory.CreateDirectory(dir.File("cache")).FullName;
-        File.WriteAllText(Path.Combine(cache, "gpt2_network=theory-of-mind_pooling=last-token_range=100-100_perc=0.5_nunits=None_pretrained=False.npy"), "");
+        // Cached: a valid mask of GPT-2's 12 x 768 units; an empty file (a damaged mask) and another run's mask are not.
+        var mask = new long[12 * 768];
+        mask[5] = 1;
+        LlmLoc.Numerics.Npy.Write(Path.Combine(cache, "gpt2_network=theory-of-mind_pooling=last-token_range=100-100_perc=0.5_nunits=None_pretrained=False.npy"), mask, 12, 768);
+        File.WriteAllText(Path.Combine(cache, "gpt2_network=language_pooling=mean_range=100-100_perc=1.0_nunits=None_pretrained=False.npy"), "");
         File.WriteAllText(Path.Combine(cache, "gpt2_network=language_pooling=mean_range=100-100_perc=1.0_nunits=None_pretrained=True.npy"), "");
 
         var result = CliRunner.Run("sweep", "plan", grid);
@@ -85,6 +104,22 @@ public sealed class SweepPlanTests : IDisposable
         Assert.Equal(SweepPlan.Expand(SweepGrid.Load(grid)), plan.Cells);
         Assert.Equal(dir.File("grid.plan.errors"), plan.ErrorsDir);
         Assert.Equal(dir.File("grid.plan.summary.csv"), plan.SummaryCsvPath);
+    }
+
+    [Fact]
+    public void StatusWritesBothSummariesOrNeither()
+    {
+        Grid("models = [\"gpt2\"]\npercentages = [1]\n");
+        Assert.Equal(0, CliRunner.Run("sweep", "plan", dir.File("grid.toml")).ExitCode);
+        var plan = SweepPlan.Load(dir.File("grid.plan.jsonl"));
+        Directory.CreateDirectory(plan.SummaryParquetPath); // the Parquet summary cannot be renamed into place
+
+        var result = CliRunner.Run("sweep", "status", plan.Path);
+
+        Assert.Equal(ExitCodes.InputError, result.ExitCode);
+        Assert.StartsWith("llmloc: error: file system error: ", result.Stderr);
+        Assert.False(File.Exists(plan.SummaryCsvPath), "the CSV summary must not be left without its Parquet twin");
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp*"));
     }
 
     [Fact]
@@ -108,8 +143,8 @@ public sealed class SweepPlanTests : IDisposable
                 $"# llmloc sweep: 4 cells of {planPath}, one array task per cell",
                 "#SBATCH --job-name=llmloc-sweep",
                 "#SBATCH --array=0-3%3",
-                $"#SBATCH --output={logs}/%A_%a.out",
-                $"#SBATCH --error={logs}/%A_%a.err",
+                $"#SBATCH --output=\"{logs}/%A_%a.out\"", // one argument though the folder has a space
+                $"#SBATCH --error=\"{logs}/%A_%a.err\"",
                 "#SBATCH --partition=gpu",
                 "#SBATCH --time=02:00:00",
                 "#SBATCH --mem=32G",

@@ -44,6 +44,8 @@ public sealed class SweepRunTests : IDisposable
         Assert.True(task0.ExitCode == 0, task0.Stderr);
         var task2 = CliRunner.Run("sweep", "run", plan.Path, "--task", "2");
         Assert.Equal(2, task2.ExitCode);
+        // A damaged mask (a truncated write, a copy gone wrong) where cell 1's should be: a state, not a crash.
+        File.WriteAllText(plan.Cells[1].MaskPath, "not a .npy");
 
         // The task wrote the very mask `llmloc localize` writes (the fixture of the original's localize.py).
         string mask = plan.Cells[0].MaskPath;
@@ -65,35 +67,75 @@ public sealed class SweepRunTests : IDisposable
         Assert.True(status.ExitCode == 0, status.Stderr);
         string[] lines = status.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Matches(@"^\s+0  done .* 1\.0% .*  1 units$", lines[0]);
-        Assert.Matches(@"^\s+1  missing .* 5\.0% ", lines[1]);
+        Assert.Matches(@"^\s+1  invalid .* 5\.0% .*cached mask not reusable \(.*\); a run recomputes it$", lines[1]);
         Assert.Matches(@"^\s+2  failed .*broken.* exit 2: .*broken", lines[2]);
         Assert.Matches(@"^\s+3  missing ", lines[3]);
-        Assert.Equal("sweep: 4 cells: 1 done, 1 failed, 2 missing", lines[4]);
+        Assert.Equal("sweep: 4 cells: 1 done, 1 failed, 1 invalid, 1 missing", lines[4]);
 
         string[] csv = File.ReadAllLines(plan.SummaryCsvPath);
         Assert.Equal("model,network,pooling,range,percentage,num_units,pretrained,seed,units,path", csv[0]);
         Assert.Equal($"tiny-gpt2,language,last-token,100-100,1,,True,42,{Units(mask)},{mask}", Assert.Single(csv.Skip(1)));
         await using (var reader = await Parquet.ParquetReader.CreateAsync(plan.SummaryParquetPath))
             Assert.Equal(csv[0].Split(','), reader.Schema.GetDataFields().Select(f => f.Name));
-        var parquet = Assert.Single(await SweepStatus.ReadParquetAsync(plan.SummaryParquetPath));
+        var parquet = Assert.Single((await Parquet.Serialization.ParquetSerializer.DeserializeAsync<SweepSummaryRow>(plan.SummaryParquetPath)).Data);
         Assert.Equal(("tiny-gpt2", "language", "last-token", "100-100", 1.0, (long?)null, true, 42, Units(mask), mask),
             (parquet.Model, parquet.Network, parquet.Pooling, parquet.Range, parquet.Percentage!.Value, parquet.NumUnits, parquet.Pretrained, parquet.Seed, parquet.Units, parquet.Path));
+    }
+
+    [Fact]
+    public void ErrorRecordsHoldOneLineWithoutCredentials()
+    {
+        string path = dir.File("cell-0.json");
+        new ErrorRecord { Cell = 0, ExitCode = 3, Message = "cannot reach https://alice:s3cret@mirror.example/x\nwith token hf_abcdefghijklmnop", TimeUtc = DateTime.UtcNow }
+            .Write(path);
+        string stored = File.ReadAllText(path);
+        Assert.DoesNotContain("s3cret", stored);
+        Assert.DoesNotContain("abcdefghijklmnop", stored);
+        Assert.Equal("cannot reach https://***@mirror.example/x with token hf_***", ErrorRecord.Read(path)!.Message);
+
+        // A record written by someone else (an older llmloc) is cleaned when read, before it is printed.
+        File.WriteAllText(path, """{"cell": 0, "exit_code": 3, "message": "from https://alice:s3cret@mirror.example/\nsecond line"}""");
+        Assert.Equal("from https://***@mirror.example/ second line", ErrorRecord.Read(path)!.Message);
+    }
+
+    [Fact]
+    public void ACellFailsWithTheExitCodeAndLineTheCliGives()
+    {
+        var plan = Plan("\"tiny-gpt2\"", "\"multiple-demand\"", "1");
+        // A folder where the mask should go: renaming the mask into place fails with a plain IOException.
+        Directory.CreateDirectory(Path.Combine(plan.Cells[0].MaskPath, "blocker"));
+
+        var task = CliRunner.Run("sweep", "run", plan.Path, "--task", "0");
+
+        var record = ErrorRecord.Read(plan.ErrorRecordPath(0));
+        Assert.NotNull(record);
+        Assert.Equal(ExitCodes.InputError, task.ExitCode); // a file system error, as docs/errors.md says
+        Assert.Equal(task.ExitCode, record.ExitCode);
+        Assert.StartsWith("file system error: ", record.Message);
+        Assert.Equal($"llmloc: error: {record.Message}", task.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
     }
 
     [Fact]
     public void LocalRunsTheMissingCellsAsChildProcessesAndClearsOldErrors()
     {
         var plan = Plan("\"tiny-gpt2\"", "\"multiple-demand\"", "1, 5");
-        // A stale error record from an earlier failed run of cell 1; cell 0 is cached already.
+        // A stale error record from an earlier failed run of cell 1; cell 0 has a valid cached mask (one unit of the
+        // tiny model's 3 x 48, as 1% gives), cell 1 an invalid one (it selects no unit), which must be recomputed.
         Directory.CreateDirectory(plan.ErrorsDir);
         new ErrorRecord { Cell = 1, ExitCode = 3, Message = "earlier failure", TimeUtc = DateTime.UtcNow }.Write(plan.ErrorRecordPath(1));
-        Npy.Write(plan.Cells[0].MaskPath, new long[3 * 48], 3, 48);
+        var valid = new long[3 * 48];
+        valid[100] = 1;
+        Npy.Write(plan.Cells[0].MaskPath, valid, 3, 48);
+        Npy.Write(plan.Cells[1].MaskPath, new long[3 * 48], 3, 48);
+        byte[] cached = File.ReadAllBytes(plan.Cells[0].MaskPath);
 
         var result = CliRunner.Run("sweep", "run", plan.Path, "--local", "-j", "2");
 
         Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
         Assert.Contains("sweep: 2 cells, 1 already cached, running 1 with 2 process(es)", result.Stdout);
         Assert.Contains("cell 1 done", result.Stdout);
+        Assert.DoesNotContain("cell 0 ", result.Stdout);
+        Assert.Equal(cached, File.ReadAllBytes(plan.Cells[0].MaskPath));
         Assert.True(File.Exists(plan.Cells[1].MaskPath));
         Assert.False(File.Exists(plan.ErrorRecordPath(1)), "a successful run must clear the cell's error record");
         Assert.Contains("> Saved mask to", File.ReadAllText(Path.Combine(plan.LogsDir, "local-1.log")));

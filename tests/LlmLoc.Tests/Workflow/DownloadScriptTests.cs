@@ -73,6 +73,20 @@ public sealed class DownloadScriptTests : IDisposable
         Assert.Empty(Directory.GetFiles(Path.Combine(stimuli, "tom")));
     }
 
+    [Theory]
+    [InlineData("download_lang_stimuli.sh", "LLMLOC_LANG_STIMULI_URL")]
+    [InlineData("download_tom_stimuli.sh", "LLMLOC_TOM_STIMULI_URL")]
+    public void A_failed_download_never_shows_the_urls_credentials(string script, string variable)
+    {
+        var url = new UriBuilder(_server.Url("/missing.zip")) { UserName = "alice", Password = "s3cret" }.Uri;
+
+        var (exit, stderr) = RunScript(script, _temp.File("stimuli"), variable, url);
+
+        Assert.Equal(3, exit);
+        Assert.Contains("from http://***@127.0.0.1:", stderr);
+        Assert.DoesNotContain("s3cret", stderr);
+    }
+
     static void AssertSameFiles(string expectedDir, string actualDir)
     {
         var expected = StimuliSourceArchives.Snapshot(expectedDir);

@@ -73,6 +73,19 @@ public sealed class StimuliAutoFetchTests : IDisposable
     }
 
     [Fact]
+    public void AFailedFetchNeverShowsTheUrlsCredentials()
+    {
+        var closed = new UriBuilder(ClosedPort()) { UserName = "alice", Password = "s3cret" }.Uri;
+        var fetch = new StimuliAutoFetch(new StimuliSources(closed, closed));
+        var stderr = new StringWriter();
+
+        var e = Assert.Throws<LlmLocException>(() => Localizer.Run(Options("language"), TextWriter.Null, stderr, fetch));
+
+        Assert.StartsWith("could not download the language stimuli from http://***@127.0.0.1:", e.Message);
+        Assert.DoesNotContain("s3cret", stderr + e.Message);
+    }
+
+    [Fact]
     public void DisabledFetchLeavesTheLoadersError()
     {
         var fetch = new StimuliAutoFetch(new StimuliSources(ClosedPort(), ClosedPort()), enabled: false);
@@ -83,7 +96,7 @@ public sealed class StimuliAutoFetchTests : IDisposable
 
     [Fact]
     public void TheTestProcessHasAutoFetchOff() =>
-        Assert.False(StimuliAutoFetch.FromEnvironment().Enabled);
+        Assert.True(LlmLoc.IO.Downloads.DisabledByEnvironment());
 
     [Fact]
     public void ArithmeticNeedsNoFiles() => Assert.Null(StimuliAutoFetch.FolderOf(Networks.MultipleDemand));

@@ -142,6 +142,21 @@ public sealed class StimuliDownloaderTests : IDisposable
     }
 
     [Fact]
+    public async Task Credentials_in_a_source_url_never_reach_the_log_or_the_error()
+    {
+        var url = new UriBuilder(_server.Url("/gone.zip")) { UserName = "alice", Password = "s3cret" }.Uri;
+        var downloader = new StimuliDownloader(new StimuliSources(url, url));
+
+        var e = await Assert.ThrowsAsync<StimuliDownloadException>(() =>
+            downloader.DownloadAsync("language", StimuliDir, _log, CancellationToken.None));
+
+        Assert.Contains("from http://***@127.0.0.1:", _log.ToString());
+        Assert.StartsWith("could not download the language stimuli from http://***@127.0.0.1:", e.Message);
+        Assert.DoesNotContain("s3cret", _log + e.Message);
+        Assert.DoesNotContain("alice", _log + e.Message);
+    }
+
+    [Fact]
     public async Task A_refused_connection_gives_a_one_line_runtime_error()
     {
         var closed = new StimuliDownloader(new StimuliSources(new Uri("http://127.0.0.1:9/x.zip"), new Uri("http://127.0.0.1:9/y.zip")));

@@ -24,9 +24,8 @@ public sealed class BlimpStore(Uri baseUrl, bool downloadEnabled, HttpClient? ht
         Uri url = BlimpParadigms.DefaultBaseUrl;
         if (Environment.GetEnvironmentVariable(UrlVariable) is { Length: > 0 } text)
             url = Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out var u) ? u
-                : throw new LlmLocException($"${UrlVariable} is not an absolute URL: '{text}'; set it to a folder URL holding the BLiMP .jsonl files or unset it", ExitCodes.Usage);
-        bool disabled = Environment.GetEnvironmentVariable(Stimuli.Download.StimuliAutoFetch.DisableVariable) is { Length: > 0 } v && v != "0";
-        return new BlimpStore(url, !disabled);
+                : throw new LlmLocException($"${UrlVariable} is not an absolute URL: '{Secrets.Redact(text)}'; set it to a folder URL holding the BLiMP .jsonl files or unset it", ExitCodes.Usage);
+        return new BlimpStore(url, !IO.Downloads.DisabledByEnvironment());
     }
 
     /// <summary>The folder to read: --blimp-dir, else $LLMLOC_BLIMP (both explicit), else ./blimp.</summary>
@@ -67,7 +66,7 @@ public sealed class BlimpStore(Uri baseUrl, bool downloadEnabled, HttpClient? ht
             throw new LlmLocException($"BLiMP folder {dir} lacks {missing.Count} paradigm file(s), e.g. {missing[0]}.jsonl: " +
                 "copy BLiMP's data/*.jsonl there, or unset --blimp-dir / $LLMLOC_BLIMP to fetch BLiMP", ExitCodes.InputError);
         if (!downloadEnabled)
-            throw new LlmLocException($"BLiMP is not in {Path.GetFullPath(dir)} and LLMLOC_NO_DOWNLOAD is set: " +
+            throw new LlmLocException($"BLiMP is not in {Path.GetFullPath(dir)} and {IO.Downloads.DisableVariable} is set: " +
                 "unset it to fetch BLiMP once, or pass --blimp-dir with a copy of BLiMP's data/*.jsonl", ExitCodes.InputError);
 
         bool created = !Directory.Exists(dir);
@@ -117,7 +116,7 @@ public sealed class BlimpStore(Uri baseUrl, bool downloadEnabled, HttpClient? ht
     }
 
     static LlmLocException Failure(Uri url, string reason, Exception? inner = null) =>
-        new($"could not fetch BLiMP from {url}: {reason}; run once where GitHub is reachable, or pass --blimp-dir with a copy of BLiMP's data/*.jsonl",
+        new($"could not fetch BLiMP from {Secrets.Redact(url)}: {reason}; run once where GitHub is reachable, or pass --blimp-dir with a copy of BLiMP's data/*.jsonl",
             ExitCodes.RuntimeError, inner);
 
 

@@ -9,16 +9,9 @@ namespace LlmLoc.Stimuli.Download;
 /// </summary>
 public sealed class StimuliAutoFetch(StimuliSources? sources, bool enabled = true)
 {
-    public const string DisableVariable = "LLMLOC_NO_DOWNLOAD";
-
-    public bool Enabled { get; } = enabled;
-
     /// <summary>The auto-fetch the CLI uses: the original's sources unless overridden, disabled by LLMLOC_NO_DOWNLOAD.</summary>
-    public static StimuliAutoFetch FromEnvironment()
-    {
-        bool disabled = Environment.GetEnvironmentVariable(DisableVariable) is { Length: > 0 } v && v != "0";
-        return new StimuliAutoFetch(StimuliSources.FromEnvironment(), !disabled);
-    }
+    public static StimuliAutoFetch FromEnvironment() =>
+        new(StimuliSources.FromEnvironment(), enabled: !IO.Downloads.DisabledByEnvironment());
 
     /// <summary>The folder (relative to the stimuli folder) a network reads, or null when it needs no files.</summary>
     public static string? FolderOf(string network) => network switch
@@ -41,11 +34,11 @@ public sealed class StimuliAutoFetch(StimuliSources? sources, bool enabled = tru
         if (explicitDir && !Directory.Exists(stimuliDir))
             throw new LlmLocException($"stimuli folder {stimuliDir} (--stimuli-dir or $LLMLOC_STIMULI) does not exist: " +
                 "give the folder that holds language/ and tom/tomloc/, or leave both unset to fetch the stimuli into ./stimuli", ExitCodes.InputError);
-        if (!Enabled)
+        if (!enabled)
             return;
         string downloadNetwork = network == Networks.Language ? "language" : "theory-of-mind";
         log.WriteLine($"llmloc: the {network} stimuli are not in {Path.GetFullPath(stimuliDir)}; downloading them once " +
-                      $"(set {DisableVariable}=1 to turn this off)");
+                      $"(set {IO.Downloads.DisableVariable}=1 to turn this off)");
         var existing = Directory.Exists(stimuliDir) ? Directory.GetDirectories(stimuliDir, "*", SearchOption.AllDirectories).ToHashSet() : [];
         bool created = !Directory.Exists(stimuliDir);
         try
@@ -57,7 +50,7 @@ public sealed class StimuliAutoFetch(StimuliSources? sources, bool enabled = tru
         {
             RemoveEmptyFolders(stimuliDir, existing, created);
             throw new LlmLocException(
-                $"could not download the {network} stimuli from {e.Url.GetLeftPart(UriPartial.Path)} ({e.Reason}): " +
+                $"could not download the {network} stimuli from {Secrets.Redact(e.Url.GetLeftPart(UriPartial.Path))} ({e.Reason}): " +
                 $"run `llmloc stimuli download --network {downloadNetwork}` once with network access, or point --stimuli-dir at a copy",
                 ExitCodes.RuntimeError, e);
         }

@@ -47,7 +47,7 @@ public sealed class StimuliDownloader(StimuliSources? sources = null, HttpClient
                 continue;
             }
             var url = layout.Source(_sources);
-            log.WriteLine($"downloading the {layout.Network} stimuli from {url}");
+            log.WriteLine($"downloading the {layout.Network} stimuli from {Secrets.Redact(url)}");
             var archive = await FetchAsync(layout, url, folder, ct);
             var files = Extract(layout, url, archive, stimuliDir, folder);
             ledger.Record(layout.ArchiveName, SourcesLedger.Sha256Hex(archive));
@@ -173,7 +173,7 @@ public sealed class StimuliDownloader(StimuliSources? sources = null, HttpClient
     }
 
     static StimuliDownloadException Failure(StimuliArchiveLayout layout, Uri url, string folder, string reason, Exception? inner = null) =>
-        new(url, reason, $"could not download the {layout.Network} stimuli from {url}: {reason}; " +
+        new(url, reason, $"could not download the {layout.Network} stimuli from {Secrets.Redact(url)}: {reason}; " +
             $"put the files in {folder} by hand or use --stimuli-dir", inner);
 }
 

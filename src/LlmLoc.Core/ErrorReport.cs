@@ -1,17 +1,24 @@
 using System.Runtime.InteropServices;
 
-namespace LlmLoc.Cli;
+namespace LlmLoc;
 
 /// <summary>
-/// The last-resort translation of any exception into one line and a documented exit code (docs/errors.md), so no
-/// failure ends in a stack trace or the runtime's abort (exit 134). Errors llmloc anticipates are
-/// <see cref="LlmLocException"/>s worded at their source; this only names the rest as well as their type allows.
+/// Any exception as llmloc reports it (docs/errors.md): one line, credentials masked, and a documented exit code, so no
+/// failure ends in a stack trace or the runtime's abort (exit 134). The CLI's last-resort handler prints it and a sweep
+/// cell stores it in its error record. Errors llmloc anticipates are <see cref="LlmLocException"/>s worded at their
+/// source; the rest are named as well as their type allows.
 /// </summary>
-public static class CliErrors
+public readonly record struct ErrorReport(string Message, int ExitCode)
 {
-    public static LlmLocException Describe(Exception e) => Unwrap(e) switch
+    public static ErrorReport For(Exception e)
     {
-        LlmLocException known => known,
+        var described = Describe(Unwrap(e));
+        return new ErrorReport(Secrets.Redact(ErrorText.OneLine(described.Message)), described.ExitCode);
+    }
+
+    static ErrorReport Describe(Exception e) => e switch
+    {
+        LlmLocException known => new(known.Message, known.ExitCode),
         OperationCanceledException => new("cancelled: interrupted, or a network operation timed out; run again (raise HF_HUB_DOWNLOAD_TIMEOUT for a slow network)", ExitCodes.RuntimeError),
         UnauthorizedAccessException io => new($"permission denied: {io.Message}; check the path and its permissions", ExitCodes.InputError),
         PathTooLongException io => new($"{io.Message}; use a shorter path", ExitCodes.InputError),
@@ -32,6 +39,8 @@ public static class CliErrors
         return e;
     }
 
-    // ENOSPC (28) / EDQUOT (122) on Linux; HResult carries errno for Unix IOExceptions; Windows: 0x70 / 0x27.
-    static bool IsDiskFull(IOException e) => (e.HResult & 0xFFFF) is 28 or 122 or 0x70 or 0x27;
+    /// <summary>ENOSPC (28) / EDQUOT (122) on Unix, where .NET's HResult is the errno itself (so it is compared whole:
+    /// no masking, or ENOTEMPTY 39 would read as Windows' 0x27); ERROR_HANDLE_DISK_FULL / ERROR_DISK_FULL on Windows.</summary>
+    public static bool IsDiskFull(IOException e) =>
+        e.HResult is 28 or 122 or unchecked((int)0x80070027) or unchecked((int)0x80070070);
 }
