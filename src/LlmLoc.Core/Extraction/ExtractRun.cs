@@ -36,7 +36,7 @@ public static class ExtractRun
         var mask = options.HasMask ? LesionMaskResolver.Resolve(options.MaskRequest).Mask : null;
 
         using var session = ModelSession.Open(
-            new ModelRequest(options.ModelName, options.Device, options.Untrained, options.Seed, options.Offline), stderr);
+            new ModelRequest(options.ModelName, options.Device, options.Untrained, options.Seed, options.Offline, options.Weights, options.DType), stderr);
         var model = session.Model;
         int layers = model.NumLayers, hidden = model.HiddenSize;
         mask?.EnsureFits(layers, hidden);

@@ -136,6 +136,30 @@ public class ExtractTests
         Assert.Equal([2, 3, 48], Npy.Read(dir.File("j.npy")).Shape);
     }
 
+    /// <summary>--weights and --dtype reach the model load: streamed float32 equals in-memory float32 (same block
+    /// maths), bfloat16 compute differs from float32 by bf16 rounding only.</summary>
+    [Fact]
+    public void WeightsAndDTypeFlagsReachTheModel()
+    {
+        using var dir = new TempDir();
+        File.WriteAllLines(dir.File("s.txt"), Sentences);
+        float[] Run(string name, string weights, string dtype, string expectedLog)
+        {
+            var run = CliRunner.Run("extract", "--model-name", Model, "--input", dir.File("s.txt"), "--output", dir.File(name + ".npy"),
+                "--device", "cpu", "--weights", weights, "--dtype", dtype);
+            Assert.True(run.ExitCode == 0, run.Stderr);
+            Assert.Contains(expectedLog, run.Stderr);
+            return Npy.Read(dir.File(name + ".npy")).ToFloats();
+        }
+        float[] memory = Run("memory", "in-memory", "float32", "llmloc: weights in memory as float32");
+        float[] streamed = Run("streamed", "streamed", "float32", "llmloc: weights streamed block by block from the checkpoint as float32");
+        float[] bf16 = Run("bf16", "in-memory", "bfloat16", "llmloc: weights in memory as bfloat16");
+        AssertClose(memory, streamed);
+        Assert.NotEqual(memory, bf16);
+        double worst = memory.Zip(bf16, (a, b) => Math.Abs(a - b) / Math.Max(1, Math.Abs(a))).Max();
+        Assert.True(worst < 0.1, $"bf16 differs by {worst}");
+    }
+
     [Fact]
     public void ExtractThenAlignScoresLanguageAndRandomUnitsOfTheSameFile()
     {
