@@ -35,6 +35,8 @@ public static class Evaluator
         var windows = TextWindows.Split(documents, context, windowSize);
         ModelInputs.Check(model.Config, sentences.Select(s => (IReadOnlyList<int>)s.Ids), "minimal-pair sentence");
         ModelInputs.Check(model.Config, windows.Select(w => (IReadOnlyList<int>)w.Input.Ids), "text window");
+        foreach (var paradigm in blimp)
+            ModelInputs.Check(model.Config, paradigm.Inputs.Select(s => (IReadOnlyList<int>)s.Ids), $"BLiMP {paradigm.Paradigm} sentence");
         if (tasks.Documents.Count > 0 && windows.Count == 0)
             throw new LlmLocException("the --text file gives no token to score: give a longer text");
 

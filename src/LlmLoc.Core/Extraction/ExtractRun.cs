@@ -43,6 +43,7 @@ public static class ExtractRun
         int[] units = mask is null ? [] : Enumerable.Range(0, mask.Values.Length).Where(i => mask.Values[i] != 0).ToArray();
         int windowSize = TextWindows.WindowSize(model.Config, session.Tokenizer.ModelMaxLength, null);
         var tokens = Tokenize(options.InputFile, items, options.PassageContext, session.Tokenizer, windowSize, out int[] dropped);
+        Models.ModelInputs.Check(model.Config, tokens, "item");
 
         int[] shape = mask is null ? [items.Count, layers, hidden] : [items.Count, units.Length];
         long perItem = (long)layers * hidden;
