@@ -14,7 +14,7 @@ public enum RegressionMethod
 }
 
 /// <summary>One held-out fold: its items, the chosen alpha (ridge), Pearson r per response column, their median.</summary>
-public sealed record FoldScore(int Fold, int[] TestItems, double? Alpha, double[] R, double Median, int NanColumns);
+public sealed record FoldScore(int Fold, double? Alpha, double[] R, double Median, int NanColumns);
 
 /// <summary>All folds of one cross-validated fit; <see cref="Predictions"/> holds every item predicted from the fold that held it out.</summary>
 public sealed record PredictivityScore(IReadOnlyList<FoldScore> Folds, Matrix<double> Predictions)
@@ -90,7 +90,7 @@ public static class LinearPredictivity
 
             var yTest = Rows(y, test);
             double[] r = Enumerable.Range(0, y.ColumnCount).Select(c => Pearson(predicted.Column(c), yTest.Column(c))).ToArray();
-            folds.Add(new FoldScore(f, test, alpha, r, NanMedian(r), r.Count(double.IsNaN)));
+            folds.Add(new FoldScore(f, alpha, r, NanMedian(r), r.Count(double.IsNaN)));
         }
         return new PredictivityScore(folds, predictions);
     }

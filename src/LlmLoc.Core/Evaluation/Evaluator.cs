@@ -8,10 +8,7 @@ using LlmLoc.Tokenization;
 namespace LlmLoc.Evaluation;
 
 /// <summary>The tasks of one evaluate run: minimal pairs, text documents and BLiMP pairs (any may be empty).</summary>
-public sealed record EvaluationTasks(IReadOnlyList<MinimalPair> Pairs, IReadOnlyList<string> Documents, IReadOnlyList<MinimalPair> Blimp)
-{
-    public EvaluationTasks(IReadOnlyList<MinimalPair> pairs, IReadOnlyList<string> documents) : this(pairs, documents, []) { }
-}
+public sealed record EvaluationTasks(IReadOnlyList<MinimalPair> Pairs, IReadOnlyList<string> Documents, IReadOnlyList<MinimalPair> Blimp);
 
 /// <summary>
 /// Scores every task under every lesion condition: tokenizes once, then per condition installs the lesion

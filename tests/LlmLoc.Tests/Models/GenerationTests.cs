@@ -71,8 +71,8 @@ public class GenerationTests
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder(name), "generate.json")));
         long[] Ids(string key) => doc.RootElement.GetProperty(key).EnumerateArray().Select(v => v.GetInt64()).ToArray();
         long[] prompt = Ids("prompt_ids"), greedy = Ids("greedy_ids");
-        var settings = LlmLoc.Generation.GenerationSettings.FromModelFolder(Folder(name), maxLength: prompt.Length + doc.RootElement.GetProperty("max_new_tokens").GetInt32());
         using var model = ModelLoader.Load(Folder(name), new LoadOptions());
+        var settings = LlmLoc.Generation.GenerationSettings.FromModelFolder(Folder(name), model.Config.Raw, maxLength: prompt.Length + doc.RootElement.GetProperty("max_new_tokens").GetInt32());
         Assert.Equal(greedy, LlmLoc.Generation.TextGenerator.Generate(model, prompt, settings).Single());
     }
 
