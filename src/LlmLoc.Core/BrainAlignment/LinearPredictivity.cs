@@ -21,17 +21,8 @@ public sealed record PredictivityScore(IReadOnlyList<FoldScore> Folds, Matrix<do
 {
     /// <summary>Mean over folds of the per-fold median r (folds whose median is NaN are left out and counted).</summary>
     public double Score => Folds.Where(f => !double.IsNaN(f.Median)).Select(f => f.Median).DefaultIfEmpty(double.NaN).Average();
-    /// <summary>Sample standard deviation (ddof 1) of the per-fold medians.</summary>
-    public double FoldSd
-    {
-        get
-        {
-            var medians = Folds.Select(f => f.Median).Where(m => !double.IsNaN(m)).ToArray();
-            if (medians.Length < 2) return double.NaN;
-            double mean = medians.Average();
-            return Math.Sqrt(medians.Sum(m => (m - mean) * (m - mean)) / (medians.Length - 1));
-        }
-    }
+    /// <summary>Sample standard deviation (ddof 1) of the finite per-fold medians; NaN with fewer than two.</summary>
+    public double FoldSd => MathNet.Numerics.Statistics.Statistics.StandardDeviation(Folds.Select(f => f.Median).Where(m => !double.IsNaN(m)));
     public int NanFolds => Folds.Count(f => double.IsNaN(f.Median));
 }
 

@@ -40,7 +40,7 @@ public static class ExtractRun
         var model = session.Model;
         int layers = model.NumLayers, hidden = model.HiddenSize;
         mask?.EnsureFits(layers, hidden);
-        int[] units = mask is null ? [] : Enumerable.Range(0, mask.Values.Length).Where(i => mask.Values[i] != 0).ToArray();
+        int[] units = mask is null ? [] : mask.SelectedIndices();
         int windowSize = TextWindows.WindowSize(model.Config, session.Tokenizer.ModelMaxLength, null);
         var tokens = Tokenize(options.InputFile, items, options.PassageContext, session.Tokenizer, windowSize, out int[] dropped);
         Models.ModelInputs.Check(model.Config, tokens, "item");
