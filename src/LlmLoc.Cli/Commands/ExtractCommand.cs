@@ -38,6 +38,8 @@ public static class ExtractCommand
             modelName, input, output, items, units, pooling, context, textColumn, passageColumn, mask, network, percentage, maskPooling,
             range, cacheDir, device, untrained, seed, offline, batchSize,
         };
+        var modelFlags = new ModelFlags();
+        modelFlags.AddTo(command);
         command.SetAction(parse =>
         {
             var options = new ExtractOptions
@@ -60,6 +62,8 @@ public static class ExtractCommand
                 Untrained = parse.GetValue(untrained),
                 Seed = parse.GetValue(seed),
                 Offline = parse.GetValue(offline),
+                Weights = modelFlags.WeightsOf(parse),
+                DType = parse.GetValue(modelFlags.DType),
                 BatchSize = parse.GetValue(batchSize),
             };
             ExtractRun.Run(options, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);

@@ -26,7 +26,7 @@ public static class AlignReport
         var language = result.Conditions.FirstOrDefault(s => s.Condition.Name == AlignConditionNames.Language);
         if (random.Length > 1)
             table.AddRow($"random ({random.Length} seeds)", result.Conditions.First(s => s.Condition.Name == AlignConditionNames.Random).Condition.Columns.Length.ToString(CultureInfo.InvariantCulture),
-                $"{F(random.Average())} ± {F(SampleSd(random))}", "(sd over seeds)", "");
+                $"{F(random.Average())} ± {F(MathNet.Numerics.Statistics.Statistics.StandardDeviation(random))}", "(sd over seeds)", "");
         console.Write(table);
         writer.WriteLine($"{result.Options.Method.ToString().ToLowerInvariant()} regression, {result.Options.Folds} folds (split seed {result.Options.SplitSeed}), " +
             $"{result.Items} items, {result.Responses.Values.ColumnCount} response columns; score = mean over folds of the median Pearson r over columns");
@@ -39,12 +39,6 @@ public static class AlignReport
     }
 
     static string F(double value) => double.IsNaN(value) ? "NaN" : value.ToString("F4", CultureInfo.InvariantCulture);
-
-    static double SampleSd(double[] values)
-    {
-        double mean = values.Average();
-        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
-    }
 
     public sealed record FoldRecord(int Fold, double? Alpha, double Median, int NanColumns, double[] R);
 

@@ -97,12 +97,12 @@ public static class AlignRun
             var language = LesionMaskResolver.Resolve(options.MaskRequest(Networks.Language, options.Seed)).Mask!;
             if (language.Layers != layers || language.Hidden != hidden)
                 throw new LlmLocException($"mask {language.Source} has shape ({language.Layers}, {language.Hidden}) but the activations hold {layers} layers × {hidden} units: use the mask localized for the model that extracted them");
-            conditions.Add(new AlignCondition(AlignConditionNames.Language, null, null, Selected(language)));
+            conditions.Add(new AlignCondition(AlignConditionNames.Language, null, null, language.SelectedIndices()));
             for (int i = 0; i < options.RandomSeeds; i++)
             {
                 int seed = options.Seed + i;
                 var random = LesionMaskResolver.Resolve(options.MaskRequest(Networks.Random, seed)).Mask!;
-                conditions.Add(new AlignCondition(AlignConditionNames.Random, seed, null, Selected(random)));
+                conditions.Add(new AlignCondition(AlignConditionNames.Random, seed, null, random.SelectedIndices()));
             }
         }
         if (options.Layer is { } layer)
@@ -120,9 +120,6 @@ public static class AlignRun
         }
         return conditions;
     }
-
-    static int[] Selected(UnitMask mask) =>
-        Enumerable.Range(0, mask.Values.Length).Where(i => mask.Values[i] != 0).ToArray();
 }
 
 /// <summary>The activation columns some condition needs, read row by row from a (possibly huge) .npy.</summary>

@@ -14,24 +14,15 @@ public enum RegressionMethod
 }
 
 /// <summary>One held-out fold: its items, the chosen alpha (ridge), Pearson r per response column, their median.</summary>
-public sealed record FoldScore(int Fold, int[] TestItems, double? Alpha, double[] R, double Median, int NanColumns);
+public sealed record FoldScore(int Fold, double? Alpha, double[] R, double Median, int NanColumns);
 
 /// <summary>All folds of one cross-validated fit; <see cref="Predictions"/> holds every item predicted from the fold that held it out.</summary>
 public sealed record PredictivityScore(IReadOnlyList<FoldScore> Folds, Matrix<double> Predictions)
 {
     /// <summary>Mean over folds of the per-fold median r (folds whose median is NaN are left out and counted).</summary>
     public double Score => Folds.Where(f => !double.IsNaN(f.Median)).Select(f => f.Median).DefaultIfEmpty(double.NaN).Average();
-    /// <summary>Sample standard deviation (ddof 1) of the per-fold medians.</summary>
-    public double FoldSd
-    {
-        get
-        {
-            var medians = Folds.Select(f => f.Median).Where(m => !double.IsNaN(m)).ToArray();
-            if (medians.Length < 2) return double.NaN;
-            double mean = medians.Average();
-            return Math.Sqrt(medians.Sum(m => (m - mean) * (m - mean)) / (medians.Length - 1));
-        }
-    }
+    /// <summary>Sample standard deviation (ddof 1) of the finite per-fold medians; NaN with fewer than two.</summary>
+    public double FoldSd => MathNet.Numerics.Statistics.Statistics.StandardDeviation(Folds.Select(f => f.Median).Where(m => !double.IsNaN(m)));
     public int NanFolds => Folds.Count(f => double.IsNaN(f.Median));
 }
 
@@ -90,7 +81,7 @@ public static class LinearPredictivity
 
             var yTest = Rows(y, test);
             double[] r = Enumerable.Range(0, y.ColumnCount).Select(c => Pearson(predicted.Column(c), yTest.Column(c))).ToArray();
-            folds.Add(new FoldScore(f, test, alpha, r, NanMedian(r), r.Count(double.IsNaN)));
+            folds.Add(new FoldScore(f, alpha, r, NanMedian(r), r.Count(double.IsNaN)));
         }
         return new PredictivityScore(folds, predictions);
     }

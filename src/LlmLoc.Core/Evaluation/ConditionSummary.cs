@@ -8,7 +8,7 @@ public readonly record struct MeanSd(double Mean, double? Sd, int Count)
         var v = values.Where(x => x.HasValue).Select(x => x!.Value).ToArray();
         if (v.Length == 0) return null;
         double mean = v.Average();
-        double? sd = v.Length > 1 ? Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Length - 1)) : null;
+        double? sd = v.Length > 1 ? MathNet.Numerics.Statistics.Statistics.StandardDeviation(v) : null;
         return new MeanSd(mean, sd, v.Length);
     }
 }

@@ -24,9 +24,6 @@ public sealed record WindowScore(string Condition, int? Seed, int Document, int 
 public sealed record ConditionResult(LesionCondition Condition, IReadOnlyList<PairScore> Pairs, IReadOnlyList<WindowScore> Windows,
     IReadOnlyList<PairScore> Blimp)
 {
-    public ConditionResult(LesionCondition condition, IReadOnlyList<PairScore> pairs, IReadOnlyList<WindowScore> windows)
-        : this(condition, pairs, windows, []) { }
-
     public long Tokens => Windows.Sum(w => (long)w.Tokens);
 
     /// <summary>Token-weighted mean loss over all windows (nats per token); null without text.</summary>

@@ -8,10 +8,7 @@ using LlmLoc.Tokenization;
 namespace LlmLoc.Evaluation;
 
 /// <summary>The tasks of one evaluate run: minimal pairs, text documents and BLiMP pairs (any may be empty).</summary>
-public sealed record EvaluationTasks(IReadOnlyList<MinimalPair> Pairs, IReadOnlyList<string> Documents, IReadOnlyList<MinimalPair> Blimp)
-{
-    public EvaluationTasks(IReadOnlyList<MinimalPair> pairs, IReadOnlyList<string> documents) : this(pairs, documents, []) { }
-}
+public sealed record EvaluationTasks(IReadOnlyList<MinimalPair> Pairs, IReadOnlyList<string> Documents, IReadOnlyList<MinimalPair> Blimp);
 
 /// <summary>
 /// Scores every task under every lesion condition: tokenizes once, then per condition installs the lesion
@@ -35,6 +32,8 @@ public static class Evaluator
         var windows = TextWindows.Split(documents, context, windowSize);
         ModelInputs.Check(model.Config, sentences.Select(s => (IReadOnlyList<int>)s.Ids), "minimal-pair sentence");
         ModelInputs.Check(model.Config, windows.Select(w => (IReadOnlyList<int>)w.Input.Ids), "text window");
+        foreach (var paradigm in blimp)
+            ModelInputs.Check(model.Config, paradigm.Inputs.Select(s => (IReadOnlyList<int>)s.Ids), $"BLiMP {paradigm.Paradigm} sentence");
         if (tasks.Documents.Count > 0 && windows.Count == 0)
             throw new LlmLocException("the --text file gives no token to score: give a longer text");
 

@@ -33,6 +33,10 @@ public sealed record ExtractOptions
     public bool Untrained { get; init; }
     public int Seed { get; init; } = 42;
     public bool Offline { get; init; }
+    /// <summary>--weights: in memory, streamed block by block, or chosen from the available memory.</summary>
+    public Models.WeightsMode Weights { get; init; } = Models.WeightsMode.Auto;
+    /// <summary>--dtype: compute dtype (null: float32 on the CPU).</summary>
+    public string? DType { get; init; }
     public int BatchSize { get; init; } = 64;
 
     public bool HasMask => MaskFile is not null || Percentage is not null;

@@ -23,11 +23,9 @@ public sealed record ExtractResult(string OutputFile, string ItemsFile, string? 
 /// </summary>
 public static class ExtractRun
 {
-    /// <summary>Upper bound on the float64 activations held at once (one recorder call).</summary>
-    const long ChunkBytes = 256L << 20;
-
-    /// <param name="chunkItems">Items per recorder call; default: as many as fit in 256 MB of float64 (tests make it small).</param>
-    public static ExtractResult Run(ExtractOptions options, TextWriter stdout, TextWriter stderr, int? chunkItems = null)
+    /// <param name="heldBytes">Bound on the activations one recorder call holds (<see cref="HeldBytes"/>); default
+    /// <see cref="SequenceScorer.GroupHiddenBytes"/> (tests make it small).</param>
+    public static ExtractResult Run(ExtractOptions options, TextWriter stdout, TextWriter stderr, long heldBytes = SequenceScorer.GroupHiddenBytes)
     {
         // Cheap checks first: flags, the input, the mask — before a model is downloaded or loaded.
         options.Validate();
@@ -38,17 +36,18 @@ public static class ExtractRun
         var mask = options.HasMask ? LesionMaskResolver.Resolve(options.MaskRequest).Mask : null;
 
         using var session = ModelSession.Open(
-            new ModelRequest(options.ModelName, options.Device, options.Untrained, options.Seed, options.Offline), stderr);
+            new ModelRequest(options.ModelName, options.Device, options.Untrained, options.Seed, options.Offline, options.Weights, options.DType), stderr);
         var model = session.Model;
         int layers = model.NumLayers, hidden = model.HiddenSize;
         mask?.EnsureFits(layers, hidden);
-        int[] units = mask is null ? [] : Enumerable.Range(0, mask.Values.Length).Where(i => mask.Values[i] != 0).ToArray();
+        int[] units = mask is null ? [] : mask.SelectedIndices();
         int windowSize = TextWindows.WindowSize(model.Config, session.Tokenizer.ModelMaxLength, null);
         var tokens = Tokenize(options.InputFile, items, options.PassageContext, session.Tokenizer, windowSize, out int[] dropped);
+        Models.ModelInputs.Check(model.Config, tokens, "item");
 
         int[] shape = mask is null ? [items.Count, layers, hidden] : [items.Count, units.Length];
         long perItem = (long)layers * hidden;
-        int chunk = chunkItems ?? (int)Math.Max(options.BatchSize, Math.Min(items.Count, ChunkBytes / (perItem * sizeof(double)) / options.BatchSize * options.BatchSize));
+        int[] chunks = Chunks(tokens.Select(t => t.Count).ToArray(), layers, hidden, options.BatchSize, heldBytes);
         // The activations, the item table and the units table appear together or not at all.
         using (var outputs = new OutputSet())
         {
@@ -57,9 +56,11 @@ public static class ExtractRun
                 outputs.Add(options.OutputFile, stream => Npy.WriteFloat32Streaming(stream, shape, append =>
                 {
                     var row = new float[mask is null ? perItem : units.Length];
-                    for (int start = 0; start < tokens.Count; start += chunk)
+                    int start = 0;
+                    foreach (int chunk in chunks)
                     {
                         var part = tokens.Skip(start).Take(chunk).ToList();
+                        start += chunk;
                         double[] pooled = ActivationRecorder.Record(model, part, options.Pooling, options.BatchSize, session.Tokenizer.PadTokenId, done);
                         for (int i = 0; i < part.Count; i++)
                         {
@@ -88,6 +89,46 @@ public static class ExtractRun
         if (dropped.Any(d => d > 0))
             stderr.WriteLine($"llmloc: warning: the context of {dropped.Count(d => d > 0)} item(s) was cut at the front to fit the model's {windowSize} tokens (see context_tokens_dropped in the item table)");
         return new ExtractResult(options.OutputFile, options.ItemsPath, mask is null ? null : options.UnitsPath, shape);
+    }
+
+    /// <summary>
+    /// Items per recorder call, in input order: as many consecutive items as keep <see cref="HeldBytes"/> within
+    /// <paramref name="budget"/> (a single item over it goes alone). The layer-major recorder keeps every batch's hidden
+    /// states of the call alive, so the tokens count, not only the pooled output. A call that is not the last ends on a
+    /// multiple of the batch size when it has more than one batch, so batches stay full.
+    /// </summary>
+    public static int[] Chunks(IReadOnlyList<int> tokenCounts, int layers, int hidden, int batchSize, long budget)
+    {
+        var chunks = new List<int>();
+        for (int start = 0; start < tokenCounts.Count;)
+        {
+            int count = 1, longest = tokenCounts[start];
+            long tokens = longest;
+            for (; start + count < tokenCounts.Count; count++)
+            {
+                int next = tokenCounts[start + count];
+                if (HeldBytes(count + 1, tokens + next, Math.Max(longest, next), layers, hidden, batchSize) > budget) break;
+                tokens += next;
+                longest = Math.Max(longest, next);
+            }
+            if (start + count < tokenCounts.Count && count > batchSize) count -= count % batchSize;
+            chunks.Add(count);
+            start += count;
+        }
+        return [.. chunks];
+    }
+
+    /// <summary>
+    /// Upper bound on the bytes one recorder call over <paramref name="items"/> items of <paramref name="tokens"/> tokens
+    /// (the longest <paramref name="longest"/>) holds: the float64 pooled result
+    /// [items × layers × hidden] plus the float32 hidden states of all its batches [rows × longest × hidden]. The
+    /// recorder sorts by length, so a batch after the first pads to at most the shortest item of the full batch before
+    /// it: the padded positions are at most the real tokens plus one batch of the longest item.
+    /// </summary>
+    static long HeldBytes(int items, long tokens, int longest, int layers, int hidden, int batchSize)
+    {
+        long positions = tokens + (long)Math.Min(batchSize, items) * longest;
+        return items * (long)layers * hidden * sizeof(double) + positions * hidden * sizeof(float);
     }
 
     /// <summary>Token ids per item (special tokens as the tokenizer adds them). A context longer than the model reads

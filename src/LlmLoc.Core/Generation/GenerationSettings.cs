@@ -54,17 +54,12 @@ public sealed record GenerationSettings
     }
 
     /// <summary>
-    /// Settings for the checkpoint in <paramref name="folder"/>: transformers' defaults, overridden by the folder's
+    /// Settings for the checkpoint in <paramref name="folder"/> whose parsed config.json is <paramref name="config"/>
+    /// (a loaded model's <see cref="ModelConfig.Raw"/>): transformers' defaults, overridden by the folder's
     /// generation_config.json (or, when there is none, by config.json as <c>GenerationConfig.from_model_config</c>
     /// does), overridden by every non-null argument. EOS may be an int or a list; when generation_config.json has no
     /// eos_token_id/pad_token_id, config.json's is used.
     /// </summary>
-    public static GenerationSettings FromModelFolder(string folder, int? maxLength = null, bool? doSample = null,
-        double? temperature = null, int? topK = null, double? topP = null, int? numReturnSequences = null, long? seed = null) =>
-        FromModelFolder(folder, JsonSettings.ReadObject(Path.Combine(folder, "config.json"), required: true, Fix)!,
-            maxLength, doSample, temperature, topK, topP, numReturnSequences, seed);
-
-    /// <summary>The same with the folder's config.json already parsed (a loaded model's <see cref="ModelConfig.Raw"/>).</summary>
     public static GenerationSettings FromModelFolder(string folder, JsonObject config, int? maxLength = null, bool? doSample = null,
         double? temperature = null, int? topK = null, double? topP = null, int? numReturnSequences = null, long? seed = null)
     {

@@ -19,6 +19,9 @@ public sealed class UnitMask
     public long this[int layer, int unit] => Values[(long)layer * Hidden + unit];
     public long Count => Values.Count(v => v != 0);
 
+    /// <summary>The selected units' flat indices (layer × hidden + unit), ascending: the mask's C order.</summary>
+    public int[] SelectedIndices() => Enumerable.Range(0, Values.Length).Where(i => Values[i] != 0).ToArray();
+
     public static UnitMask Load(string path)
     {
         var array = Npy.Read(path);

@@ -50,4 +50,14 @@ public interface ICausalLanguageModel : IDisposable
     /// caller bounds the group's size.
     /// </summary>
     IReadOnlyList<Tensor> ForwardHiddenLayerMajor(IReadOnlyList<(Tensor InputIds, Tensor? AttentionMask)> batches);
+
+    /// <summary>
+    /// The same schedule for block outputs (no final norm, no LM head), so a streamed block is read and converted once
+    /// per call, not once per batch: <paramref name="onBlockOutput"/> gets (layer, batch index, block output after the
+    /// block's hooks, e.g. a lesion) — bit for bit what <see cref="Forward"/> of that batch gives its hooks;
+    /// <paramref name="onLayerDone"/> reports progress. Every batch's hidden states (what a forward of each batch holds
+    /// between blocks) stay in memory throughout, so the caller bounds the batches' total size.
+    /// </summary>
+    void ForwardLayerMajor(IReadOnlyList<(Tensor InputIds, Tensor? AttentionMask)> batches,
+        Action<int, int, Tensor>? onBlockOutput = null, Action<int>? onLayerDone = null);
 }

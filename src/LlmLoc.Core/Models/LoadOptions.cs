@@ -7,7 +7,8 @@ public sealed record LoadOptions
 {
     /// <summary>Compute device (default CPU).</summary>
     public Device Device { get; init; } = CPU;
-    /// <summary>Compute dtype. Null: float32 on CPU (bf16/f16 weights are upcast at load); the stored dtype on CUDA.</summary>
+    /// <summary>Compute dtype. Null: float32 on CPU, the stored dtype on CUDA. Weights are converted to it at load, or
+    /// block by block when streamed.</summary>
     public ScalarType? DType { get; init; }
     /// <summary>Random weights from the config (transformers' init rules) instead of the checkpoint.</summary>
     public bool Untrained { get; init; }

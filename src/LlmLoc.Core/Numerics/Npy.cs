@@ -74,13 +74,10 @@ public static class Npy
 
     /// <summary>
     /// Writes a float32 array of <paramref name="shape"/> whose values <paramref name="produce"/> hands over in C order,
-    /// piece by piece, so arrays larger than memory (or than 2 GB) never sit in one buffer. Atomic like <see cref="Write(string, ReadOnlySpan{float}, int[])"/>:
-    /// the file appears only when all values were written; too few or too many values are an error.
+    /// piece by piece, so arrays larger than memory (or than 2 GB) never sit in one buffer. Give it the stream of an
+    /// <see cref="IO.OutputSet"/> file, so the file appears only when all values were written; too few or too many
+    /// values are an error.
     /// </summary>
-    public static void WriteFloat32Streaming(string path, int[] shape, Action<Action<ReadOnlySpan<float>>> produce) =>
-        IO.AtomicFile.Write(path, stream => WriteFloat32Streaming(stream, shape, produce));
-
-    /// <summary>The same into <paramref name="stream"/> (e.g. one file of an <see cref="IO.OutputSet"/>).</summary>
     public static void WriteFloat32Streaming(Stream stream, int[] shape, Action<Action<ReadOnlySpan<float>>> produce)
     {
         long expected = shape.Aggregate(1L, (a, b) => a * b), written = 0;

@@ -1,10 +1,12 @@
+using System.Text;
+using LlmLoc.IO;
 using ScottPlot;
 using ScottPlot.Plottables;
 
 namespace LlmLoc.Plotting;
 
 /// <summary>
-/// Figures of localizer results, each saved as &lt;path&gt;.png and &lt;path&gt;.svg: the per-layer share of selected units
+/// Figures of localizer results, each rendered as a PNG and an SVG (<see cref="Figure"/>): the per-layer share of selected units
 /// (the original's plot.py heatmap) and the distribution of t-values with the selection threshold.
 /// </summary>
 public static class MaskPlots
@@ -23,8 +25,7 @@ public static class MaskPlots
     /// annotated "x.y %" as plot.py does, viridis colours, a colour bar. Masks with fewer layers leave blank cells.
     /// </summary>
     /// <param name="masks">Label (column title) and mask [layers, units per layer] of 0/1 values.</param>
-    public static void Heatmap(IReadOnlyList<(string label, long[,] mask)> masks, string outputPathWithoutExtension, string? title = null,
-        int dpi = DefaultDpi)
+    public static Figure Heatmap(IReadOnlyList<(string label, long[,] mask)> masks, string? title = null, int dpi = DefaultDpi)
     {
         if (masks.Count == 0)
             throw new LlmLocException("no masks to plot; pass at least one mask file", ExitCodes.Usage);
@@ -74,15 +75,14 @@ public static class MaskPlots
 
         // 4 × 6 inches for one column (plot.py's figure), wider by 0.8 inch per further column, taller for deep models.
         double widthInches = 4 + 0.8 * (columns - 1), heightInches = Math.Max(6, 1.5 + 0.2 * layers);
-        Save(plot, outputPathWithoutExtension, widthInches, heightInches, dpi);
+        return Render(plot, widthInches, heightInches, dpi);
     }
 
     /// <summary>
     /// Histogram of the finite t-values (NaN/inf from constant units are left out and counted in the title), with a
     /// dashed vertical line at the selection threshold when one is given.
     /// </summary>
-    public static void THistogram(double[] tValues, double? threshold, string outputPathWithoutExtension, string? title = null,
-        int dpi = DefaultDpi)
+    public static Figure THistogram(double[] tValues, double? threshold, string? title = null, int dpi = DefaultDpi)
     {
         var finite = tValues.Where(double.IsFinite).ToArray();
         if (finite.Length == 0)
@@ -112,7 +112,7 @@ public static class MaskPlots
         plot.Axes.Bottom.Label.Text = "t-value";
         plot.Axes.Left.Label.Text = "units";
         plot.Axes.Margins(bottom: 0);
-        Save(plot, outputPathWithoutExtension, 6, 4, dpi);
+        return Render(plot, 6, 4, dpi);
     }
 
     static string Units(int n) => n == 1 ? "1 unit" : $"{n} units";
@@ -142,16 +142,34 @@ public static class MaskPlots
         }
     }
 
-    /// <summary>Writes &lt;path&gt;.png at <paramref name="dpi"/> and &lt;path&gt;.svg, both of the given size in inches
-    /// (text and lines scale with the dpi, so every resolution gives the same figure).</summary>
-    static void Save(Plot plot, string pathWithoutExtension, double widthInches, double heightInches, int dpi)
+    /// <summary>The PNG at <paramref name="dpi"/> and the SVG, both of the given size in inches (text and lines scale
+    /// with the dpi, so every resolution gives the same figure).</summary>
+    static Figure Render(Plot plot, double widthInches, double heightInches, int dpi)
     {
-        var folder = Path.GetDirectoryName(Path.GetFullPath(pathWithoutExtension));
-        if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
         const int screenDpi = 96;
         plot.ScaleFactor = dpi / (double)screenDpi;
-        plot.SavePng(pathWithoutExtension + ".png", (int)Math.Round(widthInches * dpi), (int)Math.Round(heightInches * dpi));
+        byte[] png = plot.GetImageBytes((int)Math.Round(widthInches * dpi), (int)Math.Round(heightInches * dpi), ImageFormat.Png);
         plot.ScaleFactor = 1;
-        plot.SaveSvg(pathWithoutExtension + ".svg", (int)Math.Round(widthInches * screenDpi), (int)Math.Round(heightInches * screenDpi));
+        string svg = plot.GetSvgXml((int)Math.Round(widthInches * screenDpi), (int)Math.Round(heightInches * screenDpi));
+        return new Figure(png, svg);
+    }
+}
+
+/// <summary>A rendered figure: PNG bytes and SVG text.</summary>
+public sealed record Figure(byte[] Png, string Svg)
+{
+    /// <summary>Stages &lt;path&gt;.png and &lt;path&gt;.svg in <paramref name="outputs"/>; they appear when it commits.</summary>
+    public void AddTo(OutputSet outputs, string pathWithoutExtension)
+    {
+        outputs.Add(pathWithoutExtension + ".png", Png);
+        outputs.Add(pathWithoutExtension + ".svg", new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(Svg));
+    }
+
+    /// <summary>Writes &lt;path&gt;.png and &lt;path&gt;.svg, both or neither.</summary>
+    public void Save(string pathWithoutExtension)
+    {
+        using var outputs = new OutputSet();
+        AddTo(outputs, pathWithoutExtension);
+        outputs.Commit();
     }
 }

@@ -34,7 +34,7 @@ public static class PlotRun
 {
     sealed record Column(string Label, long[,] Mask, MaskCacheKey? Key, string? TValuesPath);
 
-    /// <summary>Returns the files written (PNG and SVG of the heatmap, PNG of each histogram).</summary>
+    /// <summary>Returns the files written (PNG and SVG of the heatmap and of each histogram), all or none.</summary>
     public static IReadOnlyList<string> Run(PlotOptions options, TextWriter stderr)
     {
         Networks.ValidateLocalized(options.Network);
@@ -72,8 +72,10 @@ public static class PlotRun
         if (options.Models.Count > 0) nameParts.Add($"model={string.Join('+', options.Models.Select(MaskCacheKey.ModelIdOf))}_{settings}");
         if (options.Masks.Count > 0) nameParts.Add($"mask={string.Join('+', options.Masks.Select(LabelOfMaskFile))}");
         if (options.Summary is not null) nameParts.Add($"summary={Path.GetFileNameWithoutExtension(options.Summary)}");
-        string heatmap = Path.Combine(outputDir, "heatmap_" + string.Join('_', nameParts));
-        MaskPlots.Heatmap(columns.Select(c => (c.Label, c.Mask)).ToList(), heatmap, dpi: options.Dpi);
+        string heatmap = Path.Combine(outputDir, FileStem("heatmap_" + string.Join('_', nameParts)));
+        // Every figure appears, or none: a failed or killed run leaves no figure and no half-written file.
+        using var outputs = new OutputSet();
+        MaskPlots.Heatmap(columns.Select(c => (c.Label, c.Mask)).ToList(), dpi: options.Dpi).AddTo(outputs, heatmap);
         var written = new List<string> { heatmap + ".png", heatmap + ".svg" };
 
         // The t-value histogram needs the t-values llmloc caches beside the p-values (the original keeps none).
@@ -81,13 +83,35 @@ public static class PlotRun
         {
             if (column.Key is not { } key || column.TValuesPath is not { } tPath || !File.Exists(tPath)) continue;
             double[] t = Npy.Read(tPath).ToDoubles();
-            string histogram = Path.Combine(outputDir,
+            string histogram = Path.Combine(outputDir, FileStem(
                 $"tvalues_model={key.ModelId}_network={key.Network}_pooling={key.Pooling}_range={key.Range}_perc={PythonFormat.OptionalFloat(key.Percentage)}" +
-                $"_nunits={PythonFormat.OptionalInt(key.NumUnits)}_pretrained={PythonFormat.Bool(key.Pretrained)}");
-            MaskPlots.THistogram(t, SelectedMinimum(t, column.Mask), histogram, $"{column.Label}, {key.Network}", options.Dpi);
-            written.Add(histogram + ".png");
+                $"_nunits={PythonFormat.OptionalInt(key.NumUnits)}_pretrained={PythonFormat.Bool(key.Pretrained)}"));
+            MaskPlots.THistogram(t, SelectedMinimum(t, column.Mask), $"{column.Label}, {key.Network}", options.Dpi).AddTo(outputs, histogram);
+            written.AddRange([histogram + ".png", histogram + ".svg"]);
         }
+        outputs.Commit();
         return written;
+    }
+
+    /// <summary>Longest figure name, in UTF-8 bytes without the extension: with ".png" and the temporary-file suffix
+    /// (".tmp-{host ≤ 64}-{pid}-{8 hex}", see <see cref="AtomicFile"/>) it stays within NAME_MAX (255 bytes).</summary>
+    public const int MaxStemBytes = 150;
+
+    /// <summary>The name itself when it fits <see cref="MaxStemBytes"/>; else its longest prefix that fits with "_" and
+    /// the first 12 hex digits of the whole name's SHA-256, so names stay readable, distinct and the same every run.</summary>
+    public static string FileStem(string name)
+    {
+        if (System.Text.Encoding.UTF8.GetByteCount(name) <= MaxStemBytes) return name;
+        string hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name)))[..12];
+        var prefix = new System.Text.StringBuilder();
+        int bytes = 0;
+        foreach (var rune in name.EnumerateRunes())
+        {
+            if (bytes + rune.Utf8SequenceLength > MaxStemBytes - 1 - hash.Length) break;
+            prefix.Append(rune.ToString());
+            bytes += rune.Utf8SequenceLength;
+        }
+        return $"{prefix}_{hash}";
     }
 
     /// <summary>A localize cache name gives its model ("gpt2-xl_network=language_…" → "gpt2-xl"); other files their name.</summary>

@@ -1,6 +1,5 @@
 using LlmLoc.Masks;
 using LlmLoc.Models;
-using LlmLoc.Models.Common;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -11,7 +10,7 @@ namespace LlmLoc.Recording;
 /// [stimuli × layers × hidden] in float64, stimuli in input order. The original runs one stimulus at a time;
 /// here stimuli are sorted by length and right-padded into batches, and pooling reads only real tokens, so the
 /// result equals batch size 1 (up to float32 summation order).
-/// Models built by <see cref="ModelLoader"/> run layer-major (<see cref="CausalLmBase.ForwardLayerMajor"/>): all
+/// The model runs layer-major (<see cref="ICausalLanguageModel.ForwardLayerMajor"/>): all
 /// batches through block 0, then block 1, …, so each streamed block is read once per call; the batches and thus
 /// every block output are bit-identical to running the batches one after the other.
 /// </summary>
@@ -52,28 +51,16 @@ public static class ActivationRecorder
             }
         }
 
-        if (model is CausalLmBase lm)
-        {
-            // Progress: each finished block counts for its share of the stimuli.
-            int reported = 0;
-            lm.ForwardLayerMajor(batches.Select(b => (b.Ids, (Tensor?)b.Mask)).ToList(),
-                onBlockOutput: (layer, b, output) => Pool(batches[b], layer, output),
-                onLayerDone: layer =>
-                {
-                    int done = (int)((long)stimuli.Count * (layer + 1) / layers);
-                    onBatchDone?.Invoke(done - reported);
-                    reported = done;
-                });
-        }
-        else
-        {
-            foreach (var batch in batches)
+        // Progress: each finished block counts for its share of the stimuli.
+        int reported = 0;
+        model.ForwardLayerMajor(batches.Select(b => (b.Ids, (Tensor?)b.Mask)).ToList(),
+            onBlockOutput: (layer, b, output) => Pool(batches[b], layer, output),
+            onLayerDone: layer =>
             {
-                using (model.AddBlockOutputHook((layer, output) => { Pool(batch, layer, output); return null; }))
-                    model.Forward(batch.Ids, batch.Mask, cache: null, computeLogits: false)?.Dispose();
-                onBatchDone?.Invoke(batch.Rows.Length);
-            }
-        }
+                int done = (int)((long)stimuli.Count * (layer + 1) / layers);
+                onBatchDone?.Invoke(done - reported);
+                reported = done;
+            });
         return result;
     }
 

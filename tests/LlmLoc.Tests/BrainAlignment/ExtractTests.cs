@@ -1,3 +1,4 @@
+using LlmLoc.Evaluation;
 using LlmLoc.Extraction;
 using LlmLoc.Masks;
 using LlmLoc.Numerics;
@@ -23,7 +24,7 @@ public class ExtractTests
         "After the long meeting, everyone went home.",
     ];
 
-    static float[] Extract(TempDir dir, string name, int batchSize, int? chunkItems, Pooling pooling, string? mask = null, string? input = null, bool context = false)
+    static float[] Extract(TempDir dir, string name, int batchSize, long? heldBytes, Pooling pooling, string? mask = null, string? input = null, bool context = false)
     {
         input ??= dir.File("items.txt");
         if (!File.Exists(input)) File.WriteAllLines(input, Sentences);
@@ -32,7 +33,7 @@ public class ExtractTests
             ModelName = Model, InputFile = input, OutputFile = dir.File(name + ".npy"), BatchSize = batchSize, Pooling = pooling,
             MaskFile = mask, PassageContext = context,
         };
-        ExtractRun.Run(options, TextWriter.Null, TextWriter.Null, chunkItems);
+        ExtractRun.Run(options, TextWriter.Null, TextWriter.Null, heldBytes ?? SequenceScorer.GroupHiddenBytes);
         return Npy.Read(dir.File(name + ".npy")).ToFloats();
     }
 
@@ -40,12 +41,41 @@ public class ExtractTests
     public void BatchedAndChunkedExtractionEqualsBatchSizeOne(Pooling pooling)
     {
         using var dir = new TempDir();
-        float[] one = Extract(dir, "one", batchSize: 1, chunkItems: null, pooling);
-        float[] batched = Extract(dir, "batched", batchSize: 3, chunkItems: 6, pooling); // 2 recorder calls, uneven batches
+        float[] one = Extract(dir, "one", batchSize: 1, heldBytes: null, pooling);
+        // 8,000 bytes < the 7 items' pooled output alone (7 × 3 × 48 float64 = 8,064): several recorder calls.
+        float[] batched = Extract(dir, "batched", batchSize: 3, heldBytes: 8_000, pooling);
         Assert.Equal(Sentences.Length * 3 * 48, one.Length);
         Assert.Equal([Sentences.Length, 3, 48], Npy.Read(dir.File("one.npy")).Shape);
         AssertClose(one, batched);
         Assert.Contains(one, v => v != 0);
+    }
+
+    /// <summary>
+    /// The layer-major recorder holds every batch's hidden states of a call, so extract sizes its calls by tokens too:
+    /// for GPT-2-small-shaped passages (up to 1,000 tokens) each call, replayed as the recorder batches it (sorted,
+    /// right-padded), stays within the 256 MB budget; a pooled-output-only sizing put 2,880 such items in one call.
+    /// </summary>
+    [Fact]
+    public void ChunksKeepEachRecorderCallsHiddenStatesAndPooledOutputWithinTheBudget()
+    {
+        const int layers = 12, hidden = 768, batch = 64;
+        var random = new Random(7);
+        int[] counts = Enumerable.Range(0, 5000).Select(_ => random.Next(1, 1001)).ToArray();
+        int[] chunks = ExtractRun.Chunks(counts, layers, hidden, batch, SequenceScorer.GroupHiddenBytes);
+        Assert.Equal(counts.Length, chunks.Sum());
+        Assert.True(chunks.Length > 20, $"{chunks.Length} calls");
+        int start = 0;
+        foreach (int chunk in chunks)
+        {
+            var sorted = counts.Skip(start).Take(chunk).OrderByDescending(c => c).ToArray();
+            long padded = sorted.Chunk(batch).Sum(rows => (long)rows.Length * rows[0]);
+            long held = padded * hidden * sizeof(float) + (long)chunk * layers * hidden * sizeof(double);
+            Assert.True(held <= SequenceScorer.GroupHiddenBytes, $"call of {chunk} items holds {held} bytes");
+            start += chunk;
+            if (start < counts.Length && chunk > batch) Assert.Equal(0, chunk % batch);
+        }
+        // One item larger than the budget goes alone instead of failing.
+        Assert.Equal([1, 1], ExtractRun.Chunks([100, 100], layers, hidden, batch, 1000));
     }
 
     /// <summary>float32 activations of the same item in different batches agree to rounding (summation order).</summary>
@@ -104,6 +134,30 @@ public class ExtractTests
         Assert.Equal([1, 3], rows.Select(r => r.line));
         Assert.Equal([7, 2], rows.Select(r => r.tokens));
         Assert.Equal([2, 3, 48], Npy.Read(dir.File("j.npy")).Shape);
+    }
+
+    /// <summary>--weights and --dtype reach the model load: streamed float32 equals in-memory float32 (same block
+    /// maths), bfloat16 compute differs from float32 by bf16 rounding only.</summary>
+    [Fact]
+    public void WeightsAndDTypeFlagsReachTheModel()
+    {
+        using var dir = new TempDir();
+        File.WriteAllLines(dir.File("s.txt"), Sentences);
+        float[] Run(string name, string weights, string dtype, string expectedLog)
+        {
+            var run = CliRunner.Run("extract", "--model-name", Model, "--input", dir.File("s.txt"), "--output", dir.File(name + ".npy"),
+                "--device", "cpu", "--weights", weights, "--dtype", dtype);
+            Assert.True(run.ExitCode == 0, run.Stderr);
+            Assert.Contains(expectedLog, run.Stderr);
+            return Npy.Read(dir.File(name + ".npy")).ToFloats();
+        }
+        float[] memory = Run("memory", "in-memory", "float32", "llmloc: weights in memory as float32");
+        float[] streamed = Run("streamed", "streamed", "float32", "llmloc: weights streamed block by block from the checkpoint as float32");
+        float[] bf16 = Run("bf16", "in-memory", "bfloat16", "llmloc: weights in memory as bfloat16");
+        AssertClose(memory, streamed);
+        Assert.NotEqual(memory, bf16);
+        double worst = memory.Zip(bf16, (a, b) => Math.Abs(a - b) / Math.Max(1, Math.Abs(a))).Max();
+        Assert.True(worst < 0.1, $"bf16 differs by {worst}");
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public class EvaluatorTests(TinyGpt2 gpt2) : IClassFixture<TinyGpt2>
     [Fact]
     public void NoneReproducesTheUnlesionedModel()
     {
-        var tasks = new EvaluationTasks([new MinimalPair("The quick brown fox.", "The quick brown fox the", "x")], []);
+        var tasks = new EvaluationTasks([new MinimalPair("The quick brown fox.", "The quick brown fox the", "x")], [], []);
         var result = Evaluator.Run("tiny", gpt2.Model, gpt2.Tokenizer, [new LesionCondition("none", null, null)], tasks, batchSize: 2, maxTokensPerWindow: null);
         Assert.Equal([50256], result.ContextIds);
         Assert.True(Math.Abs(result.Conditions[0].Pairs[0].LogpGood - gpt2.DirectLogProbs([50256, .. FoxAndPeriod], 1).Sum()) <= 1e-5);
@@ -36,7 +36,7 @@ public class EvaluatorTests(TinyGpt2 gpt2) : IClassFixture<TinyGpt2>
     [Fact]
     public void TheLanguageConditionAppliesTheLesionAndRemovesItAfterwards()
     {
-        var tasks = new EvaluationTasks([new MinimalPair("The quick brown fox.", "The quick brown fox the", "x")], []);
+        var tasks = new EvaluationTasks([new MinimalPair("The quick brown fox.", "The quick brown fox the", "x")], [], []);
         var conditions = new[] { new LesionCondition("none", null, null), new LesionCondition("language", null, FixtureMask()), new LesionCondition("none", null, null) };
         var result = Evaluator.Run("tiny", gpt2.Model, gpt2.Tokenizer, conditions, tasks, 2, null);
 
@@ -55,7 +55,7 @@ public class EvaluatorTests(TinyGpt2 gpt2) : IClassFixture<TinyGpt2>
     [Fact]
     public void TiesCountAsWrong()
     {
-        var tasks = new EvaluationTasks([new MinimalPair("Dogs bark.", "Dogs bark.", "tie"), new MinimalPair("The dogs bark.", "The dogs barks the.", "other")], []);
+        var tasks = new EvaluationTasks([new MinimalPair("Dogs bark.", "Dogs bark.", "tie"), new MinimalPair("The dogs bark.", "The dogs barks the.", "other")], [], []);
         var result = Evaluator.Run("tiny", gpt2.Model, gpt2.Tokenizer, [new LesionCondition("none", null, null)], tasks, 4, null);
         var tie = result.Conditions[0].Pairs[0];
         Assert.Equal(tie.LogpGood, tie.LogpBad);
@@ -63,7 +63,7 @@ public class EvaluatorTests(TinyGpt2 gpt2) : IClassFixture<TinyGpt2>
         Assert.Equal(0.0, result.Conditions[0].AccuracyByPhenomenon["tie"]);
 
         var scores = new[] { new PairScore("none", null, 0, null, -1, -1), new PairScore("none", null, 1, null, -1, -2), new PairScore("none", null, 2, null, -3, -2) };
-        var aggregate = new ConditionResult(new LesionCondition("none", null, null), scores, []);
+        var aggregate = new ConditionResult(new LesionCondition("none", null, null), scores, [], []);
         Assert.Equal(1.0 / 3, aggregate.Accuracy!.Value, 12);
     }
 
@@ -71,7 +71,7 @@ public class EvaluatorTests(TinyGpt2 gpt2) : IClassFixture<TinyGpt2>
     public void PerplexityIsExpOfTheTokenWeightedMeanLoss()
     {
         var windows = new[] { new WindowScore("none", null, 0, 0, 4, 2.0), new WindowScore("none", null, 0, 1, 1, 7.0) };
-        var result = new ConditionResult(new LesionCondition("none", null, null), [], windows);
+        var result = new ConditionResult(new LesionCondition("none", null, null), [], windows, []);
         Assert.Equal(5, result.Tokens);
         Assert.Equal(3.0, result.Loss!.Value, 12);
         Assert.Equal(Math.Exp(3.0), result.Perplexity!.Value, 9);
@@ -82,7 +82,7 @@ public class EvaluatorTests(TinyGpt2 gpt2) : IClassFixture<TinyGpt2>
     {
         string text = "The language network responds to sentences more than to lists of nonwords, and units in models do too.";
         int tokenCount = gpt2.Tokenizer.Encode(text, addSpecialTokens: false).Count;
-        var tasks = new EvaluationTasks([], [text]);
+        var tasks = new EvaluationTasks([], [text], []);
         var none = new[] { new LesionCondition("none", null, null) };
         var windowed = Evaluator.Run("tiny", gpt2.Model, gpt2.Tokenizer, none, tasks, 3, maxTokensPerWindow: 6).Conditions[0];
         Assert.Equal(5, windowed.Windows.Max(w => w.Tokens));

@@ -58,6 +58,8 @@ sealed class FakeLanguageModel(int vocab, Func<int, long, float[]> logitsFor) : 
     public IDisposable AddBlockOutputHook(Func<int, Tensor, Tensor?> hook) => throw new NotSupportedException();
     public Tensor Logits(Tensor finalHidden) => throw new NotSupportedException();
     public IReadOnlyList<Tensor> ForwardHiddenLayerMajor(IReadOnlyList<(Tensor InputIds, Tensor? AttentionMask)> batches) => throw new NotSupportedException();
+    public void ForwardLayerMajor(IReadOnlyList<(Tensor InputIds, Tensor? AttentionMask)> batches,
+        Action<int, int, Tensor>? onBlockOutput = null, Action<int>? onLayerDone = null) => throw new NotSupportedException();
 
     public KvCache NewCache()
     {

@@ -213,6 +213,13 @@ public sealed class HardeningTests : IDisposable
         });
         BadInputs.Fails(ExitCodes.RuntimeError, "outside the model's embedding table of 50257",
             "generate-lesion", "--model-name", model, "--prompt", "hello world", "--percentage", "1", "--network", "none", "--device", "cpu");
+        // BLiMP alone (no other task whose check would catch the tokenizer first) and extract check their inputs too.
+        BadInputs.Fails(ExitCodes.RuntimeError, "for BLiMP anaphor_gender_agreement sentence 0, outside the model's embedding table of 50257",
+            "evaluate", "--model-name", model, "--networks", "none", "--blimp", "anaphor_gender_agreement", "--blimp-dir", Shared.Path_("blimp"),
+            "--limit", "2", "--json", bad.Path_("blimp.json"), "--device", "cpu");
+        File.WriteAllLines(bad.Path_("items.txt"), ["hello world", "the cat sat"]);
+        BadInputs.Fails(ExitCodes.RuntimeError, "for item 0, outside the model's embedding table of 50257",
+            "extract", "--model-name", model, "--input", bad.Path_("items.txt"), "--output", bad.Path_("items.npy"), "--device", "cpu");
     }
 
     // 5. Untrusted file formats.

@@ -38,7 +38,7 @@ public class GenerateLesionFixtureTests
         var expected = ReadExpected(name);
         string folder = ModelFolder(name);
         using var model = ModelLoader.Load(folder, new LoadOptions());
-        var settings = GenerationSettings.FromModelFolder(folder, maxLength: expected.MaxLength, doSample: false);
+        var settings = GenerationSettings.FromModelFolder(folder, model.Config.Raw, maxLength: expected.MaxLength, doSample: false);
         var mask = UnitMask.Load(FixtureMask(name));
 
         Assert.Equal(expected.LesionGreedy, LesionedGeneration.Generate(model, expected.Prompt, mask, settings).Single());

@@ -31,7 +31,7 @@ public sealed class PlotCommandTests : IDisposable
         Assert.True(result.ExitCode == 0, result.Stderr);
         string heatmap = Path.Combine(cache, $"heatmap_model=tiny-gpt2_{Settings}_pretrained=True");
         string histogram = Path.Combine(cache, $"tvalues_model=tiny-gpt2_{Settings}_nunits=None_pretrained=True");
-        Assert.Equal([heatmap + ".png", heatmap + ".svg", histogram + ".png"], result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal([heatmap + ".png", heatmap + ".svg", histogram + ".png", histogram + ".svg"], result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         AssertPng(heatmap + ".png");
         Assert.Contains("tiny-gpt2", SvgTexts(heatmap + ".svg"));
         AssertPng(histogram + ".png");
@@ -95,6 +95,49 @@ public sealed class PlotCommandTests : IDisposable
         var bad = CliRunner.Run("plot", "--from-summary", dir.File("bad.csv"));
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("has no 'pooling' column", bad.Stderr);
+    }
+
+    /// <summary>Figures appear together or not at all: a histogram that cannot be drawn (t-values all NaN) leaves no
+    /// heatmap either, and no temporary file.</summary>
+    [Fact]
+    public void AFailingFigureLeavesNoFigure()
+    {
+        string cache = dir.File("cache"), output = dir.File("figs");
+        Directory.CreateDirectory(cache);
+        string stem = "gpt2_network=language_pooling=last-token_range=100-100_perc=1.0_nunits=None_pretrained=False";
+        File.Copy(Shared.Fixture("npy", "mask_int64_12x768.npy"), Path.Combine(cache, stem + ".npy"));
+        LlmLoc.Numerics.Npy.Write(Path.Combine(cache, "gpt2_network=language_pooling=last-token_pretrained=False_tvalues.npy"), Enumerable.Repeat(double.NaN, 12 * 768).ToArray(), 12, 768);
+
+        var result = CliRunner.Run("plot", "--model-name", "gpt2", "--untrained", "--cache-dir", cache, "--output", output);
+        Assert.Equal(LlmLoc.ExitCodes.InputError, result.ExitCode);
+        Assert.Contains("no finite t-values", result.Stderr);
+        Assert.Empty(Directory.Exists(output) ? Directory.GetFiles(output) : []);
+    }
+
+    /// <summary>Many masks: every label goes into the heatmap's name, so it is cut to fit NAME_MAX (255 bytes) with a
+    /// hash of the whole name — the same every run, different for a different set of masks.</summary>
+    [Fact]
+    public void ManyMasksGiveAShortStableDistinctName()
+    {
+        var masks = Enumerable.Range(0, 12).Select(i => dir.File($"a-rather-long-mask-name-{i:D2}-from-an-earlier-experiment.npy")).ToList();
+        foreach (var mask in masks) File.Copy(Shared.Fixture("npy", "mask_int64_12x768.npy"), mask);
+        string[] Plot(IEnumerable<string> chosen, string folder)
+        {
+            var result = CliRunner.Run(["plot", .. chosen.SelectMany(m => new[] { "--mask", m }), "--output", dir.File(folder)]);
+            Assert.True(result.ExitCode == 0, result.Stderr);
+            return result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        }
+        string[] all = Plot(masks, "one"), again = Plot(masks, "two"), fewer = Plot(masks.Skip(1), "three");
+        string name = Path.GetFileName(all[0]);
+        Assert.Matches(@"^heatmap_mask=a-rather-long-mask-name-00-from-an-earlier-experiment\+a-rather-.*_[0-9a-f]{12}\.png$", name);
+        Assert.Equal(LlmLoc.Plotting.PlotRun.MaxStemBytes + ".png".Length, System.Text.Encoding.UTF8.GetByteCount(name));
+        Assert.Equal(name, Path.GetFileName(again[0]));
+        Assert.NotEqual(name, Path.GetFileName(fewer[0]));
+        AssertPng(all[0]);
+        // A name that fits is kept as it is; a cut never splits a multi-byte character.
+        Assert.Equal("heatmap_mask=a-rather-long-mask-name-00-from-an-earlier-experiment.png", Path.GetFileName(Plot(masks.Take(1), "four")[0]));
+        string accented = LlmLoc.Plotting.PlotRun.FileStem(new string('é', 200));
+        Assert.Matches("^é{68}_[0-9a-f]{12}$", accented); // 68 × 2 bytes + 13 ≤ 150
     }
 
     [Theory]

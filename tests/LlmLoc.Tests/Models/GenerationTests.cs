@@ -52,11 +52,46 @@ public class GenerationTests
         Assert.Equal(expected.Greedy, Greedy(model, expected));
     }
 
+    /// <summary>Every family on the math path, and on SDPA unless its attention is soft-capped (Gemma 2): soft-capped
+    /// scores always take the math path (<see cref="SoftCappedAttentionTakesTheMathPathEvenWhenSdpaIsForced"/>), so an
+    /// SDPA case would repeat the math one.</summary>
     public static TheoryData<string, bool> MoreFamiliesAndPaths()
     {
         var data = new TheoryData<string, bool>();
-        foreach (var name in MoreFamilies) { data.Add(name, false); data.Add(name, true); }
+        foreach (var name in MoreFamilies)
+        {
+            data.Add(name, false);
+            if (ModelConfig.Load(Folder(name)).Raw["attn_logit_softcapping"] is null) data.Add(name, true);
+        }
         return data;
+    }
+
+    /// <summary>
+    /// With SDPA forced, soft-capped attention still equals softmax(c·tanh(q·kᵀ/(√d·c)) + causal mask)·v written out
+    /// here, and differs from the uncapped result (scores of ±30 against a cap of 2): SDPA, which has no hook for the
+    /// cap, is not used.
+    /// </summary>
+    [Fact]
+    public void SoftCappedAttentionTakesTheMathPathEvenWhenSdpaIsForced()
+    {
+        LlmLoc.Models.Common.AttentionCore.EagerMaxKeysOverride.Value = 0;
+        using var scope = NewDisposeScope();
+        torch.manual_seed(11);
+        const int s = 5, d = 4;
+        var q = torch.randn(1, 2, s, d) * 3;
+        var k = torch.randn(1, 2, s, d) * 3;
+        var v = torch.randn(1, 2, s, d);
+        var ctx = new LlmLoc.Models.Common.ForwardContext { PastLength = 0, PositionIds = torch.arange(s).view(1, -1), IsCausal = true };
+        const double cap = 2.0;
+        var capped = LlmLoc.Models.Common.AttentionCore.Run(q, k, v, ctx, 0, rotary: false, logitSoftCap: cap);
+        var uncapped = LlmLoc.Models.Common.AttentionCore.Run(q, k, v, ctx, 0, rotary: false);
+
+        var scores = q.matmul(k.transpose(-2, -1)) / Math.Sqrt(d);
+        scores = (scores / cap).tanh() * cap;
+        scores = scores.masked_fill(torch.ones(s, s, ScalarType.Bool).triu(1), float.NegativeInfinity);
+        var expected = scores.softmax(-1).matmul(v).transpose(1, 2).reshape(1, s, -1);
+        Assert.True(capped.allclose(expected, rtol: 1e-5, atol: 1e-6), "soft-capped attention with SDPA forced is not the capped math");
+        Assert.True((uncapped - expected).abs().max().item<float>() > 1e-2, "the cap does not change these scores: the test would not tell the paths apart");
     }
 
     /// <summary>
@@ -71,8 +106,8 @@ public class GenerationTests
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder(name), "generate.json")));
         long[] Ids(string key) => doc.RootElement.GetProperty(key).EnumerateArray().Select(v => v.GetInt64()).ToArray();
         long[] prompt = Ids("prompt_ids"), greedy = Ids("greedy_ids");
-        var settings = LlmLoc.Generation.GenerationSettings.FromModelFolder(Folder(name), maxLength: prompt.Length + doc.RootElement.GetProperty("max_new_tokens").GetInt32());
         using var model = ModelLoader.Load(Folder(name), new LoadOptions());
+        var settings = LlmLoc.Generation.GenerationSettings.FromModelFolder(Folder(name), model.Config.Raw, maxLength: prompt.Length + doc.RootElement.GetProperty("max_new_tokens").GetInt32());
         Assert.Equal(greedy, LlmLoc.Generation.TextGenerator.Generate(model, prompt, settings).Single());
     }
 

@@ -1,3 +1,4 @@
+using LlmLoc.IO;
 using LlmLoc.Numerics;
 using LlmLoc.Tests.Infrastructure;
 
@@ -12,10 +13,10 @@ public class NpyStreamingTests
         using var dir = new TempDir();
         float[] values = Enumerable.Range(0, 5 * 3 * 7).Select(i => i * 0.25f - 3).ToArray();
         Npy.Write(dir.File("whole.npy"), values, 5, 3, 7);
-        Npy.WriteFloat32Streaming(dir.File("streamed.npy"), [5, 3, 7], append =>
+        AtomicFile.Write(dir.File("streamed.npy"), stream => Npy.WriteFloat32Streaming(stream, [5, 3, 7], append =>
         {
             for (int row = 0; row < 5; row++) append(values.AsSpan(row * 21, 21));
-        });
+        }));
         Assert.Equal(File.ReadAllBytes(dir.File("whole.npy")), File.ReadAllBytes(dir.File("streamed.npy")));
 
         using var reader = NpyReader.Open(dir.File("streamed.npy"));
@@ -58,7 +59,7 @@ public class NpyStreamingTests
     {
         using var dir = new TempDir();
         Assert.Throws<InvalidOperationException>(() =>
-            Npy.WriteFloat32Streaming(dir.File("short.npy"), [4, 2], append => append(new float[6])));
+            AtomicFile.Write(dir.File("short.npy"), stream => Npy.WriteFloat32Streaming(stream, [4, 2], append => append(new float[6]))));
         Assert.Empty(Directory.GetFiles(dir.Path));
     }
 

@@ -39,7 +39,7 @@ public sealed class MaskPlotsTests : IDisposable
     {
         var path = _temp.File("heatmap");
 
-        MaskPlots.Heatmap([("model-a", ModelA()), ("model-b", ModelB())], path, "language units");
+        MaskPlots.Heatmap([("model-a", ModelA()), ("model-b", ModelB())], "language units").Save(path);
 
         using var png = SKBitmap.Decode(path + ".png");
         Assert.NotNull(png);
@@ -66,7 +66,7 @@ public sealed class MaskPlotsTests : IDisposable
         for (int layer = 0; layer < 12; layer++)
             for (int unit = 0; unit < layer % 4; unit++) mask[layer, unit] = 1;
 
-        MaskPlots.Heatmap([("gpt2", mask)], path);
+        MaskPlots.Heatmap([("gpt2", mask)]).Save(path);
 
         using var png = SKBitmap.Decode(path + ".png");
         Assert.Equal((600, 900), (png.Width, png.Height));
@@ -83,7 +83,7 @@ public sealed class MaskPlotsTests : IDisposable
     [Fact]
     public void Heatmap_of_no_masks_is_a_usage_error()
     {
-        var e = Assert.Throws<LlmLocException>(() => MaskPlots.Heatmap([], _temp.File("none")));
+        var e = Assert.Throws<LlmLocException>(() => MaskPlots.Heatmap([]));
         Assert.Equal(ExitCodes.Usage, e.ExitCode);
     }
 
@@ -94,7 +94,7 @@ public sealed class MaskPlotsTests : IDisposable
         var random = new Random(7);
         var t = Enumerable.Range(0, 500).Select(_ => random.NextDouble() * 10 - 5).Append(double.NaN).ToArray();
 
-        MaskPlots.THistogram(t, 3.25, path);
+        MaskPlots.THistogram(t, 3.25).Save(path);
 
         using var png = SKBitmap.Decode(path + ".png");
         Assert.Equal((900, 600), (png.Width, png.Height));
@@ -110,7 +110,7 @@ public sealed class MaskPlotsTests : IDisposable
     public void THistogram_says_1_unit_and_names_the_model()
     {
         var path = _temp.File("one");
-        MaskPlots.THistogram([1, 2, 3, 4, 5], 5, path, "gpt2, language", dpi: 100);
+        MaskPlots.THistogram([1, 2, 3, 4, 5], 5, "gpt2, language", dpi: 100).Save(path);
         using var png = SKBitmap.Decode(path + ".png");
         Assert.Equal((600, 400), (png.Width, png.Height));
         var texts = XDocument.Load(path + ".svg").Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value.Trim()).ToList();
@@ -121,7 +121,7 @@ public sealed class MaskPlotsTests : IDisposable
     [Fact]
     public void THistogram_without_finite_values_is_an_input_error()
     {
-        var e = Assert.Throws<LlmLocException>(() => MaskPlots.THistogram([double.NaN], null, _temp.File("nan")));
+        var e = Assert.Throws<LlmLocException>(() => MaskPlots.THistogram([double.NaN], null));
         Assert.Equal(ExitCodes.InputError, e.ExitCode);
     }
 

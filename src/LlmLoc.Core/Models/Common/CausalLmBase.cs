@@ -81,14 +81,7 @@ public abstract class CausalLmBase : nn.Module, ICausalLanguageModel
         return LmHead(finalHidden).to(ScalarType.Float32);
     }
 
-    /// <summary>
-    /// The layer-major schedule: every batch through block 0, then every batch through block 1, and so on, so a
-    /// streamed block is read and converted once per call, not once per batch. <paramref name="onBlockOutput"/> gets
-    /// (layer, batch index, block output) after each block ran on each batch (after the block's hooks, e.g. a lesion):
-    /// the same tensors as <see cref="Forward"/> on that batch (bit-identical outputs); <paramref name="onLayerDone"/>
-    /// reports progress. The batches' hidden states (what a forward of each batch would hold between blocks) stay in
-    /// memory throughout.
-    /// </summary>
+    /// <inheritdoc/>
     public void ForwardLayerMajor(IReadOnlyList<(Tensor InputIds, Tensor? AttentionMask)> batches,
         Action<int, int, Tensor>? onBlockOutput = null, Action<int>? onLayerDone = null)
     {
