@@ -288,6 +288,17 @@ public sealed class HardeningTests : IDisposable
             File.WriteAllLines(path, [.. lines[..(lines.Length / 2)], "trunc"]);
         });
         BadInputs.Fails(ExitCodes.InputError, "merges.txt: merge", Gen(merges));
+
+        // The tokenizer builds while the model loads; with both broken, the tokenizer's error is still the one reported.
+        string both = bad.Model("both", f =>
+        {
+            string path = BadInputs.Own(f, "merges.txt");
+            var lines = File.ReadAllLines(path);
+            File.WriteAllLines(path, [.. lines[..(lines.Length / 2)], "trunc"]);
+            BadInputs.EditSafetensorsHeader(f, h =>
+                h["transformer.h.1.attn.c_attn.bias"]!["data_offsets"] = h["transformer.h.0.attn.c_attn.bias"]!["data_offsets"]!.DeepClone());
+        });
+        BadInputs.Fails(ExitCodes.InputError, "merges.txt: merge", Gen(both));
     }
 
     // 6. Bounded work: inputs longer than the context are refused before the model runs them.

@@ -6,13 +6,12 @@ namespace LlmLoc.Tests.Lesion;
 /// <summary>User errors: one line on stderr, a non-zero exit code, nothing on stdout.</summary>
 public class GenerateLesionErrorTests
 {
+    /// <summary>The error contract (<see cref="Hardening.BadInputs.AssertOneErrorLine"/>) and nothing on stdout.</summary>
     static void AssertOneLineError(Result result, int exitCode)
     {
         Assert.Equal(exitCode, result.ExitCode);
         Assert.Equal("", result.Stdout);
-        var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.StartsWith("llmloc: error: ", lines[^1]);
-        Assert.DoesNotContain(lines, l => l.StartsWith("llmloc: error: ") && l != lines[^1]);
+        Hardening.BadInputs.AssertOneErrorLine(result.Stderr, "");
     }
 
     [Fact]
