@@ -59,7 +59,7 @@ public static class ExtractRun
                     int start = 0;
                     foreach (int chunk in chunks)
                     {
-                        var part = tokens.Skip(start).Take(chunk).ToList();
+                        var part = tokens.GetRange(start, chunk);
                         start += chunk;
                         double[] pooled = ActivationRecorder.Record(model, part, options.Pooling, options.BatchSize, session.Tokenizer.PadTokenId, done);
                         for (int i = 0; i < part.Count; i++)
