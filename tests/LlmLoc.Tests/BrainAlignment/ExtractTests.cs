@@ -204,6 +204,8 @@ public class ExtractTests
     [InlineData("output-proc", "--output /proc/out.npy: cannot create files in /proc", 1)]
     [InlineData("items-folder", "--items", 1)]
     [InlineData("units-without-mask", "--units needs --mask or --percentage", 1)]
+    [InlineData("items-is-input", "--items", 1)]
+    [InlineData("units-is-items", "--units", 1)]
     public void BadInputIsOneLineErrorAndNoFile(string problem, string expected, int code)
     {
         using var dir = new TempDir();
@@ -220,15 +222,19 @@ public class ExtractTests
             case "output-proc": flags["--output"] = "/proc/out.npy"; break;
             case "items-folder": Directory.CreateDirectory(dir.File("items.csv")); flags["--items"] = dir.File("items.csv"); break;
             case "units-without-mask": flags["--units"] = dir.File("u.csv"); break;
+            case "items-is-input": File.WriteAllLines(dir.File("c.csv"), ["text", "One."]); flags["--input"] = dir.File("c.csv"); flags["--items"] = dir.File("c.csv"); break;
+            case "units-is-items": flags["--mask"] = MaskFile; flags["--items"] = dir.File("t.csv"); flags["--units"] = dir.File("t.csv"); break;
         }
         var result = CliRunner.Run(["extract", .. flags.SelectMany(f => new[] { f.Key, f.Value })]);
         Assert.Equal(code, result.ExitCode);
         Assert.Contains(expected, result.Stderr);
         // The load's one informational line (weights in memory or streamed) may precede the error.
         Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => !l.StartsWith("llmloc: weights "));
-        if (problem is "output-proc" or "items-folder")
+        if (problem is "output-proc" or "items-folder" or "items-is-input" or "units-is-items")
             Assert.DoesNotContain("llmloc: weights", result.Stderr); // refused before the model is loaded
         Assert.False(File.Exists(dir.File("out.npy")));
         Assert.False(File.Exists(dir.File("out.items.csv")));
+        Assert.False(File.Exists(dir.File("t.csv")));
+        if (problem == "items-is-input") Assert.Equal(["text", "One."], File.ReadAllLines(dir.File("c.csv")));
     }
 }
