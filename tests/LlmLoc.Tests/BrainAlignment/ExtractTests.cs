@@ -206,6 +206,7 @@ public class ExtractTests
     [InlineData("units-without-mask", "--units needs --mask or --percentage", 1)]
     [InlineData("items-is-input", "--items", 1)]
     [InlineData("units-is-items", "--units", 1)]
+    [InlineData("output-is-mask", "--output", 1)]
     public void BadInputIsOneLineErrorAndNoFile(string problem, string expected, int code)
     {
         using var dir = new TempDir();
@@ -224,15 +225,17 @@ public class ExtractTests
             case "units-without-mask": flags["--units"] = dir.File("u.csv"); break;
             case "items-is-input": File.WriteAllLines(dir.File("c.csv"), ["text", "One."]); flags["--input"] = dir.File("c.csv"); flags["--items"] = dir.File("c.csv"); break;
             case "units-is-items": flags["--mask"] = MaskFile; flags["--items"] = dir.File("t.csv"); flags["--units"] = dir.File("t.csv"); break;
+            case "output-is-mask": File.Copy(MaskFile, dir.File("out.npy")); flags["--mask"] = dir.File("out.npy"); break;
         }
         var result = CliRunner.Run(["extract", .. flags.SelectMany(f => new[] { f.Key, f.Value })]);
         Assert.Equal(code, result.ExitCode);
         Assert.Contains(expected, result.Stderr);
         // The load's one informational line (weights in memory or streamed) may precede the error.
         Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => !l.StartsWith("llmloc: weights "));
-        if (problem is "output-proc" or "items-folder" or "items-is-input" or "units-is-items")
+        if (problem is "output-proc" or "items-folder" or "items-is-input" or "units-is-items" or "output-is-mask")
             Assert.DoesNotContain("llmloc: weights", result.Stderr); // refused before the model is loaded
-        Assert.False(File.Exists(dir.File("out.npy")));
+        if (problem == "output-is-mask") Assert.Equal(File.ReadAllBytes(MaskFile), File.ReadAllBytes(dir.File("out.npy")));
+        else Assert.False(File.Exists(dir.File("out.npy")));
         Assert.False(File.Exists(dir.File("out.items.csv")));
         Assert.False(File.Exists(dir.File("t.csv")));
         if (problem == "items-is-input") Assert.Equal(["text", "One."], File.ReadAllLines(dir.File("c.csv")));
