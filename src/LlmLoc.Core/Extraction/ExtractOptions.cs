@@ -73,21 +73,8 @@ public sealed record ExtractOptions
             throw new LlmLocException("--units needs --mask or --percentage: without a mask every unit is written, in layer × hidden order", ExitCodes.Usage);
         if (PassageContext && Pooling == Pooling.Mean)
             throw new LlmLocException("--context passage needs --pooling last-token: mean pooling would average the context's tokens too", ExitCodes.Usage);
-        // Outputs are renamed into place at the end: one naming an input or another output would replace it.
-        var outputs = new List<(string Flag, string Path)> { ("--output", OutputFile), ("--items", ItemsPath) };
-        if (HasMask) outputs.Add(("--units", UnitsPath));
-        var inputs = new List<(string Flag, string Path)> { ("--input", InputFile) };
-        if (MaskFile is not null) inputs.Add(("--mask", MaskFile));
-        for (int i = 0; i < outputs.Count; i++)
-        {
-            var (flag, path) = outputs[i];
-            foreach (var (inputFlag, input) in inputs)
-                if (Path.GetFullPath(path) == Path.GetFullPath(input))
-                    throw new LlmLocException($"{flag} {path} is the {inputFlag} file: choose another name", ExitCodes.Usage);
-            foreach (var (earlierFlag, earlier) in outputs.Take(i))
-                if (Path.GetFullPath(path) == Path.GetFullPath(earlier))
-                    throw new LlmLocException($"{flag} {path} is also {earlierFlag}: give each output its own file", ExitCodes.Usage);
-        }
+        IO.AtomicFile.CheckDistinct([("--input", InputFile), ("--mask", MaskFile)],
+            [("--output", OutputFile), ("--items", ItemsPath), ("--units", HasMask ? UnitsPath : null)]);
         FlagChecks.Seed(Seed);
     }
 
