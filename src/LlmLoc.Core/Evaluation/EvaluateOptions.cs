@@ -56,5 +56,8 @@ public sealed record EvaluateOptions
         FlagChecks.Seed(Seed);
         if (MaxTokensPerWindow is < 2)
             throw new LlmLocException($"--max-tokens-per-window {MaxTokensPerWindow} is too small: give 2 or more", ExitCodes.Usage);
+        IO.AtomicFile.CheckDistinct(
+            [("--text", TextFile), ("--minimal-pairs", MinimalPairsFile == MinimalPairs.BuiltinName ? null : MinimalPairsFile), ("--mask", MaskFile)],
+            [("--json", JsonOut), ("--parquet", ParquetOut)]);
     }
 }

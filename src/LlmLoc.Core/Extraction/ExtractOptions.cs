@@ -73,8 +73,8 @@ public sealed record ExtractOptions
             throw new LlmLocException("--units needs --mask or --percentage: without a mask every unit is written, in layer × hidden order", ExitCodes.Usage);
         if (PassageContext && Pooling == Pooling.Mean)
             throw new LlmLocException("--context passage needs --pooling last-token: mean pooling would average the context's tokens too", ExitCodes.Usage);
-        if (Path.GetFullPath(OutputFile) == Path.GetFullPath(InputFile))
-            throw new LlmLocException($"--output {OutputFile} is the input file: choose another name", ExitCodes.Usage);
+        IO.AtomicFile.CheckDistinct([("--input", InputFile), ("--mask", MaskFile)],
+            [("--output", OutputFile), ("--items", ItemsPath), ("--units", HasMask ? UnitsPath : null)]);
         FlagChecks.Seed(Seed);
     }
 

@@ -120,15 +120,19 @@ public static class ExtractRun
 
     /// <summary>
     /// Upper bound on the bytes one recorder call over <paramref name="items"/> items of <paramref name="tokens"/> tokens
-    /// (the longest <paramref name="longest"/>) holds: the float64 pooled result
-    /// [items × layers × hidden] plus the float32 hidden states of all its batches [rows × longest × hidden]. The
-    /// recorder sorts by length, so a batch after the first pads to at most the shortest item of the full batch before
-    /// it: the padded positions are at most the real tokens plus one batch of the longest item.
+    /// (the longest <paramref name="longest"/>) holds until it ends: the float64 pooled result [items × layers × hidden]
+    /// and, per padded position of every batch [rows × width], its float32 hidden state, its row of the bool attention
+    /// mask [rows × 1 × width × width] (at most <paramref name="longest"/> bytes) and its inputs (int64 id, int64
+    /// attention mask, float32 pooling weight, bool key validity). The recorder sorts by length, so a batch after the
+    /// first pads to at most the shortest item of the full batch before it: the padded positions are at most the real
+    /// tokens plus one batch of the longest item. Not counted: each batch's rotary cos/sin [width × head_dim] and one
+    /// batch's block temporaries.
     /// </summary>
     static long HeldBytes(int items, long tokens, int longest, int layers, int hidden, int batchSize)
     {
+        const int inputBytes = sizeof(long) + sizeof(long) + sizeof(float) + sizeof(bool);
         long positions = tokens + (long)Math.Min(batchSize, items) * longest;
-        return items * (long)layers * hidden * sizeof(double) + positions * hidden * sizeof(float);
+        return items * (long)layers * hidden * sizeof(double) + positions * ((long)hidden * sizeof(float) + longest + inputBytes);
     }
 
     /// <summary>Token ids per item (special tokens as the tokenizer adds them). A context longer than the model reads

@@ -87,6 +87,28 @@ public static class AtomicFile
         CheckCanCreateIn(full, flag, folder);
     }
 
+    /// <summary>
+    /// Fails, with the flags named, when an output path is one of the <paramref name="inputs"/> or an earlier output:
+    /// outputs are renamed into place at the end, so it would replace that file. Null paths (flags not given) are skipped.
+    /// </summary>
+    public static void CheckDistinct(IEnumerable<(string Flag, string? Path)> inputs, IEnumerable<(string Flag, string? Path)> outputs)
+    {
+        var given = inputs.Where(i => i.Path is not null).Select(i => (i.Flag, Full: Path.GetFullPath(i.Path!))).ToList();
+        var earlier = new List<(string Flag, string Full)>();
+        foreach (var (flag, path) in outputs)
+        {
+            if (path is null) continue;
+            string full = Path.GetFullPath(path);
+            foreach (var (inputFlag, input) in given)
+                if (full == input)
+                    throw new LlmLocException($"{flag} {path} is the {inputFlag} file: choose another name", ExitCodes.Usage);
+            foreach (var (outputFlag, output) in earlier)
+                if (full == output)
+                    throw new LlmLocException($"{flag} {path} is also {outputFlag}: give each output its own file", ExitCodes.Usage);
+            earlier.Add((flag, full));
+        }
+    }
+
     static void CheckCanCreateIn(string folder, string flag, string given)
     {
         string existing = folder;

@@ -164,12 +164,4 @@ public sealed record Figure(byte[] Png, string Svg)
         outputs.Add(pathWithoutExtension + ".png", Png);
         outputs.Add(pathWithoutExtension + ".svg", new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(Svg));
     }
-
-    /// <summary>Writes &lt;path&gt;.png and &lt;path&gt;.svg, both or neither.</summary>
-    public void Save(string pathWithoutExtension)
-    {
-        using var outputs = new OutputSet();
-        AddTo(outputs, pathWithoutExtension);
-        outputs.Commit();
-    }
 }

@@ -42,8 +42,10 @@ public class ExtractTests
     {
         using var dir = new TempDir();
         float[] one = Extract(dir, "one", batchSize: 1, heldBytes: null, pooling);
-        // 8,000 bytes < the 7 items' pooled output alone (7 × 3 × 48 float64 = 8,064): several recorder calls.
-        float[] batched = Extract(dir, "batched", batchSize: 3, heldBytes: 8_000, pooling);
+        // 30,000 bytes: two recorder calls, the first of two padded batches of 3, the second of one item.
+        float[] batched = Extract(dir, "batched", batchSize: 3, heldBytes: 30_000, pooling);
+        int[] tokens = File.ReadAllLines(dir.File("batched.items.csv")).Skip(1).Select(line => int.Parse(line.Split(',')[^2])).ToArray();
+        Assert.Equal([6, 1], ExtractRun.Chunks(tokens, 3, 48, 3, 30_000));
         Assert.Equal(Sentences.Length * 3 * 48, one.Length);
         Assert.Equal([Sentences.Length, 3, 48], Npy.Read(dir.File("one.npy")).Shape);
         AssertClose(one, batched);
@@ -51,16 +53,18 @@ public class ExtractTests
     }
 
     /// <summary>
-    /// The layer-major recorder holds every batch's hidden states of a call, so extract sizes its calls by tokens too:
-    /// for GPT-2-small-shaped passages (up to 1,000 tokens) each call, replayed as the recorder batches it (sorted,
+    /// The layer-major recorder holds every batch's hidden states and attention mask of a call, so extract sizes its calls
+    /// by tokens too: for GPT-2-small-shaped passages each call, replayed as the recorder batches it (sorted,
     /// right-padded), stays within the 256 MB budget; a pooled-output-only sizing put 2,880 such items in one call.
+    /// Lengths 1-1,000 in batches of 64 (much padding), and 990-1,000 in batches of 8 (little padding, so the bound on
+    /// it leaves no slack for the [rows × 1 × width × width] bool masks it would otherwise leave out).
     /// </summary>
-    [Fact]
-    public void ChunksKeepEachRecorderCallsHiddenStatesAndPooledOutputWithinTheBudget()
+    [Theory, InlineData(1, 1000, 64), InlineData(990, 1000, 8)]
+    public void ChunksKeepEachRecorderCallsHiddenStatesMasksAndPooledOutputWithinTheBudget(int shortest, int longest, int batch)
     {
-        const int layers = 12, hidden = 768, batch = 64;
+        const int layers = 12, hidden = 768;
         var random = new Random(7);
-        int[] counts = Enumerable.Range(0, 5000).Select(_ => random.Next(1, 1001)).ToArray();
+        int[] counts = Enumerable.Range(0, 5000).Select(_ => random.Next(shortest, longest + 1)).ToArray();
         int[] chunks = ExtractRun.Chunks(counts, layers, hidden, batch, SequenceScorer.GroupHiddenBytes);
         Assert.Equal(counts.Length, chunks.Sum());
         Assert.True(chunks.Length > 20, $"{chunks.Length} calls");
@@ -68,8 +72,14 @@ public class ExtractTests
         foreach (int chunk in chunks)
         {
             var sorted = counts.Skip(start).Take(chunk).OrderByDescending(c => c).ToArray();
-            long padded = sorted.Chunk(batch).Sum(rows => (long)rows.Length * rows[0]);
-            long held = padded * hidden * sizeof(float) + (long)chunk * layers * hidden * sizeof(double);
+            // Per batch [rows × width]: float32 hidden states; the bool attention mask [rows × 1 × width × width] when a
+            // row is padded; int64 ids, int64 attention mask, float32 real-token weights and bool key validity.
+            long held = (long)chunk * layers * hidden * sizeof(double) + sorted.Chunk(batch).Sum(rows =>
+            {
+                long positions = (long)rows.Length * rows[0];
+                long attentionMask = rows[^1] < rows[0] ? positions * rows[0] : 0;
+                return positions * hidden * sizeof(float) + attentionMask + positions * (8 + 8 + 4 + 1);
+            });
             Assert.True(held <= SequenceScorer.GroupHiddenBytes, $"call of {chunk} items holds {held} bytes");
             start += chunk;
             if (start < counts.Length && chunk > batch) Assert.Equal(0, chunk % batch);
@@ -194,6 +204,9 @@ public class ExtractTests
     [InlineData("output-proc", "--output /proc/out.npy: cannot create files in /proc", 1)]
     [InlineData("items-folder", "--items", 1)]
     [InlineData("units-without-mask", "--units needs --mask or --percentage", 1)]
+    [InlineData("items-is-input", "--items", 1)]
+    [InlineData("units-is-items", "--units", 1)]
+    [InlineData("output-is-mask", "--output", 1)]
     public void BadInputIsOneLineErrorAndNoFile(string problem, string expected, int code)
     {
         using var dir = new TempDir();
@@ -210,15 +223,21 @@ public class ExtractTests
             case "output-proc": flags["--output"] = "/proc/out.npy"; break;
             case "items-folder": Directory.CreateDirectory(dir.File("items.csv")); flags["--items"] = dir.File("items.csv"); break;
             case "units-without-mask": flags["--units"] = dir.File("u.csv"); break;
+            case "items-is-input": File.WriteAllLines(dir.File("c.csv"), ["text", "One."]); flags["--input"] = dir.File("c.csv"); flags["--items"] = dir.File("c.csv"); break;
+            case "units-is-items": flags["--mask"] = MaskFile; flags["--items"] = dir.File("t.csv"); flags["--units"] = dir.File("t.csv"); break;
+            case "output-is-mask": File.Copy(MaskFile, dir.File("out.npy")); flags["--mask"] = dir.File("out.npy"); break;
         }
         var result = CliRunner.Run(["extract", .. flags.SelectMany(f => new[] { f.Key, f.Value })]);
         Assert.Equal(code, result.ExitCode);
         Assert.Contains(expected, result.Stderr);
         // The load's one informational line (weights in memory or streamed) may precede the error.
         Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => !l.StartsWith("llmloc: weights "));
-        if (problem is "output-proc" or "items-folder")
+        if (problem is "output-proc" or "items-folder" or "items-is-input" or "units-is-items" or "output-is-mask")
             Assert.DoesNotContain("llmloc: weights", result.Stderr); // refused before the model is loaded
-        Assert.False(File.Exists(dir.File("out.npy")));
+        if (problem == "output-is-mask") Assert.Equal(File.ReadAllBytes(MaskFile), File.ReadAllBytes(dir.File("out.npy")));
+        else Assert.False(File.Exists(dir.File("out.npy")));
         Assert.False(File.Exists(dir.File("out.items.csv")));
+        Assert.False(File.Exists(dir.File("t.csv")));
+        if (problem == "items-is-input") Assert.Equal(["text", "One."], File.ReadAllLines(dir.File("c.csv")));
     }
 }

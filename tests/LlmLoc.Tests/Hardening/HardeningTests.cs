@@ -84,6 +84,23 @@ public sealed class HardeningTests : IDisposable
         Assert.Empty(BadInputs.FilesIn(bad.Cache));
     }
 
+    // Outputs are renamed into place at the end, so one naming an input or another output would replace it.
+    [Theory]
+    [InlineData("--text doc.txt --json doc.txt", "--json <root>/doc.txt is the --text file")]
+    [InlineData("--minimal-pairs pairs.jsonl --parquet pairs.jsonl", "--parquet <root>/pairs.jsonl is the --minimal-pairs file")]
+    [InlineData("--minimal-pairs builtin --json out --parquet out", "--parquet <root>/out is also --json")]
+    public void EvaluateOutputsNamingAnInputOrEachOtherAreRefusedBeforeTheModel(string flags, string message)
+    {
+        File.WriteAllText(bad.Path_("doc.txt"), "Some text to score.");
+        File.WriteAllText(bad.Path_("pairs.jsonl"), "{\"sentence_good\": \"Dogs bark.\", \"sentence_bad\": \"Dogs barks.\"}\n");
+        string[] extra = flags.Split(' ').Select(f => f.StartsWith("--") || f == "builtin" ? f : bad.Path_(f)).ToArray();
+        BadInputs.Fails(ExitCodes.Usage, message.Replace("<root>", bad.Root),
+            ["evaluate", "--model-name", bad.Path_("no-such-model"), "--networks", "none", "--offline", "--cache-dir", bad.Cache, .. extra]);
+        Assert.Equal("Some text to score.", File.ReadAllText(bad.Path_("doc.txt")));
+        Assert.StartsWith("{", File.ReadAllText(bad.Path_("pairs.jsonl")));
+        Assert.False(File.Exists(bad.Path_("out")));
+    }
+
     // One seed check for every verb: numpy's seed range, the same words.
     [Fact]
     public void EveryVerbRefusesANegativeSeedWithTheSameWords()

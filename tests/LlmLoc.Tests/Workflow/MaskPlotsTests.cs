@@ -11,6 +11,14 @@ public sealed class MaskPlotsTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
+    /// <summary>&lt;path&gt;.png and &lt;path&gt;.svg, staged and committed as <see cref="PlotRun"/> writes figures.</summary>
+    static void Save(Figure figure, string path)
+    {
+        using var outputs = new LlmLoc.IO.OutputSet();
+        figure.AddTo(outputs, path);
+        outputs.Commit();
+    }
+
     /// <summary>3 layers × 8 units: 1, 2, 0 selected → 12.5 %, 25.0 %, 0.0 %.</summary>
     static long[,] ModelA() => new long[,]
     {
@@ -39,7 +47,7 @@ public sealed class MaskPlotsTests : IDisposable
     {
         var path = _temp.File("heatmap");
 
-        MaskPlots.Heatmap([("model-a", ModelA()), ("model-b", ModelB())], "language units").Save(path);
+        Save(MaskPlots.Heatmap([("model-a", ModelA()), ("model-b", ModelB())], "language units"), path);
 
         using var png = SKBitmap.Decode(path + ".png");
         Assert.NotNull(png);
@@ -66,7 +74,7 @@ public sealed class MaskPlotsTests : IDisposable
         for (int layer = 0; layer < 12; layer++)
             for (int unit = 0; unit < layer % 4; unit++) mask[layer, unit] = 1;
 
-        MaskPlots.Heatmap([("gpt2", mask)]).Save(path);
+        Save(MaskPlots.Heatmap([("gpt2", mask)]), path);
 
         using var png = SKBitmap.Decode(path + ".png");
         Assert.Equal((600, 900), (png.Width, png.Height));
@@ -94,7 +102,7 @@ public sealed class MaskPlotsTests : IDisposable
         var random = new Random(7);
         var t = Enumerable.Range(0, 500).Select(_ => random.NextDouble() * 10 - 5).Append(double.NaN).ToArray();
 
-        MaskPlots.THistogram(t, 3.25).Save(path);
+        Save(MaskPlots.THistogram(t, 3.25), path);
 
         using var png = SKBitmap.Decode(path + ".png");
         Assert.Equal((900, 600), (png.Width, png.Height));
@@ -110,7 +118,7 @@ public sealed class MaskPlotsTests : IDisposable
     public void THistogram_says_1_unit_and_names_the_model()
     {
         var path = _temp.File("one");
-        MaskPlots.THistogram([1, 2, 3, 4, 5], 5, "gpt2, language", dpi: 100).Save(path);
+        Save(MaskPlots.THistogram([1, 2, 3, 4, 5], 5, "gpt2, language", dpi: 100), path);
         using var png = SKBitmap.Decode(path + ".png");
         Assert.Equal((600, 400), (png.Width, png.Height));
         var texts = XDocument.Load(path + ".svg").Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value.Trim()).ToList();
