@@ -31,17 +31,19 @@ public sealed record ErrorRecord
 /// <summary>Runs cells: one in this process (a Slurm task), or a whole plan as child processes of llmloc.</summary>
 public static class SweepRunner
 {
-    /// <summary>Runs cell <paramref name="index"/> through the same call as <c>llmloc localize</c>. A failure leaves an
-    /// error record (and is rethrown); a success removes the cell's old record.</summary>
+    /// <summary>Runs cell <paramref name="index"/> through the same call as <c>llmloc localize</c>. The cell's old error
+    /// record is removed first; a failure leaves a new one (and is rethrown).</summary>
     public static void RunTask(SweepPlan plan, int index, TextWriter stdout, TextWriter stderr)
     {
         var cell = plan.Cell(index);
         string record = plan.ErrorRecordPath(index);
+        // A record tells of the cell's last run only: a task killed from outside (a Slurm time limit, the OOM killer)
+        // writes none, and must not leave an earlier run's error to be reported as its own.
+        if (File.Exists(record)) File.Delete(record);
         stderr.WriteLine($"sweep: cell {index}/{plan.Cells.Count - 1}: {cell.Label}");
         try
         {
             Localizer.Run(cell.ToLocalizeOptions(), stdout, stderr);
-            if (File.Exists(record)) File.Delete(record);
         }
         catch (Exception e)
         {
@@ -73,6 +75,8 @@ public static class SweepRunner
         {
             var watch = Stopwatch.StartNew();
             string log = Path.Combine(plan.LogsDir, $"local-{cell.Index}.log");
+            // As in RunTask: a child that dies before it gets there must not inherit an earlier run's record.
+            if (File.Exists(plan.ErrorRecordPath(cell.Index))) File.Delete(plan.ErrorRecordPath(cell.Index));
             int code = RunChild(self, ["sweep", "run", plan.Path, "--task", cell.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)], threads, log);
             if (code != 0 && !File.Exists(plan.ErrorRecordPath(cell.Index)))
                 new ErrorRecord { Cell = cell.Index, ExitCode = code, Message = $"the process exited with code {code} without an error message; see {log}", TimeUtc = DateTime.UtcNow }

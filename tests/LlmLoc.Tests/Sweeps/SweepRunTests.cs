@@ -116,6 +116,56 @@ public sealed class SweepRunTests : IDisposable
     }
 
     [Fact]
+    public void ACellKilledFromOutsideIsNotReportedWithAnEarlierRunsError()
+    {
+        var plan = Plan("\"tiny-gpt2\"", "\"multiple-demand\"", "1");
+        Directory.CreateDirectory(plan.ErrorsDir);
+        new ErrorRecord { Cell = 0, ExitCode = 3, Message = "earlier failure", TimeUtc = DateTime.UtcNow }.Write(plan.ErrorRecordPath(0));
+        var stdout = new StringWriter();
+
+        // A child that dies without a word (as under the OOM killer): SIGKILL, exit 128 + 9.
+        int code = SweepRunner.RunLocal(plan, ["/bin/sh", "-c", "kill -9 $$"], 1, stdout);
+
+        Assert.Equal(137, code);
+        var record = ErrorRecord.Read(plan.ErrorRecordPath(0));
+        Assert.NotNull(record);
+        Assert.Equal(137, record.ExitCode);
+        Assert.StartsWith("the process exited with code 137 without an error message", record.Message);
+        Assert.DoesNotContain("earlier failure", stdout.ToString());
+    }
+
+    [Fact]
+    public void ARunningTaskHasNoErrorRecordOfAnEarlierRun()
+    {
+        // A Slurm task killed from outside (time limit, OOM) cannot write a record: the one left from an earlier run
+        // must be gone by then, or status reports the cell failed with that run's error instead of missing.
+        var plan = Plan("\"tiny-gpt2\"", "\"multiple-demand\"", "1");
+        Directory.CreateDirectory(plan.ErrorsDir);
+        string record = plan.ErrorRecordPath(0);
+        new ErrorRecord { Cell = 0, ExitCode = 3, Message = "earlier failure", TimeUtc = DateTime.UtcNow }.Write(record);
+        var valid = new long[3 * 48];
+        valid[100] = 1;
+        Npy.Write(plan.Cells[0].MaskPath, valid, 3, 48);
+        var watcher = new RecordWatcher(record);
+
+        SweepRunner.RunTask(plan, 0, watcher, TextWriter.Null);
+
+        Assert.Contains("> Loading cached mask", watcher.ToString());
+        Assert.False(watcher.SawRecord, "the earlier run's error record was still there while the cell ran");
+    }
+
+    /// <summary>Remembers whether <paramref name="record"/> existed whenever the run wrote a line.</summary>
+    sealed class RecordWatcher(string record) : StringWriter
+    {
+        public bool SawRecord { get; private set; }
+        public override void WriteLine(string? value)
+        {
+            SawRecord |= File.Exists(record);
+            base.WriteLine(value);
+        }
+    }
+
+    [Fact]
     public void LocalRunsTheMissingCellsAsChildProcessesAndClearsOldErrors()
     {
         var plan = Plan("\"tiny-gpt2\"", "\"multiple-demand\"", "1, 5");
