@@ -17,10 +17,13 @@ public sealed record ErrorRecord
     [JsonPropertyName("host")] public string Host { get; init; } = Environment.MachineName;
     [JsonPropertyName("slurm_job_id")] public string? SlurmJobId { get; init; } = Environment.GetEnvironmentVariable("SLURM_JOB_ID");
 
+    /// <summary>A null where the record has no nullable field (e.g. "message": null) is a damaged record, not a crash.</summary>
+    static readonly JsonSerializerOptions ReadOptions = new() { RespectNullableAnnotations = true };
+
     public static ErrorRecord? Read(string path)
     {
         if (!File.Exists(path)) return null;
-        try { return JsonSerializer.Deserialize<ErrorRecord>(File.ReadAllText(path)); }
+        try { return JsonSerializer.Deserialize<ErrorRecord>(File.ReadAllText(path), ReadOptions); }
         catch (JsonException) { return new ErrorRecord { Message = $"unreadable error record {path}", ExitCode = ExitCodes.RuntimeError }; }
     }
 

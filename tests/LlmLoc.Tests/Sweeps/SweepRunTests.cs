@@ -98,6 +98,23 @@ public sealed class SweepRunTests : IDisposable
         Assert.Equal("from https://***@mirror.example/ second line", ErrorRecord.Read(path)!.Message);
     }
 
+    [Theory]
+    [InlineData("""{"cell": 0, "exit_code": 3, "message": null}""")]
+    [InlineData("""{"cell": 0, "exit_code": 3, "message": 7}""")]
+    [InlineData("""{"cell": 0, "exit_code": 3}""")]
+    [InlineData("""{"cell": 0, "exit_c""")]
+    public void ADamagedErrorRecordReadsAsUnreadableNotAsACrash(string json)
+    {
+        string path = dir.File("cell-0.json");
+        File.WriteAllText(path, json);
+
+        var record = ErrorRecord.Read(path);
+
+        Assert.NotNull(record);
+        Assert.Equal(ExitCodes.RuntimeError, record.ExitCode);
+        Assert.Equal($"unreadable error record {path}", record.Message);
+    }
+
     [Fact]
     public void ACellFailsWithTheExitCodeAndLineTheCliGives()
     {
