@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -80,7 +81,15 @@ public static class SweepRunner
             string log = Path.Combine(plan.LogsDir, $"local-{cell.Index}.log");
             // As in RunTask: a child that dies before it gets there must not inherit an earlier run's record.
             if (File.Exists(plan.ErrorRecordPath(cell.Index))) File.Delete(plan.ErrorRecordPath(cell.Index));
-            int code = RunChild(self, ["sweep", "run", plan.Path, "--task", cell.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)], threads, log);
+            int code;
+            try { code = RunChild(self, ["sweep", "run", plan.Path, "--task", cell.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)], threads, log); }
+            catch (Win32Exception e)
+            {
+                // Not started at all (not found, not executable): this cell's failure, like any other, not the whole run's.
+                code = ExitCodes.RuntimeError;
+                new ErrorRecord { Cell = cell.Index, ExitCode = code, Message = $"cannot start '{self[0]}' for this cell ({e.Message}); run 'llmloc sweep run' from an installed llmloc", TimeUtc = DateTime.UtcNow }
+                    .Write(plan.ErrorRecordPath(cell.Index));
+            }
             if (code != 0 && !File.Exists(plan.ErrorRecordPath(cell.Index)))
                 new ErrorRecord { Cell = cell.Index, ExitCode = code, Message = $"the process exited with code {code} without an error message; see {log}", TimeUtc = DateTime.UtcNow }
                     .Write(plan.ErrorRecordPath(cell.Index));

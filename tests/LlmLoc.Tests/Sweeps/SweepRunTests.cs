@@ -152,6 +152,25 @@ public sealed class SweepRunTests : IDisposable
     }
 
     [Fact]
+    public void ACellWhoseProcessCannotStartFailsWithARecordNotACrash()
+    {
+        var plan = Plan("\"tiny-gpt2\"", "\"multiple-demand\"", "1, 5");
+        var stdout = new StringWriter();
+
+        int code = SweepRunner.RunLocal(plan, ["llmloc-no-such-program"], 2, stdout);
+
+        Assert.Equal(ExitCodes.RuntimeError, code);
+        foreach (var cell in plan.Cells)
+        {
+            var record = ErrorRecord.Read(plan.ErrorRecordPath(cell.Index));
+            Assert.NotNull(record);
+            Assert.Equal(ExitCodes.RuntimeError, record.ExitCode);
+            Assert.StartsWith("cannot start 'llmloc-no-such-program' for this cell (", record.Message);
+        }
+        Assert.Contains("sweep: 2 of 2 cells failed", stdout.ToString());
+    }
+
+    [Fact]
     public void ARunningTaskHasNoErrorRecordOfAnEarlierRun()
     {
         // A Slurm task killed from outside (time limit, OOM) cannot write a record: the one left from an earlier run
