@@ -106,7 +106,7 @@ public static class SweepRunner
             stdout.WriteLine($"sweep: all {plan.Cells.Count} cells done");
             return ExitCodes.Ok;
         }
-        stdout.WriteLine($"sweep: {failures.Count} of {todo.Count} cells failed (logs in {plan.LogsDir}); 'llmloc sweep status {plan.Path}' lists them, rerunning retries only the missing ones");
+        stdout.WriteLine($"sweep: {failures.Count} of {todo.Count} cells failed (logs in {plan.LogsDir}); 'llmloc sweep status {plan.Path}' lists them, rerunning retries only the cells not yet done");
         return failures.OrderBy(f => f.Cell).First().ExitCode;
     }
 
