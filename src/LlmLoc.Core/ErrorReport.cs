@@ -28,7 +28,8 @@ public readonly record struct ErrorReport(string Message, int ExitCode)
         IOException io => new($"file system error: {io.Message}; check the paths given and that each output location is a writable folder", ExitCodes.InputError),
         OutOfMemoryException => new("out of memory; use a smaller --batch-size, a smaller model or a machine with more memory", ExitCodes.RuntimeError),
         InsufficientExecutionStackException => new("input too deeply nested; check the input files", ExitCodes.InputError),
-        ExternalException native => new($"the tensor library failed: {ErrorText.FirstLine(native.Message)}; check the device, the model files and the free memory", ExitCodes.RuntimeError),
+        // TorchSharp raises libtorch's errors as ExternalException; Win32Exception (a failed process start) derives from it too.
+        ExternalException native when native is not System.ComponentModel.Win32Exception => new($"the tensor library failed: {ErrorText.FirstLine(native.Message)}; check the device, the model files and the free memory", ExitCodes.RuntimeError),
         var other => new($"internal error ({other.GetType().Name}: {ErrorText.FirstLine(other.Message)}); please report it with the command line that caused it", ExitCodes.InternalError),
     };
 

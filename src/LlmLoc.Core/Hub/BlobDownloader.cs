@@ -134,7 +134,13 @@ internal static class BlobDownloader
         while (true)
         {
             try { return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
-            catch (IOException e) when (!ErrorReport.IsDiskFull(e)) { await Task.Delay(200, ct); }
+            catch (IOException e) when (IsHeldByAnother(e)) { await Task.Delay(200, ct); }
         }
     }
+
+    /// <summary>The lock is another process's (EWOULDBLOCK 11 from flock on Linux, where .NET's HResult is the errno;
+    /// a sharing or lock violation on Windows): worth waiting for. Any other failure (a read-only or broken cache, a
+    /// path too long, a full disk) would never go away, so it is reported instead of polled forever.</summary>
+    static bool IsHeldByAnother(IOException e) =>
+        e.HResult is 11 or unchecked((int)0x80070020) or unchecked((int)0x80070021);
 }

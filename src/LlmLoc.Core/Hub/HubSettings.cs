@@ -14,10 +14,10 @@ internal sealed record HubSettings(
     public string DisplayEndpoint => Secrets.Redact(Endpoint);
 
     /// <summary>The wait before a broken download is resumed (<see cref="HubOptions.RetryDelay"/>).</summary>
-    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+    public required TimeSpan RetryDelay { get; init; }
 
     /// <summary>Opens a download's partial file (<see cref="HubOptions.OpenPartialFile"/>).</summary>
-    public Func<string, bool, Stream> OpenPartialFile { get; init; } = new HubOptions().OpenPartialFile;
+    public required Func<string, bool, Stream> OpenPartialFile { get; init; }
 
     public static HubSettings From(HubOptions? options, Func<string, string?> env)
     {

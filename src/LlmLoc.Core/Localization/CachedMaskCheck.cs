@@ -13,7 +13,8 @@ namespace LlmLoc.Localization;
 public static class CachedMaskCheck
 {
     /// <summary>The one "is this run's cached mask valid" check: localize and sweeps (run, status, plan) all ask it.</summary>
-    /// <returns>Null when localize with these options would reuse its cached mask, else why not.</returns>
+    /// <returns>Null when the cached mask of these options is valid for them (localize then reuses it unless
+    /// --overwrite or --stats-out asks for a recomputation, which sweep cells never do), else why not.</returns>
     public static string? Problem(LocalizeOptions options)
     {
         string cacheDir = MaskCacheKey.ResolveCacheDir(options.CacheDir);

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -17,10 +18,13 @@ public sealed record ErrorRecord
     [JsonPropertyName("host")] public string Host { get; init; } = Environment.MachineName;
     [JsonPropertyName("slurm_job_id")] public string? SlurmJobId { get; init; } = Environment.GetEnvironmentVariable("SLURM_JOB_ID");
 
+    /// <summary>A null where the record has no nullable field (e.g. "message": null) is a damaged record, not a crash.</summary>
+    static readonly JsonSerializerOptions ReadOptions = new() { RespectNullableAnnotations = true };
+
     public static ErrorRecord? Read(string path)
     {
         if (!File.Exists(path)) return null;
-        try { return JsonSerializer.Deserialize<ErrorRecord>(File.ReadAllText(path)); }
+        try { return JsonSerializer.Deserialize<ErrorRecord>(File.ReadAllText(path), ReadOptions); }
         catch (JsonException) { return new ErrorRecord { Message = $"unreadable error record {path}", ExitCode = ExitCodes.RuntimeError }; }
     }
 
@@ -31,17 +35,19 @@ public sealed record ErrorRecord
 /// <summary>Runs cells: one in this process (a Slurm task), or a whole plan as child processes of llmloc.</summary>
 public static class SweepRunner
 {
-    /// <summary>Runs cell <paramref name="index"/> through the same call as <c>llmloc localize</c>. A failure leaves an
-    /// error record (and is rethrown); a success removes the cell's old record.</summary>
+    /// <summary>Runs cell <paramref name="index"/> through the same call as <c>llmloc localize</c>. The cell's old error
+    /// record is removed first; a failure leaves a new one (and is rethrown).</summary>
     public static void RunTask(SweepPlan plan, int index, TextWriter stdout, TextWriter stderr)
     {
         var cell = plan.Cell(index);
         string record = plan.ErrorRecordPath(index);
+        // A record tells of the cell's last run only: a task killed from outside (a Slurm time limit, the OOM killer)
+        // writes none, and must not leave an earlier run's error to be reported as its own.
+        if (File.Exists(record)) File.Delete(record);
         stderr.WriteLine($"sweep: cell {index}/{plan.Cells.Count - 1}: {cell.Label}");
         try
         {
             Localizer.Run(cell.ToLocalizeOptions(), stdout, stderr);
-            if (File.Exists(record)) File.Delete(record);
         }
         catch (Exception e)
         {
@@ -73,7 +79,17 @@ public static class SweepRunner
         {
             var watch = Stopwatch.StartNew();
             string log = Path.Combine(plan.LogsDir, $"local-{cell.Index}.log");
-            int code = RunChild(self, ["sweep", "run", plan.Path, "--task", cell.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)], threads, log);
+            // As in RunTask: a child that dies before it gets there must not inherit an earlier run's record.
+            if (File.Exists(plan.ErrorRecordPath(cell.Index))) File.Delete(plan.ErrorRecordPath(cell.Index));
+            int code;
+            try { code = RunChild(self, ["sweep", "run", plan.Path, "--task", cell.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)], threads, log); }
+            catch (Win32Exception e)
+            {
+                // Not started at all (not found, not executable): this cell's failure, like any other, not the whole run's.
+                code = ExitCodes.RuntimeError;
+                new ErrorRecord { Cell = cell.Index, ExitCode = code, Message = $"cannot start '{self[0]}' for this cell ({e.Message}); run 'llmloc sweep run' from an installed llmloc", TimeUtc = DateTime.UtcNow }
+                    .Write(plan.ErrorRecordPath(cell.Index));
+            }
             if (code != 0 && !File.Exists(plan.ErrorRecordPath(cell.Index)))
                 new ErrorRecord { Cell = cell.Index, ExitCode = code, Message = $"the process exited with code {code} without an error message; see {log}", TimeUtc = DateTime.UtcNow }
                     .Write(plan.ErrorRecordPath(cell.Index));
@@ -90,7 +106,7 @@ public static class SweepRunner
             stdout.WriteLine($"sweep: all {plan.Cells.Count} cells done");
             return ExitCodes.Ok;
         }
-        stdout.WriteLine($"sweep: {failures.Count} of {todo.Count} cells failed (logs in {plan.LogsDir}); 'llmloc sweep status {plan.Path}' lists them, rerunning retries only the missing ones");
+        stdout.WriteLine($"sweep: {failures.Count} of {todo.Count} cells failed (logs in {plan.LogsDir}); 'llmloc sweep status {plan.Path}' lists them, rerunning retries only the cells not yet done");
         return failures.OrderBy(f => f.Cell).First().ExitCode;
     }
 

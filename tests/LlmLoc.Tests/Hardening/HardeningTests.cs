@@ -60,6 +60,12 @@ public sealed class HardeningTests : IDisposable
         Assert.True(ErrorReport.IsDiskFull(new IOException("disk", 28)));
         Assert.False(ErrorReport.IsDiskFull(new IOException("not empty", 39)));
         Assert.Equal(ExitCodes.InputError, ErrorReport.For(new AggregateException(new UnauthorizedAccessException("x"))).ExitCode);
+        // TorchSharp reports libtorch's errors as ExternalException; a failed process start (Win32Exception, also an
+        // ExternalException) is not the tensor library's.
+        Assert.StartsWith("the tensor library failed: ", ErrorReport.For(new System.Runtime.InteropServices.ExternalException("CUDA error")).Message);
+        var start = ErrorReport.For(new System.ComponentModel.Win32Exception(2, "An error occurred trying to start process 'x'"));
+        Assert.StartsWith("internal error (Win32Exception: An error occurred trying to start process 'x')", start.Message);
+        Assert.Equal(ExitCodes.InternalError, start.ExitCode);
     }
 
     // 2. Cheap checks before the model: the model does not exist, so any other error proves the check came first.

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
+using LlmLoc.Tests.Infrastructure;
 
 namespace LlmLoc.Tests.Hub;
 
@@ -30,12 +30,6 @@ public sealed class FakeRepo
     }
 }
 
-/// <summary>One request as the server saw it.</summary>
-public sealed record SeenRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers)
-{
-    public string? Header(string name) => Headers.TryGetValue(name.ToLowerInvariant(), out var v) ? v : null;
-}
-
 /// <summary>
 /// A loopback-only HTTP/1.1 server speaking the hub's download protocol: HEAD/GET /{repo}/resolve/{revision}/{file}
 /// with X-Repo-Commit and ETag (X-Linked-Etag/X-Linked-Size + a 302 to /cdn/{sha256} for LFS files), the hub's
@@ -44,7 +38,7 @@ public sealed record SeenRequest(string Method, string Path, IReadOnlyDictionary
 /// </summary>
 public sealed class FakeHub : IDisposable
 {
-    readonly TcpListener listener = new(IPAddress.Loopback, 0);
+    readonly TcpListener listener = LoopbackHttp.Listen();
     readonly Dictionary<string, FakeRepo> repos = new();
     readonly CancellationTokenSource stop = new();
     readonly ConcurrentQueue<SeenRequest> seen = new();
@@ -58,8 +52,7 @@ public sealed class FakeHub : IDisposable
 
     public FakeHub()
     {
-        listener.Start();
-        Endpoint = $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}";
+        Endpoint = $"http://127.0.0.1:{LoopbackHttp.Port(listener)}";
         _ = Task.Run(AcceptLoop);
     }
 
@@ -85,7 +78,7 @@ public sealed class FakeHub : IDisposable
             try
             {
                 var stream = client.GetStream();
-                var request = await ReadRequest(stream);
+                var request = await LoopbackHttp.ReadRequest(stream);
                 if (request is null) return;
                 seen.Enqueue(request);
                 await Respond(stream, request);
@@ -93,23 +86,6 @@ public sealed class FakeHub : IDisposable
             catch (IOException) { }
             catch (SocketException) { }
         }
-    }
-
-    static async Task<SeenRequest?> ReadRequest(NetworkStream stream)
-    {
-        var head = new List<byte>();
-        var one = new byte[1];
-        while (head.Count < 65536)
-        {
-            if (await stream.ReadAsync(one) == 0) return null;
-            head.Add(one[0]);
-            if (head.Count >= 4 && head[^4] == '\r' && head[^3] == '\n' && head[^2] == '\r' && head[^1] == '\n') break;
-        }
-        var lines = Encoding.ASCII.GetString([.. head]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        var first = lines[0].Split(' ');
-        var headers = lines.Skip(1).Select(l => l.Split(':', 2))
-            .ToDictionary(p => p[0].Trim().ToLowerInvariant(), p => p[1].Trim());
-        return new SeenRequest(first[0], first[1], headers);
     }
 
     async Task Respond(NetworkStream stream, SeenRequest request)
@@ -126,7 +102,7 @@ public sealed class FakeHub : IDisposable
         int resolve = Array.IndexOf(parts, "resolve");
         if (resolve is < 1 or > 2 || parts.Length < resolve + 3)
         {
-            await Write(stream, 404, new() { ["X-Error-Code"] = "RepoNotFound" }, [], head);
+            await LoopbackHttp.Write(stream, 404, new() { ["X-Error-Code"] = "RepoNotFound" }, [], head);
             return;
         }
         string repoId = string.Join('/', parts[..resolve]);
@@ -137,29 +113,29 @@ public sealed class FakeHub : IDisposable
         lock (repos) repos.TryGetValue(repoId, out repo);
         if (repo is null)
         {
-            await Write(stream, 404, new() { ["X-Error-Code"] = "RepoNotFound", ["X-Error-Message"] = "Repository not found" }, [], head);
+            await LoopbackHttp.Write(stream, 404, new() { ["X-Error-Code"] = "RepoNotFound", ["X-Error-Message"] = "Repository not found" }, [], head);
             return;
         }
         if (repo.RequiredToken is { } token && request.Header("Authorization") != $"Bearer {token}")
         {
             int status = request.Header("Authorization") is null ? 401 : 403;
-            await Write(stream, status, new() { ["X-Error-Code"] = "GatedRepo", ["X-Error-Message"] = "Access to model is restricted" }, [], head);
+            await LoopbackHttp.Write(stream, status, new() { ["X-Error-Code"] = "GatedRepo", ["X-Error-Message"] = "Access to model is restricted" }, [], head);
             return;
         }
         string? commit = repo.Commits.ContainsKey(revision) ? revision : repo.Revisions.GetValueOrDefault(revision);
         if (commit is null)
         {
-            await Write(stream, 404, new() { ["X-Error-Code"] = "RevisionNotFound" }, [], head);
+            await LoopbackHttp.Write(stream, 404, new() { ["X-Error-Code"] = "RevisionNotFound" }, [], head);
             return;
         }
         if (!repo.Commits[commit].TryGetValue(file, out var fake))
         {
-            await Write(stream, 404, new() { ["X-Error-Code"] = "EntryNotFound", ["X-Repo-Commit"] = commit }, [], head);
+            await LoopbackHttp.Write(stream, 404, new() { ["X-Error-Code"] = "EntryNotFound", ["X-Repo-Commit"] = commit }, [], head);
             return;
         }
         if (fake.Lfs)
         {
-            await Write(stream, 302, new()
+            await LoopbackHttp.Write(stream, 302, new()
             {
                 ["Location"] = $"{Endpoint}/cdn/{fake.Sha256}",
                 ["X-Repo-Commit"] = commit,
@@ -169,7 +145,7 @@ public sealed class FakeHub : IDisposable
             }, [], head);
             return;
         }
-        await Write(stream, 200, new() { ["X-Repo-Commit"] = commit, ["ETag"] = $"\"{fake.GitSha1}\"" }, fake.Content, head);
+        await LoopbackHttp.Write(stream, 200, new() { ["X-Repo-Commit"] = commit, ["ETag"] = $"\"{fake.GitSha1}\"" }, fake.Content, head);
     }
 
     async Task ServeCdn(NetworkStream stream, SeenRequest request, string sha, bool head)
@@ -177,7 +153,7 @@ public sealed class FakeHub : IDisposable
         FakeFile? blob;
         lock (repos)
             blob = repos.Values.SelectMany(r => r.Commits.Values).SelectMany(c => c.Values).FirstOrDefault(f => f.Lfs && f.Sha256 == sha);
-        if (blob is null) { await Write(stream, 404, new(), [], head); return; }
+        if (blob is null) { await LoopbackHttp.Write(stream, 404, new(), [], head); return; }
 
         byte[] content = blob.Content;
         if (Corrupt.ContainsKey(sha)) { content = (byte[])content.Clone(); content[content.Length / 2] ^= 0xFF; }
@@ -187,7 +163,7 @@ public sealed class FakeHub : IDisposable
             from = long.Parse(range["bytes=".Length..^1]);
         if (from >= content.Length)
         {
-            await Write(stream, 416, new() { ["Content-Range"] = $"bytes */{content.Length}" }, [], head);
+            await LoopbackHttp.Write(stream, 416, new() { ["Content-Range"] = $"bytes */{content.Length}" }, [], head);
             return;
         }
         var headers = new Dictionary<string, string> { ["Accept-Ranges"] = "bytes" };
@@ -197,27 +173,12 @@ public sealed class FakeHub : IDisposable
         if (!head && DropOnce.TryRemove(sha, out _))
         {
             // Announce the full length, send half, hang up.
-            await WriteHead(stream, from > 0 ? 206 : 200, headers, body.Length);
+            await LoopbackHttp.WriteHead(stream, from > 0 ? 206 : 200, headers, body.Length);
             await stream.WriteAsync(body.AsMemory(0, body.Length / 2));
             await stream.FlushAsync();
             return;
         }
-        await Write(stream, from > 0 ? 206 : 200, headers, body, head);
-    }
-
-    static async Task Write(NetworkStream stream, int status, Dictionary<string, string> headers, byte[] body, bool head)
-    {
-        await WriteHead(stream, status, headers, body.Length);
-        if (!head) await stream.WriteAsync(body);
-        await stream.FlushAsync();
-    }
-
-    static async Task WriteHead(NetworkStream stream, int status, Dictionary<string, string> headers, long length)
-    {
-        var sb = new StringBuilder($"HTTP/1.1 {status} {((HttpStatusCode)status)}\r\n");
-        foreach (var (k, v) in headers) sb.Append($"{k}: {v}\r\n");
-        sb.Append($"Content-Length: {length}\r\nConnection: close\r\n\r\n");
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(sb.ToString()));
+        await LoopbackHttp.Write(stream, from > 0 ? 206 : 200, headers, body, head);
     }
 
     public void Dispose()

@@ -168,6 +168,39 @@ public sealed class HubErrorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_lock_held_by_another_process_is_waited_for()
+    {
+        string locks = Path.Combine(kit.CacheDir, ".locks", "models--acme--tiny");
+        Directory.CreateDirectory(locks);
+        var held = HubTestKit.TinyFiles().Values
+            .Select(f => new FileStream(Path.Combine(locks, f.Etag + ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+            .ToList();
+
+        var resolve = kit.Resolve("acme/tiny");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.False(resolve.IsCompleted, "resolved (or failed) while another process held the download locks");
+        held.ForEach(h => h.Dispose());
+
+        Assert.True(Directory.Exists(await resolve));
+    }
+
+    [Fact]
+    public async Task A_lock_file_that_cannot_be_opened_fails_instead_of_being_waited_for_forever()
+    {
+        // Only "held by another process" is worth waiting for. Any other failure to open the lock (here a path over
+        // PATH_MAX while its folder is under it; in practice a read-only or broken cache) must surface, not spin.
+        string cache = kit.Temp.Path;
+        while (cache.Length < 3800) cache = Path.Combine(cache, new string('c', 200));
+        cache = Path.Combine(cache, new string('c', 4040 - cache.Length - 1));
+        Assert.Equal(4040, cache.Length); // .locks/models--acme--tiny fits in 4095 bytes, its <etag>.lock files do not
+        var resolve = kit.Resolve("acme/tiny", kit.Options() with { CacheDir = cache });
+
+        Assert.Same(resolve, await Task.WhenAny(resolve, Task.Delay(TimeSpan.FromSeconds(20))));
+        var e = await Assert.ThrowsAsync<PathTooLongException>(() => resolve);
+        Assert.Equal(ExitCodes.InputError, ErrorReport.For(e).ExitCode);
+    }
+
+    [Fact]
     public async Task A_full_disk_is_reported_in_one_line_and_leaves_no_blob()
     {
         // The partial file fails with ENOSPC (errno 28), exactly like a full disk. (A planted link to /dev/full would

@@ -98,6 +98,23 @@ public sealed class SweepRunTests : IDisposable
         Assert.Equal("from https://***@mirror.example/ second line", ErrorRecord.Read(path)!.Message);
     }
 
+    [Theory]
+    [InlineData("""{"cell": 0, "exit_code": 3, "message": null}""")]
+    [InlineData("""{"cell": 0, "exit_code": 3, "message": 7}""")]
+    [InlineData("""{"cell": 0, "exit_code": 3}""")]
+    [InlineData("""{"cell": 0, "exit_c""")]
+    public void ADamagedErrorRecordReadsAsUnreadableNotAsACrash(string json)
+    {
+        string path = dir.File("cell-0.json");
+        File.WriteAllText(path, json);
+
+        var record = ErrorRecord.Read(path);
+
+        Assert.NotNull(record);
+        Assert.Equal(ExitCodes.RuntimeError, record.ExitCode);
+        Assert.Equal($"unreadable error record {path}", record.Message);
+    }
+
     [Fact]
     public void ACellFailsWithTheExitCodeAndLineTheCliGives()
     {
@@ -113,6 +130,77 @@ public sealed class SweepRunTests : IDisposable
         Assert.Equal(task.ExitCode, record.ExitCode);
         Assert.StartsWith("file system error: ", record.Message);
         Assert.Equal($"llmloc: error: {record.Message}", task.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
+    }
+
+    [Fact]
+    public void ACellKilledFromOutsideIsNotReportedWithAnEarlierRunsError()
+    {
+        var plan = Plan("\"tiny-gpt2\"", "\"multiple-demand\"", "1");
+        Directory.CreateDirectory(plan.ErrorsDir);
+        new ErrorRecord { Cell = 0, ExitCode = 3, Message = "earlier failure", TimeUtc = DateTime.UtcNow }.Write(plan.ErrorRecordPath(0));
+        var stdout = new StringWriter();
+
+        // A child that dies without a word (as under the OOM killer): SIGKILL, exit 128 + 9.
+        int code = SweepRunner.RunLocal(plan, ["/bin/sh", "-c", "kill -9 $$"], 1, stdout);
+
+        Assert.Equal(137, code);
+        var record = ErrorRecord.Read(plan.ErrorRecordPath(0));
+        Assert.NotNull(record);
+        Assert.Equal(137, record.ExitCode);
+        Assert.StartsWith("the process exited with code 137 without an error message", record.Message);
+        Assert.DoesNotContain("earlier failure", stdout.ToString());
+    }
+
+    [Fact]
+    public void ACellWhoseProcessCannotStartFailsWithARecordNotACrash()
+    {
+        var plan = Plan("\"tiny-gpt2\"", "\"multiple-demand\"", "1, 5");
+        var stdout = new StringWriter();
+
+        int code = SweepRunner.RunLocal(plan, ["llmloc-no-such-program"], 2, stdout);
+
+        Assert.Equal(ExitCodes.RuntimeError, code);
+        foreach (var cell in plan.Cells)
+        {
+            var record = ErrorRecord.Read(plan.ErrorRecordPath(cell.Index));
+            Assert.NotNull(record);
+            Assert.Equal(ExitCodes.RuntimeError, record.ExitCode);
+            Assert.StartsWith("cannot start 'llmloc-no-such-program' for this cell (", record.Message);
+        }
+        // Failed cells are retried too, not only missing ones (the states of docs/sweep.md).
+        Assert.EndsWith("rerunning retries only the cells not yet done", stdout.ToString().TrimEnd());
+        Assert.Contains("sweep: 2 of 2 cells failed", stdout.ToString());
+    }
+
+    [Fact]
+    public void ARunningTaskHasNoErrorRecordOfAnEarlierRun()
+    {
+        // A Slurm task killed from outside (time limit, OOM) cannot write a record: the one left from an earlier run
+        // must be gone by then, or status reports the cell failed with that run's error instead of missing.
+        var plan = Plan("\"tiny-gpt2\"", "\"multiple-demand\"", "1");
+        Directory.CreateDirectory(plan.ErrorsDir);
+        string record = plan.ErrorRecordPath(0);
+        new ErrorRecord { Cell = 0, ExitCode = 3, Message = "earlier failure", TimeUtc = DateTime.UtcNow }.Write(record);
+        var valid = new long[3 * 48];
+        valid[100] = 1;
+        Npy.Write(plan.Cells[0].MaskPath, valid, 3, 48);
+        var watcher = new RecordWatcher(record);
+
+        SweepRunner.RunTask(plan, 0, watcher, TextWriter.Null);
+
+        Assert.Contains("> Loading cached mask", watcher.ToString());
+        Assert.False(watcher.SawRecord, "the earlier run's error record was still there while the cell ran");
+    }
+
+    /// <summary>Remembers whether <paramref name="record"/> existed whenever the run wrote a line.</summary>
+    sealed class RecordWatcher(string record) : StringWriter
+    {
+        public bool SawRecord { get; private set; }
+        public override void WriteLine(string? value)
+        {
+            SawRecord |= File.Exists(record);
+            base.WriteLine(value);
+        }
     }
 
     [Fact]

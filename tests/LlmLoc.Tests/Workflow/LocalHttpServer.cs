@@ -1,13 +1,15 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Sockets;
+using LlmLoc.Tests.Infrastructure;
 
 namespace LlmLoc.Tests.Workflow;
 
-/// <summary>A tiny HTTP server on 127.0.0.1 serving fixed bodies by path; anything else answers 404.</summary>
+/// <summary>A tiny HTTP server on 127.0.0.1 serving fixed bodies by path (any query ignored); anything else answers 404.
+/// It holds its port from construction to <see cref="Dispose"/> (<see cref="LoopbackHttp"/>).</summary>
 public sealed class LocalHttpServer : IDisposable
 {
-    readonly HttpListener _listener = new();
+    readonly TcpListener _listener = LoopbackHttp.Listen();
+    readonly CancellationTokenSource _stop = new();
     readonly Dictionary<string, byte[]> _bodies;
     readonly Task _loop;
 
@@ -17,51 +19,49 @@ public sealed class LocalHttpServer : IDisposable
     public LocalHttpServer(Dictionary<string, byte[]> bodiesByPath)
     {
         _bodies = bodiesByPath;
-        BaseUri = new Uri($"http://127.0.0.1:{FreePort()}/");
-        _listener.Prefixes.Add(BaseUri.ToString());
-        _listener.Start();
-        _loop = Task.Run(ServeAsync);
+        BaseUri = new Uri($"http://127.0.0.1:{LoopbackHttp.Port(_listener)}/");
+        _loop = Task.Run(AcceptLoop);
     }
 
     public Uri Url(string pathAndQuery) => new(BaseUri, pathAndQuery);
 
-    async Task ServeAsync()
+    async Task AcceptLoop()
     {
-        while (_listener.IsListening)
+        while (!_stop.IsCancellationRequested)
         {
-            HttpListenerContext context;
-            try { context = await _listener.GetContextAsync(); }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException) { return; }
-            var path = context.Request.Url!.AbsolutePath;
-            Requests.Enqueue(path);
-            if (_bodies.TryGetValue(path, out var body))
-            {
-                context.Response.StatusCode = 200;
-                context.Response.ContentType = "application/zip";
-                context.Response.ContentLength64 = body.Length;
-                await context.Response.OutputStream.WriteAsync(body);
-            }
-            else
-            {
-                context.Response.StatusCode = 404;
-            }
-            context.Response.Close();
+            TcpClient client;
+            try { client = await _listener.AcceptTcpClientAsync(_stop.Token); }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException) { return; }
+            _ = Task.Run(() => Serve(client));
         }
     }
 
-    static int FreePort()
+    async Task Serve(TcpClient client)
     {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
+        using (client)
+        {
+            try
+            {
+                var stream = client.GetStream();
+                if (await LoopbackHttp.ReadRequest(stream) is not { } request) return;
+                string path = request.Path.Split('?')[0];
+                Requests.Enqueue(path);
+                bool head = request.Method == "HEAD";
+                if (_bodies.TryGetValue(path, out var body))
+                    await LoopbackHttp.Write(stream, 200, new() { ["Content-Type"] = "application/zip" }, body, head);
+                else
+                    await LoopbackHttp.Write(stream, 404, new(), [], head);
+            }
+            catch (IOException) { }
+            catch (SocketException) { }
+        }
     }
 
     public void Dispose()
     {
+        _stop.Cancel();
         _listener.Stop();
-        _listener.Close();
         try { _loop.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
+        _stop.Dispose();
     }
 }
