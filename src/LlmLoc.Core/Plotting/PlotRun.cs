@@ -167,10 +167,20 @@ public static class PlotRun
             double? percentage = double.TryParse(Field("percentage"), NumberStyles.Float, CultureInfo.InvariantCulture, out var pc) ? pc : null;
             long? numUnits = long.TryParse(Field("num_units"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
             bool pretrained = !Field("pretrained").Equals("false", StringComparison.OrdinalIgnoreCase);
-            string model = MaskCacheKey.ModelIdOf(Field("model"));
-            var key = new MaskCacheKey(model, Field("network"), Field("pooling"), Field("range"), percentage, numUnits, pretrained);
+            string model = MaskCacheKey.ModelIdOf(Field("model")), network = Field("network"), pooling = Field("pooling"), range = Field("range");
+            // These go into file names (the t-values read, the histogram written): only values localize itself writes.
+            if (!Networks.Localized.Contains(network) || !PoolingNames.All.Contains(pooling) || !IsRange(range))
+                throw new LlmLocException($"{csv} line {line}: network '{network}', pooling '{pooling}' or range '{range}' is not a setting llmloc localize " +
+                    $"writes (networks {string.Join(", ", Networks.Localized)}; pooling {string.Join(" or ", PoolingNames.All)}; range LOW-HIGH): give the CSV `llmloc sweep status` writes");
+            var key = new MaskCacheKey(model, network, pooling, range, percentage, numUnits, pretrained);
             yield return new Column(model, ToMatrix(UnitMask.Load(path)), key, Path.Combine(Path.GetDirectoryName(path)!, key.TValuesFileName));
         }
+    }
+
+    static bool IsRange(string text)
+    {
+        try { LocalizeRange.Parse(text); return true; }
+        catch (LlmLocException) { return false; }
     }
 
     static long[,] ToMatrix(UnitMask mask)

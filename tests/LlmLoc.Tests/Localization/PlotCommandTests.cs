@@ -95,6 +95,15 @@ public sealed class PlotCommandTests : IDisposable
         var bad = CliRunner.Run("plot", "--from-summary", dir.File("bad.csv"));
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("has no 'pooling' column", bad.Stderr);
+
+        // Settings become parts of file names: a row whose network could climb out of the folders is refused, no figure written.
+        File.WriteAllText(dir.File("hostile.csv"),
+            "model,network,pooling,range,percentage,num_units,pretrained,units,path,seconds\n" +
+            "tiny-gpt2,../../escape,last-token,100-100,1.0,,True,1,masks/gpt2-like.npy,3\n");
+        var hostile = CliRunner.Run("plot", "--from-summary", dir.File("hostile.csv"), "--output", dir.File("figs2"));
+        Assert.Equal(ExitCodes.InputError, hostile.ExitCode);
+        Assert.Contains("line 2: network '../../escape'", hostile.Stderr);
+        Assert.False(Directory.Exists(dir.File("figs2")) && Directory.EnumerateFileSystemEntries(dir.File("figs2")).Any());
     }
 
     /// <summary>Figures appear together or not at all: a histogram that cannot be drawn (t-values all NaN) leaves no
