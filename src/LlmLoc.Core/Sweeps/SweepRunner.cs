@@ -36,7 +36,7 @@ public sealed record ErrorRecord
 public static class SweepRunner
 {
     /// <summary>Runs cell <paramref name="index"/> through the same call as <c>llmloc localize</c>. The cell's old error
-    /// record is removed first; a failure leaves a new one (and is rethrown).</summary>
+    /// record is removed first; a failure leaves a new one (a warning if it cannot) and is rethrown.</summary>
     public static void RunTask(SweepPlan plan, int index, TextWriter stdout, TextWriter stderr)
     {
         var cell = plan.Cell(index);
@@ -53,7 +53,13 @@ public static class SweepRunner
         {
             // Recorded as the CLI reports it: the same line and exit code the task's process ends with.
             var report = ErrorReport.For(e);
-            new ErrorRecord { Cell = index, ExitCode = report.ExitCode, Message = report.Message, TimeUtc = DateTime.UtcNow }.Write(record);
+            try { new ErrorRecord { Cell = index, ExitCode = report.ExitCode, Message = report.Message, TimeUtc = DateTime.UtcNow }.Write(record); }
+            catch (Exception writeError) when (writeError is IOException or UnauthorizedAccessException)
+            {
+                // The cell's own error stays the one the task reports; the record it could not leave is a warning beside it.
+                stderr.WriteLine($"llmloc: warning: cannot write the error record {record} ({ErrorText.FirstLine(writeError.Message)}); " +
+                    "sweep status will list this cell as missing, not failed");
+            }
             throw;
         }
     }

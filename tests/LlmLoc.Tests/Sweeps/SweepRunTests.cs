@@ -33,6 +33,27 @@ public sealed class SweepRunTests : IDisposable
     static long Units(string mask) => Npy.Read(mask).ToDoubles().Sum(v => (long)v);
 
     [Fact]
+    public void ACellWhoseErrorRecordCannotBeWrittenStillReportsItsOwnError()
+    {
+        Directory.CreateDirectory(dir.File("broken"));
+        File.WriteAllText(Path.Combine(dir.Path, "broken", "config.json"), "{ not json");
+        var plan = Plan("\"broken\"", "\"language\"", "1");
+        File.WriteAllText(plan.ErrorsDir, "a file where the errors folder goes");
+
+        var task = CliRunner.Run("sweep", "run", plan.Path, "--task", "0");
+
+        // The model's error and its exit code, as `llmloc localize` gives them, not the record's write failure.
+        var localize = CliRunner.Run("localize", "--model-name", dir.File("broken"), "--percentage", "1", "--device", "cpu",
+            "--stimuli-dir", Shared.Path_("stimuli"), "--cache-dir", dir.File("localize-cache"));
+        Assert.NotEqual(0, localize.ExitCode);
+        Assert.Equal(localize.ExitCode, task.ExitCode);
+        string[] lines = task.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(localize.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1], lines[^1]);
+        Assert.Contains(lines, l => l.StartsWith($"llmloc: warning: cannot write the error record {plan.ErrorRecordPath(0)}", StringComparison.Ordinal));
+        Assert.Equal("a file where the errors folder goes", File.ReadAllText(plan.ErrorsDir));
+    }
+
+    [Fact]
     public async Task StatusTellsDoneFailedMissingAndSummarizesTheDoneCells()
     {
         // A model folder without usable weights fails its cell (an input error).
