@@ -8,7 +8,8 @@ using static TorchSharp.torch;
 //   load-profile                      where load time goes (raw read, header, modules, weights; read vs memory map)
 //   localize [batch sizes...]         `llmloc localize` end to end as a child process vs the floor, + phase breakdown
 //   parts [batch=64]                  each step of a GPT-2 block at batch × 12 tokens, matmuls vs the rest
-//   gemm [rows...]                    the GPT-2 block's matmuls at 768/1536/5760 rows in each weight layout
+//   gemm [rows...]                    the GPT-2 block's matmuls at 768/1536/5760 rows: MKL in both weight layouts, oneDNN
+//   sustained [seconds=9]             the 2048² matmul rate held for a run's length vs the burst rate the floor uses
 //   cold-start                        a fresh process's steps before the first forward (stimuli, tokenizer, torch, load)
 //   dtype                             bf16 vs float32 compute: max block-output difference on every fixture family
 //   big [7b|13b|small] [GiB] [weights] [localize|generate|both] localize / generate-lesion on a Llama-shaped bf16 checkpoint it writes (and deletes) under a memory budget
