@@ -79,9 +79,12 @@ public static class PlotRun
         var written = new List<string> { heatmap + ".png", heatmap + ".svg" };
 
         // The t-value histogram needs the t-values llmloc caches beside the p-values (the original keeps none).
+        // One histogram per t-values file, even when a model is given twice.
+        var histogramSources = new HashSet<string>();
         foreach (var column in columns)
         {
             if (column.Key is not { } key || column.TValuesPath is not { } tPath || !File.Exists(tPath)) continue;
+            if (!histogramSources.Add(Path.GetFullPath(tPath))) continue;
             double[] t = Npy.Read(tPath).ToDoubles();
             string histogram = Path.Combine(outputDir, FileStem(
                 $"tvalues_model={key.ModelId}_network={key.Network}_pooling={key.Pooling}_range={key.Range}_perc={PythonFormat.OptionalFloat(key.Percentage)}" +

@@ -35,6 +35,12 @@ public sealed class PlotCommandTests : IDisposable
         AssertPng(heatmap + ".png");
         Assert.Contains("tiny-gpt2", SvgTexts(heatmap + ".svg"));
         AssertPng(histogram + ".png");
+
+        // The same model twice: two columns, but one histogram, listed once.
+        var twice = CliRunner.Run("plot", "--model-name", model, "--model-name", model, "--percentage", "5", "--cache-dir", cache);
+        Assert.True(twice.ExitCode == 0, twice.Stderr);
+        string heatmapTwice = Path.Combine(cache, $"heatmap_model=tiny-gpt2+tiny-gpt2_{Settings}_pretrained=True");
+        Assert.Equal([heatmapTwice + ".png", heatmapTwice + ".svg", histogram + ".png", histogram + ".svg"], twice.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     [Fact]
