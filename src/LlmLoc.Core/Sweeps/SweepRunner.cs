@@ -84,9 +84,9 @@ public static class SweepRunner
         Parallel.ForEach(todo, new ParallelOptions { MaxDegreeOfParallelism = jobs }, cell =>
         {
             var watch = Stopwatch.StartNew();
-            string log = Path.Combine(plan.LogsDir, $"local-{cell.Index}.log");
+            string log = Path.Combine(plan.LogsDir, $"local-{cell.Index}.log"), record = plan.ErrorRecordPath(cell.Index);
             // As in RunTask: a child that dies before it gets there must not inherit an earlier run's record.
-            if (File.Exists(plan.ErrorRecordPath(cell.Index))) File.Delete(plan.ErrorRecordPath(cell.Index));
+            if (File.Exists(record)) File.Delete(record);
             int code;
             try { code = RunChild(self, ["sweep", "run", plan.Path, "--task", cell.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)], threads, log); }
             catch (Win32Exception e)
@@ -94,15 +94,15 @@ public static class SweepRunner
                 // Not started at all (not found, not executable): this cell's failure, like any other, not the whole run's.
                 code = ExitCodes.RuntimeError;
                 new ErrorRecord { Cell = cell.Index, ExitCode = code, Message = $"cannot start '{self[0]}' for this cell ({e.Message}); run 'llmloc sweep run' from an installed llmloc", TimeUtc = DateTime.UtcNow }
-                    .Write(plan.ErrorRecordPath(cell.Index));
+                    .Write(record);
             }
-            if (code != 0 && !File.Exists(plan.ErrorRecordPath(cell.Index)))
+            if (code != 0 && !File.Exists(record))
                 new ErrorRecord { Cell = cell.Index, ExitCode = code, Message = $"the process exited with code {code} without an error message; see {log}", TimeUtc = DateTime.UtcNow }
-                    .Write(plan.ErrorRecordPath(cell.Index));
+                    .Write(record);
             lock (gate)
             {
                 finished++;
-                string outcome = code == 0 ? "done" : $"FAILED (exit {code}): {ErrorRecord.Read(plan.ErrorRecordPath(cell.Index))?.Message}";
+                string outcome = code == 0 ? "done" : $"FAILED (exit {code}): {ErrorRecord.Read(record)?.Message}";
                 stdout.WriteLine($"sweep: [{finished}/{todo.Count}] cell {cell.Index} {outcome} ({watch.Elapsed.TotalSeconds:F1} s) {cell.Label}");
                 if (code != 0) failures.Add((cell.Index, code));
             }
