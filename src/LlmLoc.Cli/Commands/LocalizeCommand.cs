@@ -33,6 +33,8 @@ public static class LocalizeCommand
         };
         var modelFlags = new ModelFlags();
         modelFlags.AddTo(command);
+        var localizerFlags = new LocalizerFlags("a localizer definition file (FILE.toml: name, positive, negative, …; see `llmloc stimuli list`) or a built-in's name, instead of --network");
+        localizerFlags.AddTo(command);
         command.SetAction(parse =>
         {
             var (stimuli, stimuliExplicit) = StimuliLocation.Resolve(parse.GetValue(stimuliDir));
@@ -56,6 +58,9 @@ public static class LocalizeCommand
                 Offline = parse.GetValue(offline),
                 Weights = modelFlags.WeightsOf(parse),
                 DType = parse.GetValue(modelFlags.DType),
+                Localizer = localizerFlags.LocalizerOf(parse),
+                Site = localizerFlags.SiteOf(parse),
+                PoolingIsDefault = LocalizerFlags.NotGiven(parse, pooling),
             };
             Localizer.Run(options, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
             return ExitCodes.Ok;

@@ -52,7 +52,7 @@ public static class CachedMaskCheck
         return expected.AsSpan().SequenceEqual(mask.Values) ? null : "it is not the selection its cached t-values give";
     }
 
-    /// <summary>The model's [layers, hidden] when known without a download: a local folder's config.json or a
+    /// <summary>The model's [layers, units per layer at the site] when known without a download: a local folder's config.json or a
     /// built-in GPT-2 size (untrained); null for hub ids, whose cached masks are checked against their t-values.</summary>
     static (int Layers, int Hidden)? LocalModelShape(LocalizeOptions options)
     {
@@ -60,6 +60,6 @@ public static class CachedMaskCheck
             File.Exists(Path.Combine(options.ModelName, "config.json")) ? Models.ModelConfig.Load(options.ModelName)
             : options.Untrained && Models.Gpt2Configs.Names.Contains(options.ModelName) ? Models.ModelConfig.Parse(Models.Gpt2Configs.Json(options.ModelName))
             : null;
-        return config is null ? null : (config.NumLayers, config.HiddenSize);
+        return config is null ? null : (config.NumLayers, Models.ModelRegistry.UnitsPerLayer(config, options.Site));
     }
 }

@@ -26,15 +26,25 @@ public sealed record LocalizeOptions
     public Models.WeightsMode Weights { get; init; } = Models.WeightsMode.Auto;
     /// <summary>--dtype: compute dtype (null: float32 on the CPU).</summary>
     public string? DType { get; init; }
+    /// <summary>--localizer: a definition file (*.toml) or a built-in's name; when set it names the localizer instead of <see cref="Network"/>.</summary>
+    public string? Localizer { get; init; }
+    /// <summary>--site: the block outputs (the original's units) or the MLP site.</summary>
+    public Models.UnitSite Site { get; init; } = Models.UnitSite.Residual;
+    /// <summary>--pooling was not given: a definition file's own pooling applies instead of <see cref="Pooling"/>.</summary>
+    public bool PoolingIsDefault { get; init; }
+    /// <summary>The network in cache names when it is not <see cref="Network"/>: a custom localizer's <c>{name}-{hash}</c>,
+    /// set by <see cref="Localizer.Resolve"/>.</summary>
+    public string? CacheNetwork { get; init; }
 
     /// <summary>The cache entry (mask, p- and t-values) localize reads and writes for these options.</summary>
     public MaskCacheKey CacheKey =>
-        new(MaskCacheKey.ModelIdOf(ModelName), Network, Pooling.ToFlag(), Range.Text, Percentage, NumUnits, Pretrained: !Untrained);
+        new(MaskCacheKey.ModelIdOf(ModelName), CacheNetwork ?? Network, Pooling.ToFlag(), Range.Text, Percentage, NumUnits, Pretrained: !Untrained, Site);
 
     /// <summary>Checks what can be checked before a model is loaded; throws a one-line usage error.</summary>
     public void Validate()
     {
-        Networks.ValidateLocalized(Network);
+        if (Localizer is null) Networks.ValidateLocalized(Network);
+        else ReadDefinition();
         if (Percentage is null && NumUnits is null)
             throw new LlmLocException("give --percentage (e.g. --percentage 1) or --num-units (e.g. --num-units 1024)", ExitCodes.Usage);
         if (Percentage is { } p) FlagChecks.Percentage(p);
@@ -42,6 +52,17 @@ public sealed record LocalizeOptions
             throw new LlmLocException($"--num-units {NumUnits} is out of range: give a positive number of units", ExitCodes.Usage);
         FlagChecks.AtLeastOne("--batch-size", BatchSize);
         FlagChecks.Seed(Seed);
+    }
+
+    /// <summary>The localizer to run: <see cref="Localizer"/> (read and checked) or the built-in <see cref="Network"/>.</summary>
+    public Stimuli.LocalizerDefinition ReadDefinition()
+    {
+        if (Localizer is not { } reference) return Stimuli.LocalizerDefinition.BuiltIn(Networks.ValidateLocalized(Network))!;
+        var definition = Sessions.LocalizerReference.Definition(reference)
+            ?? throw new LlmLocException($"--localizer {reference}: localize needs the definition file of a custom localizer (--localizer FILE.toml)", ExitCodes.Usage);
+        if (Network != Networks.Language && Network != definition.Name)
+            throw new LlmLocException($"--network {Network} and --localizer {reference} name different localizers: give one of them", ExitCodes.Usage);
+        return definition;
     }
 
     /// <summary>localize.py's rule: <c>int(percentage/100 * hidden * layers)</c> when a percentage is given

@@ -1,4 +1,5 @@
 using LlmLoc.Masks;
+using LlmLoc.Models;
 using LlmLoc.Numerics;
 using LlmLoc.Recording;
 using LlmLoc.Reporting;
@@ -13,7 +14,35 @@ namespace LlmLoc.Localization;
 public static class Localizer
 {
     /// <summary>The original truncates each language stimulus to this many tokens.</summary>
-    public const int LanguageMaxTokens = 12;
+    public static int LanguageMaxTokens => LocalizerDefinition.BuiltIn(Networks.Language)!.MaxTokens!.Value;
+
+    /// <summary>Options with their localizer resolved, its definition, and a custom localizer's tokenized items.</summary>
+    public sealed record Resolved(LocalizeOptions Options, LocalizerDefinition Definition, PreparedLocalizer? Prepared);
+
+    /// <summary>
+    /// Resolves the localizer of <paramref name="options"/> before any model work: its definition, its pooling (a
+    /// definition's own when --pooling is not given) and, for a custom localizer, its cache network
+    /// <c>{name}-{hash}</c> — the hash is over token ids, so the model's tokenizer (not its weights) is loaded.
+    /// A definition file named like a built-in must be the built-in's exact copy, and then is the built-in.
+    /// </summary>
+    public static Resolved Resolve(LocalizeOptions options, TextWriter stderr, StimuliAutoFetch? autoFetch = null)
+    {
+        var definition = options.ReadDefinition();
+        if (options.PoolingIsDefault && definition.DefaultPooling is { } pooling) options = options with { Pooling = pooling };
+        if (definition.IsBuiltIn) return new Resolved(options with { Network = definition.Name, CacheNetwork = null }, definition, null);
+        if (LocalizerDefinition.BuiltIn(definition.Name) is { } builtIn)
+        {
+            (autoFetch ?? StimuliAutoFetch.FromEnvironment()).EnsurePresent(definition.Name, options.StimuliDir, stderr, options.StimuliDirExplicit);
+            LocalizerReference.IsBuiltIn(definition, options.StimuliDir, options.Seed);
+            return new Resolved(options with { Network = builtIn.Name, CacheNetwork = null }, builtIn, null);
+        }
+        var tokenizer = TokenizerSource.Open(ModelRequestOf(options), stderr);
+        var prepared = LocalizerReference.Prepare(definition, tokenizer, options.StimuliDir, options.Seed);
+        return new Resolved(options with { Network = definition.Name, CacheNetwork = prepared.CacheNetwork }, definition, prepared);
+    }
+
+    static ModelRequest ModelRequestOf(LocalizeOptions options) =>
+        new(options.ModelName, options.Device, options.Untrained, options.Seed, options.Offline, options.Weights, options.DType);
 
     /// <param name="autoFetch">Fetches missing stimuli; default <see cref="StimuliAutoFetch.FromEnvironment"/>.</param>
     public static void Run(LocalizeOptions options, TextWriter stdout, TextWriter stderr, StimuliAutoFetch? autoFetch = null)
@@ -23,6 +52,8 @@ public static class Localizer
         // Cheap checks first: an unwritable output should fail before stimuli are fetched or a model is loaded.
         IO.AtomicFile.CheckCanWriteFolder(cacheDir, "--cache-dir");
         if (options.StatsOut is { } statsPath) IO.AtomicFile.CheckCanWriteFile(statsPath, "--stats-out");
+        var resolved = Resolve(options, stderr, autoFetch);
+        options = resolved.Options;
         var key = options.CacheKey;
         string maskPath = key.MaskPath(cacheDir), pValuesPath = key.PValuesPath(cacheDir), tValuesPath = key.TValuesPath(cacheDir);
 
@@ -39,24 +70,19 @@ public static class Localizer
         }
 
         // Stimuli first: a missing folder should fail before a model is downloaded or loaded.
-        (autoFetch ?? StimuliAutoFetch.FromEnvironment()).EnsurePresent(options.Network, options.StimuliDir, stderr, options.StimuliDirExplicit);
-        var stimuli = LoadStimuli(options);
-        if (stimuli.Positive.Count < 2 || stimuli.Negative.Count < 2)
-            throw new LlmLocException($"the {options.Network} stimuli in {options.StimuliDir} give {stimuli.Positive.Count} positive and " +
-                $"{stimuli.Negative.Count} negative items; the t-test needs at least 2 of each: restore the stimuli (llmloc stimuli download)");
-        using var session = ModelSession.Open(
-            new ModelRequest(options.ModelName, options.Device, options.Untrained, options.Seed, options.Offline, options.Weights, options.DType), stderr);
-        int layers = session.Model.NumLayers, hidden = session.Model.HiddenSize;
+        var stimuli = resolved.Prepared?.Stimuli ?? LoadBuiltInStimuli(options, resolved.Definition, stderr, autoFetch);
+        using var session = ModelSession.Open(ModelRequestOf(options), stderr);
+        int layers = session.Model.NumLayers, hidden = session.Model.UnitsPerLayer(options.Site);
         long units = options.UnitsToSelect(layers, hidden);
 
-        int? maxTokens = options.Network == Networks.Language ? LanguageMaxTokens : null;
-        var positiveIds = stimuli.Positive.Select(text => session.Tokenizer.Encode(text, maxLength: maxTokens)).ToList();
-        var negativeIds = stimuli.Negative.Select(text => session.Tokenizer.Encode(text, maxLength: maxTokens)).ToList();
+        var prepared = resolved.Prepared ?? LocalizerReference.Tokenize(resolved.Definition, stimuli, session.Tokenizer, builtIn: true);
+        var positiveIds = prepared.PositiveIds;
+        var negativeIds = prepared.NegativeIds;
         Models.ModelInputs.Check(session.Model.Config, positiveIds.Concat(negativeIds), $"{options.Network} stimulus");
         int total = positiveIds.Count + negativeIds.Count;
         // Both conditions in one run: a streamed model reads each block once.
         var all = StepProgress.Run($"{options.Network} stimuli through {session.ModelId}", total, stderr, done =>
-            ActivationRecorder.Record(session.Model, [.. positiveIds, .. negativeIds], options.Pooling, options.BatchSize, session.Tokenizer.PadTokenId, done));
+            ActivationRecorder.Record(session.Model, [.. positiveIds, .. negativeIds], options.Pooling, options.BatchSize, session.Tokenizer.PadTokenId, done, options.Site));
         long split = (long)positiveIds.Count * layers * hidden;
         // Views, not copies: for a 13B model each half is 0.4 GB.
         ReadOnlyMemory<double> positive = all.AsMemory(0, (int)split), negative = all.AsMemory((int)split);
@@ -80,8 +106,9 @@ public static class Localizer
         }
 
         long selected = mask.Sum();
-        stdout.WriteLine($"> Model: {options.ModelName} ({layers} layers × {hidden} units)");
-        stdout.WriteLine($"> Network: {options.Network}, pooling: {options.Pooling.ToFlag()}, range: {options.Range.Text}");
+        stdout.WriteLine($"> Model: {options.ModelName} ({layers} layers × {hidden} {options.Site.UnitsNoun()})");
+        stdout.WriteLine($"> Network: {options.CacheNetwork ?? options.Network}, pooling: {options.Pooling.ToFlag()}, range: {options.Range.Text}" +
+            (options.Site == UnitSite.Residual ? "" : $", site: {options.Site.ToFlag()}"));
         stdout.WriteLine($"> Number of units: {selected}");
         stdout.WriteLine($"> Saved mask to {maskPath}");
         stdout.WriteLine($"> Saved adjusted p-values to {pValuesPath}");
@@ -90,13 +117,16 @@ public static class Localizer
             stdout.WriteLine($"> Saved per-unit statistics to {statsOutPath}");
     }
 
-    static LocalizerStimuli LoadStimuli(LocalizeOptions options) => options.Network switch
+    /// <summary>A built-in's stimuli, fetched when missing; at least 2 per condition.</summary>
+    static LocalizerStimuli LoadBuiltInStimuli(LocalizeOptions options, LocalizerDefinition definition, TextWriter stderr, StimuliAutoFetch? autoFetch)
     {
-        Networks.Language => LanguageStimuli.Load(options.StimuliDir),
-        Networks.TheoryOfMind => TomStimuli.Load(options.StimuliDir, options.Seed),
-        Networks.MultipleDemand => MdStimuli.Generate(),
-        _ => throw new LlmLocException($"unknown --network '{options.Network}'", ExitCodes.Usage),
-    };
+        (autoFetch ?? StimuliAutoFetch.FromEnvironment()).EnsurePresent(definition.Name, options.StimuliDir, stderr, options.StimuliDirExplicit);
+        var stimuli = definition.LoadStimuli(options.StimuliDir, options.Seed);
+        if (stimuli.Positive.Count < 2 || stimuli.Negative.Count < 2)
+            throw new LlmLocException($"the {options.Network} stimuli in {options.StimuliDir} give {stimuli.Positive.Count} positive and " +
+                $"{stimuli.Negative.Count} negative items; the t-test needs at least 2 of each: restore the stimuli (llmloc stimuli download)");
+        return stimuli;
+    }
 
     /// <summary>localize.py's selection; units with NaN t (which the original cannot cache) are never selected.</summary>
     public static long[] SelectUnits(double[] t, LocalizeRange range, int units, int seed, out int nanDropped)
