@@ -1,6 +1,7 @@
 using LlmLoc.Masks;
 using System.CommandLine;
 using LlmLoc.Lesion;
+using LlmLoc.Localization;
 
 namespace LlmLoc.Cli.Commands;
 
@@ -36,6 +37,8 @@ public static class GenerateLesionCommand
         };
         var modelFlags = new ModelFlags();
         modelFlags.AddTo(command);
+        var localizerFlags = new LocalizerFlags("ablate this localizer's cached mask instead of the language mask (random: as many units outside it): a built-in's name, a definition FILE.toml or a custom localizer's name");
+        localizerFlags.AddTo(command);
         command.SetAction(parse =>
         {
             var options = new GenerateLesionOptions
@@ -51,6 +54,10 @@ public static class GenerateLesionCommand
                     Untrained = parse.GetValue(untrained),
                     CacheDir = parse.GetValue(cacheDir),
                     MaskFile = parse.GetValue(mask),
+                    Localizer = localizerFlags.LocalizerOf(parse),
+                    Site = localizerFlags.SiteOf(parse),
+                    Offline = parse.GetValue(offline),
+                    StimuliDir = StimuliLocation.Default(),
                 },
                 Prompt = parse.GetValue(prompt)!,
                 Device = parse.GetValue(device),

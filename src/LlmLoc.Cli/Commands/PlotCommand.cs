@@ -25,6 +25,8 @@ public static class PlotCommand
 
         var command = new Command("plot", "Heatmap of selected units per layer (PNG + SVG), and a t-value histogram when t-values are cached.")
         { models, masks, summary, network, percentage, pooling, range, untrained, cacheDir, output, dpi };
+        var localizerFlags = new LocalizerFlags("plot this localizer's cached masks instead of --network's: a built-in's name, a definition FILE.toml or a custom localizer's name");
+        localizerFlags.AddTo(command);
         command.SetAction(parse =>
         {
             var written = PlotRun.Run(new PlotOptions
@@ -40,6 +42,9 @@ public static class PlotCommand
                 CacheDir = parse.GetValue(cacheDir),
                 OutputDir = parse.GetValue(output),
                 Dpi = parse.GetValue(dpi),
+                Localizer = localizerFlags.LocalizerOf(parse),
+                Site = localizerFlags.SiteOf(parse),
+                StimuliDir = Localization.StimuliLocation.Default(),
             }, parse.InvocationConfiguration.Error);
             foreach (string path in written) parse.InvocationConfiguration.Output.WriteLine(path);
             return ExitCodes.Ok;

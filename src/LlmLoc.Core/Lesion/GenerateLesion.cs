@@ -1,4 +1,5 @@
 using LlmLoc.Generation;
+using LlmLoc.Models;
 using LlmLoc.Sessions;
 
 namespace LlmLoc.Lesion;
@@ -21,8 +22,9 @@ public static class GenerateLesion
         using var session = ModelSession.Open(
             new ModelRequest(options.Mask.ModelName, options.Device, options.Mask.Untrained, options.Mask.Seed, options.Offline, options.Weights, options.DType), stderr);
         var model = session.Model;
-        stderr.WriteLine($"llmloc: model {session.ModelId} ({model.NumLayers} layers × {model.HiddenSize} units) on {model.Device}");
-        resolved.Mask?.EnsureFits(model.NumLayers, model.HiddenSize);
+        var site = options.Mask.Site;
+        stderr.WriteLine($"llmloc: model {session.ModelId} ({model.NumLayers} layers × {model.UnitsPerLayer(site)} {site.UnitsNoun()}) on {model.Device}");
+        resolved.Mask?.EnsureFits(model.NumLayers, model.UnitsPerLayer(site));
         stderr.WriteLine($"llmloc: {resolved.Description}");
 
         var settings = Settings(options, session);

@@ -1,4 +1,6 @@
 using LlmLoc.Masks;
+using LlmLoc.Models;
+using LlmLoc.Sessions;
 using LlmLoc.Statistics;
 
 namespace LlmLoc.Lesion;
@@ -17,15 +19,17 @@ public static class LesionMaskResolver
 
         var language = LoadLanguageMask(request);
         string shape = $"({language.Layers}, {language.Hidden})";
+        // The localized units, named by their localizer when it is not the language one.
+        string noun = language.Site.UnitsNoun(), owner = request.Localizer ?? Networks.Language;
         if (request.Network == Networks.Language)
             return new ResolvedLesionMask(language,
-                $"network language: lesioning {language.Count} units of a {shape} mask from {language.Source}");
+                $"network language: lesioning {language.Count} {(request.Localizer is null ? "" : owner + " ")}{noun} of a {shape} mask from {language.Source}");
 
         long[] random = UnitSelection.RandomLesionMask(language.Values, request.Seed);
-        var mask = new UnitMask(random, language.Layers, language.Hidden, $"random control of {language.Source}");
+        var mask = new UnitMask(random, language.Layers, language.Hidden, $"random control of {language.Source}") { Site = language.Site };
         return new ResolvedLesionMask(mask,
             $"network random: lesioning {mask.Count} units of a {shape} mask drawn (seed {request.Seed}) from outside " +
-            $"the {language.Count} language units of {language.Source}");
+            $"the {language.Count} {owner} {noun} of {language.Source}");
     }
 
     static UnitMask LoadLanguageMask(LesionMaskRequest request)
@@ -34,12 +38,20 @@ public static class LesionMaskResolver
         {
             if (!File.Exists(file))
                 throw new LlmLocException($"mask file {file} does not exist: give the path of a .npy mask (e.g. one `llmloc localize` wrote)");
-            return UnitMask.Load(file);
+            return AtSite(UnitMask.Load(file), request.Site);
         }
-        string path = request.LanguageKey.MaskPath(MaskCacheKey.ResolveCacheDir(request.CacheDir));
+        string cacheDir = MaskCacheKey.ResolveCacheDir(request.CacheDir);
+        var key = request.LanguageKey;
+        if (request.Localizer is { } localizer)
+            key = key with { Network = LocalizerReference.CacheNetwork(localizer, key, cacheDir,
+                () => TokenizerSource.Open(new ModelRequest(request.ModelName, Untrained: request.Untrained, Seed: request.Seed, Offline: request.Offline)),
+                request.StimuliDir ?? "stimuli", request.Seed) };
+        string path = key.MaskPath(cacheDir);
         if (!File.Exists(path))
             throw new LlmLocException(
-                $"no cached language mask {path}: create it with `{request.LocalizeCommand}` (or pass --mask FILE.npy)");
-        return UnitMask.Load(path);
+                $"no cached {(request.Localizer is null ? "language" : key.Network)} mask {path}: create it with `{request.LocalizeCommand}` (or pass --mask FILE.npy)");
+        return AtSite(UnitMask.Load(path), request.Site);
     }
+
+    static UnitMask AtSite(UnitMask mask, UnitSite site) => new(mask.Values, mask.Layers, mask.Hidden, mask.Source) { Site = site };
 }

@@ -16,8 +16,10 @@ public sealed class UnitLesion : IDisposable
     readonly Tensor[] keep;
     readonly IDisposable hook;
 
-    public UnitLesion(ICausalLanguageModel model, UnitMask mask, UnitSite site = UnitSite.Residual)
+    /// <param name="mask">The units to zero, at its <see cref="UnitMask.Site"/>.</param>
+    public UnitLesion(ICausalLanguageModel model, UnitMask mask)
     {
+        var site = mask.Site;
         mask.EnsureFits(model.NumLayers, model.UnitsPerLayer(site));
         keep = new Tensor[mask.Layers];
         for (int layer = 0; layer < mask.Layers; layer++)

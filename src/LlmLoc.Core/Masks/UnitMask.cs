@@ -9,6 +9,9 @@ public sealed class UnitMask
     public int Hidden { get; }
     public long[] Values { get; }
     public string Source { get; }
+    /// <summary>Which units the mask covers (its columns): the block outputs, or the MLP site (not stored in the .npy;
+    /// set from --site).</summary>
+    public Models.UnitSite Site { get; init; } = Models.UnitSite.Residual;
 
     public UnitMask(long[] values, int layers, int hidden, string source = "<memory>")
     {
@@ -40,8 +43,9 @@ public sealed class UnitMask
     {
         if (Layers != layers || Hidden != hidden)
             throw new LlmLocException(
-                $"mask {Source} has shape ({Layers}, {Hidden}) but the model has {layers} layers × {hidden} units: " +
-                "use the mask localized for this model (same --model-name)");
+                $"mask {Source} has shape ({Layers}, {Hidden}) but the model has {layers} layers × {hidden} {Models.UnitSiteNames.UnitsNoun(Site)}" +
+                (Site == Models.UnitSite.Residual ? "" : $" (--site {Models.UnitSiteNames.ToFlag(Site)})") +
+                ": use the mask localized for this model (same --model-name and --site)");
     }
 
     public void Save(string path) => Npy.Write(path, Values, Layers, Hidden);

@@ -1,6 +1,7 @@
 using LlmLoc.Masks;
 using System.Globalization;
 using LlmLoc.IO;
+using LlmLoc.Models;
 using LlmLoc.Numerics;
 using LlmLoc.Stimuli;
 
@@ -23,6 +24,14 @@ public sealed record PlotOptions
     /// <summary>Folder for every figure (default: the cache folder).</summary>
     public string? OutputDir { get; init; }
     public int Dpi { get; init; } = MaskPlots.DefaultDpi;
+    /// <summary>--localizer: the cached masks of this localizer instead of <see cref="Network"/>'s (a built-in's name, a
+    /// definition file or a custom localizer's name).</summary>
+    public string? Localizer { get; init; }
+    /// <summary>--site: the units of the masks (also of --mask files).</summary>
+    public UnitSite Site { get; init; } = UnitSite.Residual;
+    /// <summary>For a definition file: tokenize offline, and the stimuli folder a built-in copy is compared with.</summary>
+    public bool Offline { get; init; }
+    public string StimuliDir { get; init; } = "stimuli";
 }
 
 /// <summary>
@@ -37,10 +46,13 @@ public static class PlotRun
     /// <summary>Returns the files written (PNG and SVG of the heatmap and of each histogram), all or none.</summary>
     public static IReadOnlyList<string> Run(PlotOptions options, TextWriter stderr)
     {
-        Networks.ValidateLocalized(options.Network);
+        if (options.Localizer is null) Networks.ValidateLocalized(options.Network);
         FlagChecks.Percentage(options.Percentage);
         string range = LocalizeRange.Parse(options.Range).Text;
-        string pooling = options.Pooling is { } p ? PoolingNames.Parse(p).ToFlag() : options.Network == Networks.Language ? "last-token" : "mean";
+        var localizer = options.Localizer is { } reference ? PlotLocalizer.Read(reference) : null;
+        string network = localizer?.Name ?? options.Network;
+        string pooling = options.Pooling is { } p ? PoolingNames.Parse(p).ToFlag() : localizer?.DefaultPooling?.ToFlag()
+            ?? (network == Networks.Language || localizer is { IsBuiltIn: false } ? "last-token" : "mean");
         if (options.Dpi is < 30 or > 1200)
             throw new LlmLocException($"--dpi {options.Dpi} is out of range: give 30 to 1200, e.g. --dpi 300", ExitCodes.Usage);
         if (options.Models.Count == 0 && options.Masks.Count == 0 && options.Summary is null)
@@ -51,11 +63,14 @@ public static class PlotRun
         var columns = new List<Column>();
         foreach (string model in options.Models)
         {
-            var key = new MaskCacheKey(MaskCacheKey.ModelIdOf(model), options.Network, pooling, range, options.Percentage, null, !options.Untrained);
+            var key = new MaskCacheKey(MaskCacheKey.ModelIdOf(model), network, pooling, range, options.Percentage, null, !options.Untrained, options.Site);
+            if (localizer is not null) key = key with { Network = PlotLocalizer.CacheNetwork(options, model, key, cache) };
             string path = key.MaskPath(cache);
             if (!File.Exists(path))
-                throw new LlmLocException($"no cached mask {path}: run `llmloc localize --model-name {model} --network {options.Network} --pooling {pooling} " +
-                    $"--localize-range {range} --percentage {PythonFormat.Float(options.Percentage)}{(options.Untrained ? " --untrained" : "")}` first");
+                throw new LlmLocException($"no cached mask {path}: run `llmloc localize --model-name {model} " +
+                    (options.Localizer is { } l ? $"--localizer {l}" : $"--network {options.Network}") + $" --pooling {pooling} " +
+                    $"--localize-range {range} --percentage {PythonFormat.Float(options.Percentage)}{(options.Untrained ? " --untrained" : "")}" +
+                    (options.Site == UnitSite.Residual ? "" : $" --site {UnitSiteNames.ToFlag(options.Site)}") + "` first");
             columns.Add(new Column(key.ModelId, ToMatrix(UnitMask.Load(path)), key, key.TValuesPath(cache)));
         }
         foreach (string path in options.Masks)
@@ -67,7 +82,7 @@ public static class PlotRun
         if (!MaskPlots.CanRenderText)
             stderr.WriteLine("llmloc: warning: no system font found; figures are written without text (install e.g. fonts-dejavu-core)");
         string outputDir = options.OutputDir ?? cache;
-        string settings = $"network={options.Network}_pooling={pooling}_range={range}_perc={PythonFormat.Float(options.Percentage)}_pretrained={PythonFormat.Bool(!options.Untrained)}";
+        string settings = $"network={network}_pooling={pooling}{UnitSiteNames.NameToken(options.Site)}_range={range}_perc={PythonFormat.Float(options.Percentage)}_pretrained={PythonFormat.Bool(!options.Untrained)}";
         var nameParts = new List<string>();
         if (options.Models.Count > 0) nameParts.Add($"model={string.Join('+', options.Models.Select(MaskCacheKey.ModelIdOf))}_{settings}");
         if (options.Masks.Count > 0) nameParts.Add($"mask={string.Join('+', options.Masks.Select(LabelOfMaskFile))}");
@@ -75,7 +90,7 @@ public static class PlotRun
         string heatmap = Path.Combine(outputDir, FileStem("heatmap_" + string.Join('_', nameParts)));
         // Every figure appears, or none: a failed or killed run leaves no figure and no half-written file.
         using var outputs = new OutputSet();
-        MaskPlots.Heatmap(columns.Select(c => (c.Label, c.Mask)).ToList(), dpi: options.Dpi).AddTo(outputs, heatmap);
+        MaskPlots.Heatmap(columns.Select(c => (c.Label, c.Mask)).ToList(), dpi: options.Dpi, units: UnitSiteNames.UnitsNoun(options.Site)).AddTo(outputs, heatmap);
         var written = new List<string> { heatmap + ".png", heatmap + ".svg" };
 
         // The t-value histogram needs the t-values llmloc caches beside the p-values (the original keeps none).
@@ -87,7 +102,7 @@ public static class PlotRun
             if (!histogramSources.Add(Path.GetFullPath(tPath))) continue;
             double[] t = Npy.Read(tPath).ToDoubles();
             string histogram = Path.Combine(outputDir, FileStem(
-                $"tvalues_model={key.ModelId}_network={key.Network}_pooling={key.Pooling}_range={key.Range}_perc={PythonFormat.OptionalFloat(key.Percentage)}" +
+                $"tvalues_model={key.ModelId}_network={key.Network}_pooling={key.Pooling}{UnitSiteNames.NameToken(key.Site)}_range={key.Range}_perc={PythonFormat.OptionalFloat(key.Percentage)}" +
                 $"_nunits={PythonFormat.OptionalInt(key.NumUnits)}_pretrained={PythonFormat.Bool(key.Pretrained)}"));
             MaskPlots.THistogram(t, SelectedMinimum(t, column.Mask), $"{column.Label}, {key.Network}", options.Dpi).AddTo(outputs, histogram);
             written.AddRange([histogram + ".png", histogram + ".svg"]);

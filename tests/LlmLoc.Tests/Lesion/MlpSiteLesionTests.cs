@@ -30,7 +30,7 @@ public class MlpSiteLesionTests
         var values = new long[layers * width];
         var random = new Random(7);
         for (int i = 0; i < values.Length; i++) values[i] = random.Next(4) == 0 ? 1 : 0;
-        var mask = new UnitMask(values, layers, width, "a quarter of the MLP units");
+        var mask = new UnitMask(values, layers, width, "a quarter of the MLP units") { Site = UnitSite.Mlp };
 
         using (torch.no_grad())
             foreach (var (parameterName, weight) in ((nn.Module)cut).named_parameters())
@@ -42,7 +42,7 @@ public class MlpSiteLesionTests
             }
 
         var (blocks, logits, _) = Run(cut, inputs.Ids, inputs.Mask);
-        using (new UnitLesion(lesioned, mask, UnitSite.Mlp))
+        using (new UnitLesion(lesioned, mask))
         {
             var (lesionedBlocks, lesionedLogits, _) = Run(lesioned, inputs.Ids, inputs.Mask);
             AssertClose(blocks, lesionedBlocks, $"{name} block outputs", atol: 1e-5, rtol: 1e-5);
@@ -57,8 +57,8 @@ public class MlpSiteLesionTests
     public void AMaskOfTheResidualShapeIsRefusedAtTheMlpSite()
     {
         using var model = ModelLoader.Load(Folder("gpt2"), new LoadOptions());
-        var mask = new UnitMask(new long[model.NumLayers * model.HiddenSize], model.NumLayers, model.HiddenSize, "resid-shaped");
-        var error = Assert.Throws<LlmLocException>(() => new UnitLesion(model, mask, UnitSite.Mlp));
+        var mask = new UnitMask(new long[model.NumLayers * model.HiddenSize], model.NumLayers, model.HiddenSize, "resid-shaped") { Site = UnitSite.Mlp };
+        var error = Assert.Throws<LlmLocException>(() => new UnitLesion(model, mask));
         Assert.Contains($"{model.UnitsPerLayer(UnitSite.Mlp)}", error.Message);
     }
 

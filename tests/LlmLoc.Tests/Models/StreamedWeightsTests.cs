@@ -113,16 +113,16 @@ public class StreamedWeightsTests
         int width = streamed.UnitsPerLayer(UnitSite.Mlp);
         var mask = new long[streamed.NumLayers * width];
         for (int i = 0; i < mask.Length; i += 3) mask[i] = 1;
-        var unitMask = new UnitMask(mask, streamed.NumLayers, width, "every third MLP unit");
+        var unitMask = new UnitMask(mask, streamed.NumLayers, width, "every third MLP unit") { Site = UnitSite.Mlp };
         var batches = Batches(inputs);
 
         using var scope = torch.NewDisposeScope();
         var recorded = batches.Select(_ => new Tensor[streamed.NumLayers]).ToArray();
-        using (new LlmLoc.Lesion.UnitLesion(streamed, unitMask, UnitSite.Mlp))
+        using (new LlmLoc.Lesion.UnitLesion(streamed, unitMask))
             streamed.ForwardLayerMajor(batches.Select(b => (ToTensor(b.Ids), (Tensor?)ToTensor(b.Mask))).ToList(),
                 onUnits: (layer, b, h) => recorded[b][layer] = h.clone().DetachFromDisposeScope(), site: UnitSite.Mlp);
         Assert.Equal(streamed.NumLayers, streamed.StreamedWeights!.LayerReads);
-        using var lesion = new LlmLoc.Lesion.UnitLesion(inMemory, unitMask, UnitSite.Mlp);
+        using var lesion = new LlmLoc.Lesion.UnitLesion(inMemory, unitMask);
         for (int b = 0; b < batches.Count; b++)
         {
             foreach (var t in recorded[b]) t.MoveToOtherDisposeScope(scope);
