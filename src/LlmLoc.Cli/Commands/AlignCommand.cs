@@ -34,6 +34,8 @@ public static class AlignCommand
             activations, responses, mask, modelName, percentage, pooling, range, cacheDir, untrained, seed, randomSeeds, layer,
             method, folds, splitSeed, json, parquet,
         };
+        var localizerFlags = new LocalizerFlags("compare this localizer's cached mask instead of the language mask (a built-in's name, a definition FILE.toml or a custom localizer's name)");
+        localizerFlags.AddTo(command);
         command.SetAction(parse =>
         {
             var options = new AlignOptions
@@ -55,6 +57,9 @@ public static class AlignCommand
                 SplitSeed = parse.GetValue(splitSeed),
                 JsonOut = parse.GetValue(json),
                 ParquetOut = parse.GetValue(parquet),
+                Localizer = localizerFlags.LocalizerOf(parse),
+                Site = localizerFlags.SiteOf(parse),
+                StimuliDir = Localization.StimuliLocation.Default(),
             };
             AlignRun.Run(options, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
             return ExitCodes.Ok;

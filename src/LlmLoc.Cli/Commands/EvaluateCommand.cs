@@ -51,6 +51,8 @@ public static class EvaluateCommand
         };
         var modelFlags = new ModelFlags();
         modelFlags.AddTo(command);
+        var localizerFlags = new LocalizerFlags("the language condition ablates this localizer's cached mask instead (random: as many units outside it): a built-in's name, a definition FILE.toml or a custom localizer's name");
+        localizerFlags.AddTo(command);
         command.SetAction(parse =>
         {
             string? single = parse.GetValue(network);
@@ -83,6 +85,9 @@ public static class EvaluateCommand
                 Limit = parse.GetValue(limit),
                 JsonOut = parse.GetValue(json),
                 ParquetOut = parse.GetValue(parquet),
+                Localizer = localizerFlags.LocalizerOf(parse),
+                Site = localizerFlags.SiteOf(parse),
+                StimuliDir = Localization.StimuliLocation.Default(),
             };
             EvaluateRun.Run(options, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
             return ExitCodes.Ok;

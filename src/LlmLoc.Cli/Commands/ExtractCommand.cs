@@ -40,6 +40,8 @@ public static class ExtractCommand
         };
         var modelFlags = new ModelFlags();
         modelFlags.AddTo(command);
+        var localizerFlags = new LocalizerFlags("with --percentage: keep the units of this localizer's cached mask instead of the language mask (a built-in's name, a definition FILE.toml or a custom localizer's name)");
+        localizerFlags.AddTo(command);
         command.SetAction(parse =>
         {
             var options = new ExtractOptions
@@ -65,6 +67,9 @@ public static class ExtractCommand
                 Weights = modelFlags.WeightsOf(parse),
                 DType = parse.GetValue(modelFlags.DType),
                 BatchSize = parse.GetValue(batchSize),
+                Localizer = localizerFlags.LocalizerOf(parse),
+                Site = localizerFlags.SiteOf(parse),
+                StimuliDir = Localization.StimuliLocation.Default(),
             };
             ExtractRun.Run(options, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
             return ExitCodes.Ok;

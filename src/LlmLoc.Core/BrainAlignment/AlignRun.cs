@@ -96,7 +96,7 @@ public static class AlignRun
                 throw new LlmLocException($"activations {options.ActivationsFile} are 2-D [items × units], so language and random units cannot be chosen: extract without --mask to get [items × layers × hidden]", ExitCodes.Usage);
             var language = LesionMaskResolver.Resolve(options.MaskRequest(Networks.Language, options.Seed)).Mask!;
             if (language.Layers != layers || language.Hidden != hidden)
-                throw new LlmLocException($"mask {language.Source} has shape ({language.Layers}, {language.Hidden}) but the activations hold {layers} layers × {hidden} units: use the mask localized for the model that extracted them");
+                throw new LlmLocException($"mask {language.Source} has shape ({language.Layers}, {language.Hidden}) but the activations hold {layers} layers × {hidden} units: use the mask localized for the model (and --site) that extracted them");
             conditions.Add(new AlignCondition(AlignConditionNames.Language, null, null, language.SelectedIndices()));
             for (int i = 0; i < options.RandomSeeds; i++)
             {

@@ -58,6 +58,10 @@ public static class EvaluateRun
             Untrained = options.Untrained,
             CacheDir = options.CacheDir,
             MaskFile = network == Networks.None ? null : options.MaskFile,
+            Localizer = options.Localizer,
+            Site = options.Site,
+            Offline = options.Offline,
+            StimuliDir = options.StimuliDir,
         }).Mask;
 
         var conditions = new List<LesionCondition>();
