@@ -152,6 +152,7 @@ public static class PlotRun
                     {
                         group.Select(x => x.c.Key?.Network).Distinct().Count() > 1 ? key.Network : null,
                         group.Select(x => x.c.Key?.Pooling).Distinct().Count() > 1 ? key.Pooling : null,
+                        group.Select(x => x.c.Key?.Site).Distinct().Count() > 1 ? key.Site.ToFlag() : null,
                         group.Select(x => x.c.Key?.Range).Distinct().Count() > 1 ? key.Range : null,
                         group.Select(x => x.c.Key?.Percentage).Distinct().Count() > 1 ? $"{PythonFormat.OptionalFloat(key.Percentage)}%" : null,
                         group.Select(x => x.c.Key?.NumUnits).Distinct().Count() > 1 ? $"{key.NumUnits} units" : null,
@@ -175,6 +176,7 @@ public static class PlotRun
         if (table.Rows.Count == 0)
             throw new LlmLocException($"sweep summary {csv} has no rows: run the sweep first");
         string folder = Path.GetDirectoryName(Path.GetFullPath(csv))!;
+        int siteColumn = table.ColumnIndex("site"); // llmloc's, optional: summaries without it are all resid
         foreach (var (line, fields) in table.Rows)
         {
             string Field(string name) => index[name] < fields.Length ? fields[index[name]] : "";
@@ -186,11 +188,14 @@ public static class PlotRun
             long? numUnits = long.TryParse(Field("num_units"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
             bool pretrained = !Field("pretrained").Equals("false", StringComparison.OrdinalIgnoreCase);
             string model = MaskCacheKey.ModelIdOf(Field("model")), network = Field("network"), pooling = Field("pooling"), range = Field("range");
-            // These go into file names (the t-values read, the histogram written): only values localize itself writes.
-            if (!Networks.Localized.Contains(network) || !PoolingNames.All.Contains(pooling) || !IsRange(range))
+            string siteText = siteColumn >= 0 && siteColumn < fields.Length && fields[siteColumn].Length > 0 ? fields[siteColumn] : UnitSite.Residual.ToFlag();
+            // These go into file names (the t-values read, the histogram written): only values localize itself writes
+            // (a custom localizer's network is {name}-{hash}, a valid localizer name).
+            if (!(Networks.Localized.Contains(network) || Stimuli.LocalizerDefinition.IsValidName(network)) || !PoolingNames.All.Contains(pooling) || !IsRange(range)
+                || !UnitSiteNames.All.Contains(siteText))
                 throw new LlmLocException($"{csv} line {line}: network '{network}', pooling '{pooling}' or range '{range}' is not a setting llmloc localize " +
                     $"writes (networks {string.Join(", ", Networks.Localized)}; pooling {string.Join(" or ", PoolingNames.All)}; range LOW-HIGH): give the CSV `llmloc sweep status` writes");
-            var key = new MaskCacheKey(model, network, pooling, range, percentage, numUnits, pretrained);
+            var key = new MaskCacheKey(model, network, pooling, range, percentage, numUnits, pretrained, UnitSiteNames.Parse(siteText));
             yield return new Column(model, ToMatrix(UnitMask.Load(path)), key, Path.Combine(Path.GetDirectoryName(path)!, key.TValuesFileName));
         }
     }

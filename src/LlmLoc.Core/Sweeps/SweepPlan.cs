@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using LlmLoc.IO;
 using LlmLoc.Localization;
+using LlmLoc.Models;
 
 namespace LlmLoc.Sweeps;
 
@@ -23,6 +24,9 @@ public sealed record SweepCell
     [JsonPropertyName("cache_dir")] public required string CacheDir { get; init; }
     [JsonPropertyName("batch_size")] public int BatchSize { get; init; }
     [JsonPropertyName("offline")] public bool Offline { get; init; }
+    /// <summary>A custom localizer's definition file (then <see cref="Network"/> is its name), or null for a built-in.</summary>
+    [JsonPropertyName("localizer")] public string? Localizer { get; init; }
+    [JsonPropertyName("site")] public string Site { get; init; } = UnitSite.Residual.ToFlag();
 
     /// <summary>The options <c>llmloc localize</c> would build from the same flags.</summary>
     public LocalizeOptions ToLocalizeOptions() => new()
@@ -40,20 +44,25 @@ public sealed record SweepCell
         CacheDir = CacheDir,
         BatchSize = BatchSize,
         Offline = Offline,
+        Localizer = Localizer,
+        Site = UnitSiteNames.Parse(Site),
     };
+
+    /// <summary>The options with the localizer resolved (a custom localizer's <c>{name}-{hash}</c>).</summary>
+    public LocalizeOptions ResolvedOptions() => SweepLocalizers.Resolve(ToLocalizeOptions());
 
     /// <summary>Where localize caches this cell's mask.</summary>
     [JsonIgnore]
-    public string MaskPath => ToLocalizeOptions().CacheKey.MaskPath(CacheDir);
+    public string MaskPath => ResolvedOptions().CacheKey.MaskPath(CacheDir);
 
     /// <summary>Null when the cell is done: localize would reuse its cached mask (the same <see cref="CachedMaskCheck"/>);
     /// else why not (none cached, or a damaged or mismatched one, which a run recomputes).</summary>
-    public string? CachedMaskProblem() => CachedMaskCheck.Problem(ToLocalizeOptions());
+    public string? CachedMaskProblem() => CachedMaskCheck.Problem(ResolvedOptions());
 
     /// <summary>A short human label: "gpt2 language last-token 100-100 1% pretrained".</summary>
     [JsonIgnore]
     public string Label =>
-        $"{Model} {Network} {Pooling} {Range} {(Percentage is { } p ? $"{PythonFormat.Float(p)}%" : $"{NumUnits} units")} " +
+        $"{Model} {Network} {Pooling}{(Site == UnitSite.Residual.ToFlag() ? "" : $" site={Site}")} {Range} {(Percentage is { } p ? $"{PythonFormat.Float(p)}%" : $"{NumUnits} units")} " +
         $"{(Untrained ? "untrained" : "pretrained")} seed={Seed}";
 }
 
@@ -94,11 +103,18 @@ public sealed class SweepPlan
     {
         var sizes = grid.Percentages.Select(p => ((double?)p, (long?)null))
             .Concat(grid.NumUnits.Select(n => ((double?)null, (long?)n))).ToList();
+        // Built-in networks, then custom localizers (their name as network, their file as localizer).
+        var localizers = grid.Networks.Select(n => (Network: n, File: (string?)null, Usual: UsualPooling(n)))
+            .Concat(grid.Localizers.Select(l => Stimuli.LocalizerDefinition.BuiltIn(l) is { } builtIn
+                ? (builtIn.Name, (string?)null, UsualPooling(builtIn.Name))
+                : Stimuli.LocalizerFile.Read(l) is var custom ? (custom.Name, l, (custom.DefaultPooling ?? Masks.Pooling.LastToken).ToFlag()) : default))
+            .ToList();
         var cells = new List<SweepCell>();
         foreach (var model in grid.Models)
         foreach (var untrained in grid.Untrained.OrderBy(u => u))
-        foreach (var network in grid.Networks)
-        foreach (var pooling in grid.Poolings.Count > 0 ? grid.Poolings.Select(p => p.ToFlag()) : [UsualPooling(network)])
+        foreach (var (network, localizerFile, usualPooling) in localizers)
+        foreach (var pooling in grid.Poolings.Count > 0 ? grid.Poolings.Select(p => p.ToFlag()) : [usualPooling])
+        foreach (var site in grid.Sites)
         foreach (var range in grid.Ranges)
         foreach (var (percentage, numUnits) in sizes)
         {
@@ -111,12 +127,13 @@ public sealed class SweepPlan
                     Percentage = percentage, NumUnits = numUnits, Seed = seed, Untrained = untrained,
                     Device = grid.Device, StimuliDir = grid.StimuliDir,
                     CacheDir = seedMatters && grid.Seeds.Count > 1 ? System.IO.Path.Combine(grid.CacheDir, $"seed={seed}") : grid.CacheDir,
-                    BatchSize = grid.BatchSize, Offline = grid.Offline,
+                    BatchSize = grid.BatchSize, Offline = grid.Offline, Localizer = localizerFile, Site = site.ToFlag(),
                 });
         }
         // Two cells on one mask file would overwrite each other's result (e.g. org1/x and org2/x: the cache names
-        // a model by its basename, as the original does; or a value listed twice).
-        var clash = cells.GroupBy(c => c.MaskPath).FirstOrDefault(g => g.Count() > 1)?.ToList();
+        // a model by its basename, as the original does; or a value listed twice). Custom localizers count by name
+        // here (their hash needs each model's tokenizer), so two definitions with one name are refused too.
+        var clash = cells.GroupBy(c => c.ToLocalizeOptions().CacheKey.MaskPath(c.CacheDir)).FirstOrDefault(g => g.Count() > 1)?.ToList();
         if (clash is not null)
             throw new LlmLocException(
                 $"grid '{grid.Source}': cells {clash[0].Index} ({clash[0].Label}) and {clash[1].Index} ({clash[1].Label}) would write the same mask " +

@@ -26,6 +26,8 @@ public sealed class SweepSummaryRow
     [JsonPropertyName("seed")] public int Seed { get; set; }
     [JsonPropertyName("units")] public long Units { get; set; }
     [JsonPropertyName("path")] public string Path { get; set; } = "";
+    /// <summary>resid or mlp (llmloc's; last, so the original's columns keep their places).</summary>
+    [JsonPropertyName("site")] public string Site { get; set; } = "resid";
 }
 
 /// <summary><c>llmloc sweep status</c> per cell: done (a cached mask localize would reuse), failed (an error record from
@@ -33,7 +35,7 @@ public sealed class SweepSummaryRow
 /// run yet, still running, or killed); and the summary table of the done ones.</summary>
 public static class SweepStatus
 {
-    public const string CsvHeader = "model,network,pooling,range,percentage,num_units,pretrained,seed,units,path";
+    public const string CsvHeader = "model,network,pooling,range,percentage,num_units,pretrained,seed,units,path,site";
 
     public static IReadOnlyList<CellStatus> Collect(SweepPlan plan) => plan.Cells.Select(cell =>
     {
@@ -50,9 +52,9 @@ public static class SweepStatus
         .Where(s => s.State == CellState.Done)
         .Select(s => new SweepSummaryRow
         {
-            Model = MaskCacheKey.ModelIdOf(s.Cell.Model), Network = s.Cell.Network, Pooling = s.Cell.Pooling, Range = s.Cell.Range,
+            Model = MaskCacheKey.ModelIdOf(s.Cell.Model), Network = s.Cell.ResolvedOptions().CacheKey.Network, Pooling = s.Cell.Pooling, Range = s.Cell.Range,
             Percentage = s.Cell.Percentage, NumUnits = s.Cell.NumUnits, Pretrained = !s.Cell.Untrained,
-            Seed = s.Cell.Seed, Units = s.Units!.Value, Path = s.Cell.MaskPath,
+            Seed = s.Cell.Seed, Units = s.Units!.Value, Path = s.Cell.MaskPath, Site = s.Cell.Site,
         }).ToList();
 
     /// <summary>Writes the summary as CSV (empty field = not given; pretrained as Python's True/False, as in the mask
@@ -68,7 +70,7 @@ public static class SweepStatus
                 r.Percentage is { } p ? p.ToString("R", CultureInfo.InvariantCulture) : "",
                 r.NumUnits?.ToString(CultureInfo.InvariantCulture) ?? "",
                 PythonFormat.Bool(r.Pretrained), r.Seed.ToString(CultureInfo.InvariantCulture),
-                r.Units.ToString(CultureInfo.InvariantCulture), r.Path,
+                r.Units.ToString(CultureInfo.InvariantCulture), r.Path, r.Site,
             ];
             csv.AppendJoin(',', fields.Select(CsvText.Field)).Append('\n');
         }
