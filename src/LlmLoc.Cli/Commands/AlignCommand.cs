@@ -57,9 +57,7 @@ public static class AlignCommand
                 SplitSeed = parse.GetValue(splitSeed),
                 JsonOut = parse.GetValue(json),
                 ParquetOut = parse.GetValue(parquet),
-                Localizer = localizerFlags.LocalizerOf(parse),
-                Site = localizerFlags.SiteOf(parse),
-                StimuliDir = Localization.StimuliLocation.Default(),
+                Units = localizerFlags.UnitsOf(parse),
             };
             AlignRun.Run(options, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
             return ExitCodes.Ok;

@@ -85,9 +85,7 @@ public static class EvaluateCommand
                 Limit = parse.GetValue(limit),
                 JsonOut = parse.GetValue(json),
                 ParquetOut = parse.GetValue(parquet),
-                Localizer = localizerFlags.LocalizerOf(parse),
-                Site = localizerFlags.SiteOf(parse),
-                StimuliDir = Localization.StimuliLocation.Default(),
+                Units = localizerFlags.UnitsOf(parse, parse.GetValue(offline)),
             };
             EvaluateRun.Run(options, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
             return ExitCodes.Ok;

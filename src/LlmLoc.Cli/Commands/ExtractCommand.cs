@@ -67,9 +67,7 @@ public static class ExtractCommand
                 Weights = modelFlags.WeightsOf(parse),
                 DType = parse.GetValue(modelFlags.DType),
                 BatchSize = parse.GetValue(batchSize),
-                Localizer = localizerFlags.LocalizerOf(parse),
-                Site = localizerFlags.SiteOf(parse),
-                StimuliDir = Localization.StimuliLocation.Default(),
+                Units = localizerFlags.UnitsOf(parse, parse.GetValue(offline)),
             };
             ExtractRun.Run(options, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
             return ExitCodes.Ok;

@@ -1,7 +1,6 @@
 using LlmLoc.Masks;
 using System.CommandLine;
 using LlmLoc.Lesion;
-using LlmLoc.Localization;
 
 namespace LlmLoc.Cli.Commands;
 
@@ -54,10 +53,7 @@ public static class GenerateLesionCommand
                     Untrained = parse.GetValue(untrained),
                     CacheDir = parse.GetValue(cacheDir),
                     MaskFile = parse.GetValue(mask),
-                    Localizer = localizerFlags.LocalizerOf(parse),
-                    Site = localizerFlags.SiteOf(parse),
-                    Offline = parse.GetValue(offline),
-                    StimuliDir = StimuliLocation.Default(),
+                    Units = localizerFlags.UnitsOf(parse, parse.GetValue(offline)),
                 },
                 Prompt = parse.GetValue(prompt)!,
                 Device = parse.GetValue(device),

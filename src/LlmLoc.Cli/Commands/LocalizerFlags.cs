@@ -30,6 +30,12 @@ public sealed class LocalizerFlags
 
     public string? LocalizerOf(ParseResult parse) => parse.GetValue(Localizer);
 
+    /// <summary>What a verb that looks a mask up needs: both flags, the stimuli folder a built-in copy is compared with.</summary>
+    public Masks.LocalizedUnits UnitsOf(ParseResult parse, bool offline = false) => new()
+    {
+        Localizer = LocalizerOf(parse), Site = SiteOf(parse), StimuliDir = Localization.StimuliLocation.Default(), Offline = offline,
+    };
+
     /// <summary>True when <paramref name="option"/> was not given on the command line (its default applies).</summary>
     public static bool NotGiven(ParseResult parse, Option option) => parse.GetResult(option) is null or { Implicit: true };
 }

@@ -42,9 +42,7 @@ public static class PlotCommand
                 CacheDir = parse.GetValue(cacheDir),
                 OutputDir = parse.GetValue(output),
                 Dpi = parse.GetValue(dpi),
-                Localizer = localizerFlags.LocalizerOf(parse),
-                Site = localizerFlags.SiteOf(parse),
-                StimuliDir = Localization.StimuliLocation.Default(),
+                Units = localizerFlags.UnitsOf(parse),
             }, parse.InvocationConfiguration.Error);
             foreach (string path in written) parse.InvocationConfiguration.Output.WriteLine(path);
             return ExitCodes.Ok;

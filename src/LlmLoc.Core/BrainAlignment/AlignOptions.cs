@@ -31,14 +31,9 @@ public sealed record AlignOptions
     public int SplitSeed { get; init; }
     public string? JsonOut { get; init; }
     public string? ParquetOut { get; init; }
-    /// <summary>--localizer: whose cached mask is ablated instead of the language mask (a built-in's name, a definition
-    /// file or a custom localizer's name); null: language.</summary>
-    public string? Localizer { get; init; }
-    /// <summary>--site: the units of the mask (the activations must be of that site: extract --site).</summary>
-    public Models.UnitSite Site { get; init; } = Models.UnitSite.Residual;
-    /// <summary>The stimuli folder a definition file named like a built-in is compared with.</summary>
-    public string? StimuliDir { get; init; }
-    public bool Offline { get; init; }
+    /// <summary>--localizer and --site: compare this localizer's cached mask, at this site (the activations must be of
+    /// that site: extract --site).</summary>
+    public LocalizedUnits Units { get; init; } = new();
 
     public bool HasLanguageMask => MaskFile is not null || ModelName is not null;
 
@@ -54,10 +49,7 @@ public sealed record AlignOptions
         Untrained = Untrained,
         CacheDir = CacheDir,
         MaskFile = MaskFile,
-        Localizer = Localizer,
-        Site = Site,
-        Offline = Offline,
-        StimuliDir = StimuliDir,
+        Units = Units,
     };
 
     /// <summary>Checks flags and input paths before anything is read; throws a one-line usage error.</summary>
@@ -72,8 +64,8 @@ public sealed record AlignOptions
         FlagChecks.Seed(SplitSeed, "--split-seed");
         if (Layer is < 0)
             throw new LlmLocException($"--layer {Layer} is out of range: layers count from 0", ExitCodes.Usage);
-        if (Localizer is not null && ModelName is null)
-            throw new LlmLocException($"--localizer {Localizer} picks a cached mask of --model-name: add --model-name", ExitCodes.Usage);
+        if (Units.Localizer is { } localizer && ModelName is null)
+            throw new LlmLocException($"--localizer {localizer} picks a cached mask of --model-name: add --model-name", ExitCodes.Usage);
         if (MaskFile is not null && ModelName is not null)
             throw new LlmLocException("give either --mask FILE or --model-name (the cached language mask), not both", ExitCodes.Usage);
         foreach (var (flag, path) in new[] { ("--activations", ActivationsFile), ("--responses", ResponsesFile) })

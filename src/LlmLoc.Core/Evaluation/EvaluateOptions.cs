@@ -35,13 +35,8 @@ public sealed record EvaluateOptions
     public int? Limit { get; init; }
     public string? JsonOut { get; init; }
     public string? ParquetOut { get; init; }
-    /// <summary>--localizer: whose cached mask is ablated instead of the language mask (a built-in's name, a definition
-    /// file or a custom localizer's name); null: language.</summary>
-    public string? Localizer { get; init; }
-    /// <summary>--site: the units of the mask and of the lesion.</summary>
-    public Models.UnitSite Site { get; init; } = Models.UnitSite.Residual;
-    /// <summary>The stimuli folder a definition file named like a built-in is compared with.</summary>
-    public string? StimuliDir { get; init; }
+    /// <summary>--localizer and --site: the language condition ablates this localizer's cached mask, at these units.</summary>
+    public Masks.LocalizedUnits Units { get; init; } = new();
 
     /// <summary>Checks what can be checked before a model is loaded; throws a one-line usage error.</summary>
     public void Validate()

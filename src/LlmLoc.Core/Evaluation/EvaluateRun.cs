@@ -58,10 +58,7 @@ public static class EvaluateRun
             Untrained = options.Untrained,
             CacheDir = options.CacheDir,
             MaskFile = network == Networks.None ? null : options.MaskFile,
-            Localizer = options.Localizer,
-            Site = options.Site,
-            Offline = options.Offline,
-            StimuliDir = options.StimuliDir,
+            Units = options.Units,
         }).Mask;
 
         var conditions = new List<LesionCondition>();

@@ -38,13 +38,9 @@ public sealed record ExtractOptions
     /// <summary>--dtype: compute dtype (null: float32 on the CPU).</summary>
     public string? DType { get; init; }
     public int BatchSize { get; init; } = 64;
-    /// <summary>--localizer: whose cached mask is ablated instead of the language mask (a built-in's name, a definition
-    /// file or a custom localizer's name); null: language.</summary>
-    public string? Localizer { get; init; }
-    /// <summary>--site: the units of the mask and of the recorded activations (block outputs, or the MLP site).</summary>
-    public Models.UnitSite Site { get; init; } = Models.UnitSite.Residual;
-    /// <summary>The stimuli folder a definition file named like a built-in is compared with.</summary>
-    public string? StimuliDir { get; init; }
+    /// <summary>--localizer and --site: the mask of --percentage is this localizer's, and the recorded activations and
+    /// the mask are of this site (block outputs, or the MLP site).</summary>
+    public LocalizedUnits Units { get; init; } = new();
 
     public bool HasMask => MaskFile is not null || Percentage is not null;
 
@@ -62,10 +58,7 @@ public sealed record ExtractOptions
         Untrained = Untrained,
         CacheDir = CacheDir,
         MaskFile = MaskFile,
-        Localizer = Localizer,
-        Site = Site,
-        Offline = Offline,
-        StimuliDir = StimuliDir,
+        Units = Units,
     };
 
     /// <summary>Checks flags and paths before anything is loaded; throws a one-line usage error.</summary>
@@ -80,8 +73,8 @@ public sealed record ExtractOptions
         foreach (var (flag, path) in new[] { ("--items", ItemsPath), ("--units", UnitsPath) })
             if (!IsTable(path))
                 throw new LlmLocException($"{flag} {path} should end in .csv or .parquet", ExitCodes.Usage);
-        if (Localizer is not null && Percentage is null)
-            throw new LlmLocException($"--localizer {Localizer} picks the cached mask of --percentage: add --percentage (e.g. --percentage 1)", ExitCodes.Usage);
+        if (Units.Localizer is { } localizer && Percentage is null)
+            throw new LlmLocException($"--localizer {localizer} picks the cached mask of --percentage: add --percentage (e.g. --percentage 1)", ExitCodes.Usage);
         if (UnitsFile is not null && !HasMask)
             throw new LlmLocException("--units needs --mask or --percentage: without a mask every unit is written, in layer × hidden order", ExitCodes.Usage);
         if (PassageContext && Pooling == Pooling.Mean)

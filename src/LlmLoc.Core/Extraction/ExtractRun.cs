@@ -39,7 +39,7 @@ public static class ExtractRun
         using var session = ModelSession.Open(
             new ModelRequest(options.ModelName, options.Device, options.Untrained, options.Seed, options.Offline, options.Weights, options.DType), stderr);
         var model = session.Model;
-        int layers = model.NumLayers, hidden = model.UnitsPerLayer(options.Site);
+        int layers = model.NumLayers, hidden = model.UnitsPerLayer(options.Units.Site);
         mask?.EnsureFits(layers, hidden);
         int[] units = mask is null ? [] : mask.SelectedIndices();
         int windowSize = TextWindows.WindowSize(model.Config, session.Tokenizer.ModelMaxLength, null);
@@ -62,7 +62,7 @@ public static class ExtractRun
                     {
                         var part = tokens.GetRange(start, chunk);
                         start += chunk;
-                        double[] pooled = ActivationRecorder.Record(model, part, options.Pooling, options.BatchSize, session.Tokenizer.PadTokenId, done, options.Site);
+                        double[] pooled = ActivationRecorder.Record(model, part, options.Pooling, options.BatchSize, session.Tokenizer.PadTokenId, done, options.Units.Site);
                         for (int i = 0; i < part.Count; i++)
                         {
                             long offset = i * perItem;
@@ -81,7 +81,7 @@ public static class ExtractRun
             outputs.Commit();
         }
 
-        stdout.WriteLine($"> Model: {options.ModelName} ({layers} layers × {hidden} {options.Site.UnitsNoun()}), pooling: {options.Pooling.ToFlag()}" +
+        stdout.WriteLine($"> Model: {options.ModelName} ({layers} layers × {hidden} {options.Units.Site.UnitsNoun()}), pooling: {options.Pooling.ToFlag()}" +
             (options.PassageContext ? ", context: earlier items of the passage" : ""));
         stdout.WriteLine($"> Saved activations ({string.Join(" × ", shape)}, float32) to {options.OutputFile}");
         stdout.WriteLine($"> Saved item table to {options.ItemsPath}");

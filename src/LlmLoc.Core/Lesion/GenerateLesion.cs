@@ -22,7 +22,7 @@ public static class GenerateLesion
         using var session = ModelSession.Open(
             new ModelRequest(options.Mask.ModelName, options.Device, options.Mask.Untrained, options.Mask.Seed, options.Offline, options.Weights, options.DType), stderr);
         var model = session.Model;
-        var site = options.Mask.Site;
+        var site = options.Mask.Units.Site;
         stderr.WriteLine($"llmloc: model {session.ModelId} ({model.NumLayers} layers × {model.UnitsPerLayer(site)} {site.UnitsNoun()}) on {model.Device}");
         resolved.Mask?.EnsureFits(model.NumLayers, model.UnitsPerLayer(site));
         stderr.WriteLine($"llmloc: {resolved.Description}");

@@ -18,25 +18,19 @@ public sealed record LesionMaskRequest
     public string? CacheDir { get; init; }
     /// <summary>Any 0/1 .npy mask; overrides the cache lookup (and is the base of the random control).</summary>
     public string? MaskFile { get; init; }
-    /// <summary>--localizer: whose cached mask is ablated instead of the language mask (and is the base of the random
-    /// control) — a built-in's name, a definition file (*.toml) or a custom localizer's name; null: language.</summary>
-    public string? Localizer { get; init; }
-    /// <summary>--site: the units of the mask and of the lesion.</summary>
-    public Models.UnitSite Site { get; init; } = Models.UnitSite.Residual;
-    /// <summary>For a definition file: tokenize its items offline (--offline), and the stimuli folder a built-in
-    /// copy's items are compared with (null: "stimuli"; the CLI passes $LLMLOC_STIMULI's folder).</summary>
-    public bool Offline { get; init; }
-    public string? StimuliDir { get; init; }
+    /// <summary>--localizer and --site: whose cached mask is ablated instead of the language mask (and is the base of
+    /// the random control), and the units of the mask and of the lesion.</summary>
+    public LocalizedUnits Units { get; init; } = new();
 
     /// <summary>The cache entry of the language mask: network=language, this pooling and range, perc, nunits=None.</summary>
     public MaskCacheKey LanguageKey => new(MaskCacheKey.ModelIdOf(ModelName), Networks.Language,
-        Pooling.ToFlag(), Range.Text, Percentage, null, !Untrained, Site);
+        Pooling.ToFlag(), Range.Text, Percentage, null, !Untrained, Units.Site);
 
     /// <summary>The localize command that writes <see cref="LanguageKey"/>.</summary>
     public string LocalizeCommand =>
         $"llmloc localize --model-name {ModelName} --percentage {PythonFormat.Float(Percentage)} " +
-        (Localizer is { } localizer ? $"--localizer {(Sessions.LocalizerReference.IsFile(localizer) || Stimuli.LocalizerDefinition.BuiltIn(localizer) is not null ? localizer : localizer + ".toml")} " : "--network language ") +
-        $"--pooling {Pooling.ToFlag()} --localize-range {Range.Text}" + (Site == Models.UnitSite.Residual ? "" : $" --site {Models.UnitSiteNames.ToFlag(Site)}") +
+        (Units.Localizer is { } localizer ? $"--localizer {(Sessions.LocalizerReference.IsFile(localizer) || Stimuli.LocalizerDefinition.BuiltIn(localizer) is not null ? localizer : localizer + ".toml")} " : "--network language ") +
+        $"--pooling {Pooling.ToFlag()} --localize-range {Range.Text}" + (Units.Site == Models.UnitSite.Residual ? "" : $" --site {Models.UnitSiteNames.ToFlag(Units.Site)}") +
         (Untrained ? " --untrained" : "") + (CacheDir is { Length: > 0 } dir ? $" --cache-dir {dir}" : "");
 
     public void Validate()

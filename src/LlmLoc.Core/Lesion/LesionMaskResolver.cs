@@ -20,10 +20,10 @@ public static class LesionMaskResolver
         var language = LoadLanguageMask(request);
         string shape = $"({language.Layers}, {language.Hidden})";
         // The localized units, named by their localizer when it is not the language one.
-        string noun = language.Site.UnitsNoun(), owner = request.Localizer ?? Networks.Language;
+        string noun = language.Site.UnitsNoun(), owner = request.Units.Localizer ?? Networks.Language;
         if (request.Network == Networks.Language)
             return new ResolvedLesionMask(language,
-                $"network language: lesioning {language.Count} {(request.Localizer is null ? "" : owner + " ")}{noun} of a {shape} mask from {language.Source}");
+                $"network language: lesioning {language.Count} {(request.Units.Localizer is null ? "" : owner + " ")}{noun} of a {shape} mask from {language.Source}");
 
         long[] random = UnitSelection.RandomLesionMask(language.Values, request.Seed);
         var mask = new UnitMask(random, language.Layers, language.Hidden, $"random control of {language.Source}") { Site = language.Site };
@@ -38,19 +38,19 @@ public static class LesionMaskResolver
         {
             if (!File.Exists(file))
                 throw new LlmLocException($"mask file {file} does not exist: give the path of a .npy mask (e.g. one `llmloc localize` wrote)");
-            return AtSite(UnitMask.Load(file), request.Site);
+            return AtSite(UnitMask.Load(file), request.Units.Site);
         }
         string cacheDir = MaskCacheKey.ResolveCacheDir(request.CacheDir);
         var key = request.LanguageKey;
-        if (request.Localizer is { } localizer)
+        if (request.Units.Localizer is { } localizer)
             key = key with { Network = LocalizerReference.CacheNetwork(localizer, key, cacheDir,
-                () => TokenizerSource.Open(new ModelRequest(request.ModelName, Untrained: request.Untrained, Seed: request.Seed, Offline: request.Offline)),
-                request.StimuliDir ?? "stimuli", request.Seed) };
+                () => TokenizerSource.Open(new ModelRequest(request.ModelName, Untrained: request.Untrained, Seed: request.Seed, Offline: request.Units.Offline)),
+                request.Units.StimuliDir, request.Seed) };
         string path = key.MaskPath(cacheDir);
         if (!File.Exists(path))
             throw new LlmLocException(
-                $"no cached {(request.Localizer is null ? "language" : key.Network)} mask {path}: create it with `{request.LocalizeCommand}` (or pass --mask FILE.npy)");
-        return AtSite(UnitMask.Load(path), request.Site);
+                $"no cached {(request.Units.Localizer is null ? "language" : key.Network)} mask {path}: create it with `{request.LocalizeCommand}` (or pass --mask FILE.npy)");
+        return AtSite(UnitMask.Load(path), request.Units.Site);
     }
 
     static UnitMask AtSite(UnitMask mask, UnitSite site) => new(mask.Values, mask.Layers, mask.Hidden, mask.Source) { Site = site };

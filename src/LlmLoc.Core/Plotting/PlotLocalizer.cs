@@ -19,6 +19,6 @@ static class PlotLocalizer
 
     /// <summary>The network of <paramref name="model"/>'s cached masks: a definition file's hash needs that model's tokenizer.</summary>
     public static string CacheNetwork(PlotOptions options, string model, MaskCacheKey key, string cacheDir) =>
-        LocalizerReference.CacheNetwork(options.Localizer!, key, cacheDir,
-            () => TokenizerSource.Open(new ModelRequest(model, Untrained: options.Untrained, Offline: options.Offline)), options.StimuliDir, seed: 42);
+        LocalizerReference.CacheNetwork(options.Units.Localizer!, key, cacheDir,
+            () => TokenizerSource.Open(new ModelRequest(model, Untrained: options.Untrained, Offline: options.Units.Offline)), options.Units.StimuliDir, seed: 42);
 }

@@ -24,14 +24,9 @@ public sealed record PlotOptions
     /// <summary>Folder for every figure (default: the cache folder).</summary>
     public string? OutputDir { get; init; }
     public int Dpi { get; init; } = MaskPlots.DefaultDpi;
-    /// <summary>--localizer: the cached masks of this localizer instead of <see cref="Network"/>'s (a built-in's name, a
-    /// definition file or a custom localizer's name).</summary>
-    public string? Localizer { get; init; }
-    /// <summary>--site: the units of the masks (also of --mask files).</summary>
-    public UnitSite Site { get; init; } = UnitSite.Residual;
-    /// <summary>For a definition file: tokenize offline, and the stimuli folder a built-in copy is compared with.</summary>
-    public bool Offline { get; init; }
-    public string StimuliDir { get; init; } = "stimuli";
+    /// <summary>--localizer and --site: the cached masks of this localizer instead of <see cref="Network"/>'s, at this site
+    /// (which also names the units of --mask files).</summary>
+    public LocalizedUnits Units { get; init; } = new();
 }
 
 /// <summary>
@@ -46,10 +41,10 @@ public static class PlotRun
     /// <summary>Returns the files written (PNG and SVG of the heatmap and of each histogram), all or none.</summary>
     public static IReadOnlyList<string> Run(PlotOptions options, TextWriter stderr)
     {
-        if (options.Localizer is null) Networks.ValidateLocalized(options.Network);
+        if (options.Units.Localizer is null) Networks.ValidateLocalized(options.Network);
         FlagChecks.Percentage(options.Percentage);
         string range = LocalizeRange.Parse(options.Range).Text;
-        var localizer = options.Localizer is { } reference ? PlotLocalizer.Read(reference) : null;
+        var localizer = options.Units.Localizer is { } reference ? PlotLocalizer.Read(reference) : null;
         string network = localizer?.Name ?? options.Network;
         string pooling = options.Pooling is { } p ? PoolingNames.Parse(p).ToFlag() : localizer?.DefaultPooling?.ToFlag()
             ?? (network == Networks.Language || localizer is { IsBuiltIn: false } ? "last-token" : "mean");
@@ -63,14 +58,14 @@ public static class PlotRun
         var columns = new List<Column>();
         foreach (string model in options.Models)
         {
-            var key = new MaskCacheKey(MaskCacheKey.ModelIdOf(model), network, pooling, range, options.Percentage, null, !options.Untrained, options.Site);
+            var key = new MaskCacheKey(MaskCacheKey.ModelIdOf(model), network, pooling, range, options.Percentage, null, !options.Untrained, options.Units.Site);
             if (localizer is not null) key = key with { Network = PlotLocalizer.CacheNetwork(options, model, key, cache) };
             string path = key.MaskPath(cache);
             if (!File.Exists(path))
                 throw new LlmLocException($"no cached mask {path}: run `llmloc localize --model-name {model} " +
-                    (options.Localizer is { } l ? $"--localizer {l}" : $"--network {options.Network}") + $" --pooling {pooling} " +
+                    (options.Units.Localizer is { } l ? $"--localizer {l}" : $"--network {options.Network}") + $" --pooling {pooling} " +
                     $"--localize-range {range} --percentage {PythonFormat.Float(options.Percentage)}{(options.Untrained ? " --untrained" : "")}" +
-                    (options.Site == UnitSite.Residual ? "" : $" --site {UnitSiteNames.ToFlag(options.Site)}") + "` first");
+                    (options.Units.Site == UnitSite.Residual ? "" : $" --site {UnitSiteNames.ToFlag(options.Units.Site)}") + "` first");
             columns.Add(new Column(key.ModelId, ToMatrix(UnitMask.Load(path)), key, key.TValuesPath(cache)));
         }
         foreach (string path in options.Masks)
@@ -82,7 +77,7 @@ public static class PlotRun
         if (!MaskPlots.CanRenderText)
             stderr.WriteLine("llmloc: warning: no system font found; figures are written without text (install e.g. fonts-dejavu-core)");
         string outputDir = options.OutputDir ?? cache;
-        string settings = $"network={network}_pooling={pooling}{UnitSiteNames.NameToken(options.Site)}_range={range}_perc={PythonFormat.Float(options.Percentage)}_pretrained={PythonFormat.Bool(!options.Untrained)}";
+        string settings = $"network={network}_pooling={pooling}{UnitSiteNames.NameToken(options.Units.Site)}_range={range}_perc={PythonFormat.Float(options.Percentage)}_pretrained={PythonFormat.Bool(!options.Untrained)}";
         var nameParts = new List<string>();
         if (options.Models.Count > 0) nameParts.Add($"model={string.Join('+', options.Models.Select(MaskCacheKey.ModelIdOf))}_{settings}");
         if (options.Masks.Count > 0) nameParts.Add($"mask={string.Join('+', options.Masks.Select(LabelOfMaskFile))}");
@@ -90,7 +85,7 @@ public static class PlotRun
         string heatmap = Path.Combine(outputDir, FileStem("heatmap_" + string.Join('_', nameParts)));
         // Every figure appears, or none: a failed or killed run leaves no figure and no half-written file.
         using var outputs = new OutputSet();
-        MaskPlots.Heatmap(columns.Select(c => (c.Label, c.Mask)).ToList(), dpi: options.Dpi, units: UnitSiteNames.UnitsNoun(options.Site)).AddTo(outputs, heatmap);
+        MaskPlots.Heatmap(columns.Select(c => (c.Label, c.Mask)).ToList(), dpi: options.Dpi, units: UnitSiteNames.UnitsNoun(options.Units.Site)).AddTo(outputs, heatmap);
         var written = new List<string> { heatmap + ".png", heatmap + ".svg" };
 
         // The t-value histogram needs the t-values llmloc caches beside the p-values (the original keeps none).

@@ -39,7 +39,7 @@ public sealed class SiteAndLocalizerMasksTests : IDisposable
     public void EvaluateConditionsCarryTheSiteAndTheRandomControlStaysOutsideTheMlpMask()
     {
         var cached = Cache(Key("language", UnitSite.Mlp));
-        var options = new EvaluateOptions { ModelName = model, Percentage = 1, CacheDir = dir.File("cache"), MinimalPairsFile = "builtin", Site = UnitSite.Mlp, RandomSeeds = 2 };
+        var options = new EvaluateOptions { ModelName = model, Percentage = 1, CacheDir = dir.File("cache"), MinimalPairsFile = "builtin", Units = new() { Site = UnitSite.Mlp }, RandomSeeds = 2 };
         var conditions = EvaluateRun.Conditions(options);
         Assert.Equal(["none", "language", "random", "random"], conditions.Select(c => c.Name));
         Assert.Equal(cached.Values, conditions[1].Mask!.Values);
@@ -50,7 +50,7 @@ public sealed class SiteAndLocalizerMasksTests : IDisposable
             Assert.DoesNotContain(Enumerable.Range(0, cached.Values.Length), i => cached.Values[i] == 1 && random.Mask.Values[i] == 1);
         }
         // The residual lookup is another file: not there.
-        var error = Assert.Throws<LlmLocException>(() => EvaluateRun.Conditions(options with { Site = UnitSite.Residual }));
+        var error = Assert.Throws<LlmLocException>(() => EvaluateRun.Conditions(options with { Units = new() }));
         Assert.Contains("network=language_pooling=last-token_range=100-100", error.Message);
     }
 
@@ -61,7 +61,7 @@ public sealed class SiteAndLocalizerMasksTests : IDisposable
         File.WriteAllLines(dir.File("items.txt"), ["The cat sat on the mat.", "Rain.", "After the long meeting, everyone went home."]);
         ExtractOptions Options(string output, double? percentage) => new()
         {
-            ModelName = model, InputFile = dir.File("items.txt"), OutputFile = dir.File(output), Site = UnitSite.Mlp, Percentage = percentage, CacheDir = dir.File("cache"),
+            ModelName = model, InputFile = dir.File("items.txt"), OutputFile = dir.File(output), Units = new() { Site = UnitSite.Mlp }, Percentage = percentage, CacheDir = dir.File("cache"),
         };
         ExtractRun.Run(Options("full.npy", null), TextWriter.Null, TextWriter.Null);
         ExtractRun.Run(Options("masked.npy", 1), TextWriter.Null, TextWriter.Null);

@@ -41,13 +41,13 @@ public class StreamedWeightsTests
         return batches;
     }
 
-    /// <summary>Block outputs per batch [layers, batch, seq, hidden] from one layer-major call.</summary>
-    static float[][] LayerMajor(CausalLmBase model, List<(long[][] Ids, long[][] Mask)> batches)
+    /// <summary>The units of <paramref name="site"/> per batch [layers, batch, seq, units] (block outputs by default) from one layer-major call.</summary>
+    static float[][] LayerMajor(CausalLmBase model, List<(long[][] Ids, long[][] Mask)> batches, UnitSite site = UnitSite.Residual)
     {
         using var scope = torch.NewDisposeScope();
         var recorded = batches.Select(_ => new Tensor[model.NumLayers]).ToArray();
         model.ForwardLayerMajor(batches.Select(b => (ToTensor(b.Ids), (Tensor?)ToTensor(b.Mask))).ToList(),
-            onUnits: (layer, b, h) => recorded[b][layer] = h.clone().DetachFromDisposeScope());
+            onUnits: (layer, b, h) => recorded[b][layer] = h.clone().DetachFromDisposeScope(), site: site);
         return recorded.Select(layers =>
         {
             foreach (var t in layers) t.MoveToOtherDisposeScope(scope);
@@ -116,17 +116,14 @@ public class StreamedWeightsTests
         var unitMask = new UnitMask(mask, streamed.NumLayers, width, "every third MLP unit") { Site = UnitSite.Mlp };
         var batches = Batches(inputs);
 
-        using var scope = torch.NewDisposeScope();
-        var recorded = batches.Select(_ => new Tensor[streamed.NumLayers]).ToArray();
+        float[][] recorded;
         using (new LlmLoc.Lesion.UnitLesion(streamed, unitMask))
-            streamed.ForwardLayerMajor(batches.Select(b => (ToTensor(b.Ids), (Tensor?)ToTensor(b.Mask))).ToList(),
-                onUnits: (layer, b, h) => recorded[b][layer] = h.clone().DetachFromDisposeScope(), site: UnitSite.Mlp);
+            recorded = LayerMajor(streamed, batches, UnitSite.Mlp);
         Assert.Equal(streamed.NumLayers, streamed.StreamedWeights!.LayerReads);
         using var lesion = new LlmLoc.Lesion.UnitLesion(inMemory, unitMask);
         for (int b = 0; b < batches.Count; b++)
         {
-            foreach (var t in recorded[b]) t.MoveToOtherDisposeScope(scope);
-            var layerMajor = torch.stack(recorded[b]).contiguous().data<float>().ToArray();
+            var layerMajor = recorded[b];
             var (reference, _, _) = Run(inMemory, batches[b].Ids, batches[b].Mask, logits: false, site: UnitSite.Mlp);
             Assert.True(reference.AsSpan().SequenceEqual(layerMajor), $"{family}: batch {b}'s MLP site differs from the in-memory forward");
             Assert.All(Enumerable.Range(0, layerMajor.Length).Where(i => mask[i / (layerMajor.Length / streamed.NumLayers) * width + i % width] == 1),
