@@ -30,6 +30,8 @@ public static class AlignReport
         console.Write(table);
         writer.WriteLine($"{result.Options.Method.ToString().ToLowerInvariant()} regression, {result.Options.Folds} folds (split seed {result.Options.SplitSeed}), " +
             $"{result.Items} items, {result.Responses.Values.ColumnCount} response columns; score = mean over folds of the median Pearson r over columns");
+        if (language is not null)
+            writer.WriteLine($"{network}: {result.Options.Mask.Describe(result.Options.Mask.Pooling ?? Masks.Pooling.LastToken)}; random: {random.Length} set(s) of its size drawn outside it");
         if (language is not null && random.Length > 0)
         {
             double l = language.Score.Score;

@@ -19,6 +19,7 @@ public static class EvaluateRun
             options.TextFile is { } text ? TextDocuments.Load(text) : [],
             options.Blimp is { } blimp ? LoadBlimp(blimp, options, stderr) : []);
         var conditions = Conditions(options, stderr);
+        foreach (var condition in conditions) options.Model.CheckFits(condition.Mask);
 
         using var session = ModelSession.Open(options.Model, stderr);
         var result = Evaluator.Run(options.Model.ModelName, session.Model, session.Tokenizer, conditions, tasks, options.BatchSize,

@@ -33,6 +33,7 @@ public static class ExtractRun
         if (options.HasMask) AtomicFile.CheckCanWriteFile(options.UnitsPath, "--units");
         var items = ExtractionItems.Load(options.InputFile, options.TextColumn, options.PassageColumn, options.PassageContext);
         var mask = options.MaskRequest is { } request ? LesionMaskResolver.Resolve(request, stderr).Mask : null;
+        options.Model.CheckFits(mask);
 
         using var session = ModelSession.Open(options.Model, stderr);
         var model = session.Model;

@@ -19,6 +19,7 @@ public static class GenerateLesion
         }.Validate();
         options.Model.Validate();
         var resolved = LesionMaskResolver.Resolve(options.Lesion, stderr);
+        options.Model.CheckFits(resolved.Mask);
         using var session = ModelSession.Open(options.Model, stderr);
         var model = session.Model;
         stderr.WriteLine($"llmloc: model {session.ModelId} ({model.NumLayers} layers × {model.HiddenSize} units) on {model.Device}");

@@ -1,5 +1,4 @@
 using LlmLoc.Masks;
-using LlmLoc.Sessions;
 
 namespace LlmLoc.Localization;
 
@@ -15,19 +14,8 @@ public static class CachedMaskCheck
         var cache = options.Mask.Cache;
         if (!File.Exists(cache.MaskPath(options.CacheKey))) return "no mask is cached";
         (int Layers, int Hidden)? shape;
-        try { shape = LocalModelShape(options.Model); }
+        try { shape = options.Model.ShapeWithoutLoading(); }
         catch (LlmLocException e) { return $"the model's config cannot be read to check it ({e.Message})"; }
         return cache.Problem(options.CacheKey, options.Model.Seed, shape);
-    }
-
-    /// <summary>The model's [layers, hidden] when known without a download: a local folder's config.json or a
-    /// built-in GPT-2 size (untrained); null for hub ids, whose cached masks are checked against their t-values.</summary>
-    static (int Layers, int Hidden)? LocalModelShape(ModelSpec model)
-    {
-        Models.ModelConfig? config =
-            File.Exists(Path.Combine(model.ModelName, "config.json")) ? Models.ModelConfig.Load(model.ModelName)
-            : model.Untrained && Models.Gpt2Configs.Names.Contains(model.ModelName) ? Models.ModelConfig.Parse(Models.Gpt2Configs.Json(model.ModelName))
-            : null;
-        return config is null ? null : (config.NumLayers, config.HiddenSize);
     }
 }

@@ -28,6 +28,23 @@ public sealed record ModelSpec(string ModelName)
     /// <summary>The cache entry of a mask of this model.</summary>
     public MaskCacheKey KeyOf(MaskSpec mask, Pooling pooling) => mask.Key(ModelName, Untrained, pooling);
 
+    /// <summary>The model's [layers, hidden] when known without a download or a load: a local folder's config.json
+    /// or a built-in GPT-2 size (untrained); null for hub ids.</summary>
+    public (int Layers, int Hidden)? ShapeWithoutLoading()
+    {
+        ModelConfig? config =
+            File.Exists(Path.Combine(ModelName, "config.json")) ? ModelConfig.Load(ModelName)
+            : Untrained && Gpt2Configs.Names.Contains(ModelName) ? ModelConfig.Parse(Gpt2Configs.Json(ModelName))
+            : null;
+        return config is null ? null : (config.NumLayers, config.HiddenSize);
+    }
+
+    /// <summary>A mask that cannot fit the model is refused before the model loads, when the shape is known.</summary>
+    public void CheckFits(UnitMask? mask)
+    {
+        if (mask is not null && ShapeWithoutLoading() is { } shape) mask.EnsureFits(shape.Layers, shape.Hidden);
+    }
+
     /// <summary>Checks what needs no model; throws a one-line usage error.</summary>
     public void Validate()
     {

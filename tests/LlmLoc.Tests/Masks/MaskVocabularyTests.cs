@@ -157,3 +157,63 @@ public sealed class MaskVocabularyTests : IClassFixture<MaskVocabularyTests.TomM
         Assert.Equal(UnitSelection.NumUnitsFromPercentage(5, 48, 3), UnitMask.Load(path).Count);
     }
 }
+
+/// <summary>Mistakes in naming a mask are one-line errors before any model work: the model folder here has a
+/// config.json but no weights, so reaching the model load would report missing weights instead.</summary>
+public sealed class MaskVocabularyErrorTests : IDisposable
+{
+    readonly TempDir dir = new();
+    readonly string model, cache;
+
+    public MaskVocabularyErrorTests()
+    {
+        model = dir.File("tiny-gpt2");
+        Directory.CreateDirectory(model);
+        File.Copy(Shared.Fixture("models", "gpt2", "config.json"), Path.Combine(model, "config.json"));
+        cache = dir.File("cache");
+        Directory.CreateDirectory(cache);
+    }
+
+    public void Dispose() => dir.Dispose();
+
+    static void AssertOneLine(CliRunner.Result result, int exitCode, string part)
+    {
+        Assert.Equal(exitCode, result.ExitCode);
+        string line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("llmloc: error:", StringComparison.Ordinal));
+        Assert.Contains(part, line);
+        Assert.DoesNotContain("   at ", result.Stderr);
+        Assert.DoesNotContain("safetensors", result.Stderr);
+    }
+
+    string Mask(int layers, int hidden, int units)
+    {
+        var values = new long[layers * hidden];
+        for (int i = 0; i < units; i++) values[i] = 1;
+        string path = dir.File($"mask-{layers}x{hidden}-{units}.npy");
+        Npy.Write(path, values, layers, hidden);
+        return path;
+    }
+
+    [Fact]
+    public void AMaskOfAnotherModelsShape() =>
+        AssertOneLine(CliRunner.Run("generate-lesion", "--model-name", model, "--prompt", "x", "--device", "cpu", "--mask", Mask(2, 48, 5)),
+            ExitCodes.InputError, "has shape (2, 48) but the model has 3 layers × 48 units");
+
+    [Fact]
+    public void ARandomLikeNetworkWithNoCachedMask() =>
+        AssertOneLine(CliRunner.Run("evaluate", "--model-name", model, "--device", "cpu", "--minimal-pairs", "--cache-dir", cache,
+            "--networks", "none", "random", "--random-like", "theory-of-mind"),
+            ExitCodes.InputError, "no cached theory-of-mind mask");
+
+    [Fact]
+    public void MoreRandomUnitsThanLieOutsideTheMask() =>
+        AssertOneLine(CliRunner.Run("generate-lesion", "--model-name", model, "--prompt", "x", "--device", "cpu", "--network", "random",
+            "--mask", Mask(3, 48, 100)),
+            ExitCodes.InputError, "needs 100 units outside it, but only 44 units lie outside it");
+
+    [Fact]
+    public void ATablePathWithAnUnknownExtension() =>
+        AssertOneLine(CliRunner.Run("evaluate", "--model-name", model, "--device", "cpu", "--minimal-pairs", "--network", "none",
+            "--table", dir.File("scores.tsv")),
+            ExitCodes.Usage, "a table is written as .csv or .parquet");
+}
