@@ -21,8 +21,8 @@ public sealed class ModelSession : IDisposable
     public static ModelSession Open(ModelSpec request, TextWriter? log = null)
     {
         // A CUDA --device is checked before any download. cpu and the default cannot fail, so for them torch's native
-        // start-up (0.25–0.4 s measured; DeviceSelector and LoadOptions' CPU default both trigger it) waits until the
-        // tokenizer builds beside it (below).
+        // start-up (DeviceSelector and LoadOptions' CPU default both trigger it) waits until the tokenizer builds
+        // beside it (below; the start-up trace is in bench/README.md).
         var device = request.Device is null or "cpu" ? null : DeviceSelector.Parse(request.Device);
         var dtype = ComputeDTypes.Parse(request.DType);
         LoadOptions Load() => new()
@@ -46,8 +46,8 @@ public sealed class ModelSession : IDisposable
         }
 
         string folder = ModelLocator.Resolve(request.ModelName, new HubOptions(Offline: request.Offline, Progress: log, WithoutWeights: request.Untrained));
-        // The tokenizer builds on another core while torch starts and the model loads (GPT-2's 50k merges take
-        // 0.25 s alone, 0.55–0.6 s beside torch's start-up); a broken tokenizer is still the error reported, as when it
+        // The tokenizer builds on another core while torch starts and the model loads (GPT-2's 50k merges are a
+        // noticeable share of start-up, bench/README.md); a broken tokenizer is still the error reported, as when it
         // loaded first.
         var tokenizerTask = Task.Run(() => HfTokenizer.FromFolder(folder));
         ICausalLanguageModel model;
