@@ -52,8 +52,8 @@ public static class SweepPlanLines
         int index = json["cell"]!.GetValue<int>();
         if (index != expectedIndex) return $"'cell' is {index}, expected {expectedIndex}";
         foreach (var name in new[] { "model", "network", "pooling", "range", "stimuli_dir", "cache_dir", "device" })
-            if (json[name]?.GetValue<string>() is { } text && (text.Length == 0 || text.Any(char.IsControl)))
-                return $"'{name}' is empty or holds a control character";
+            if (json[name]?.GetValue<string>() is "")
+                return $"'{name}' is empty";
         foreach (var name in new[] { "stimuli_dir", "cache_dir" })
             if (!Path.IsPathRooted(json[name]!.GetValue<string>()))
                 return $"'{name}' is not an absolute path";
