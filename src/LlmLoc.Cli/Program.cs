@@ -24,6 +24,11 @@ public static class Program
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         UseInvariantCulture();
+        if (WorkingFolderProblem() is { } gone)
+        {
+            stderr.WriteLine($"llmloc: error: {gone}");
+            return ExitCodes.InputError;
+        }
         if (args.Length == 0) args = ["--help"]; // a bare `llmloc` shows what it can do
         var root = BuildRoot();
         var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
@@ -63,6 +68,23 @@ public static class Program
         CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.InvariantCulture;
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
+    }
+
+    /// <summary>A working folder deleted while the shell was in it: relative paths and defaults (./cache, ./stimuli) have
+    /// nowhere to go, and the tensor library's loader aborts with a fatal error of its own, so it is one line before any
+    /// native code starts.</summary>
+    static string? WorkingFolderProblem()
+    {
+        const string Fix = "cd to an existing folder and run again";
+        try
+        {
+            string cwd = Directory.GetCurrentDirectory();
+            return Directory.Exists(cwd) ? null : $"the working folder {cwd} no longer exists; {Fix}";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"the working folder no longer exists (deleted while the shell was in it, or unreadable); {Fix}";
+        }
     }
 
     public static RootCommand BuildRoot()

@@ -58,6 +58,7 @@ public sealed record AlignOptions
             throw new LlmLocException($"--random-seeds {RandomSeeds} is out of range: give 0 or more", ExitCodes.Usage);
         FlagChecks.Seed(Seed);
         FlagChecks.Seed(SplitSeed, "--split-seed");
+        CountChecks.SeedRange(Seed, RandomSeeds);
         if (Layer is < 0)
             throw new LlmLocException($"--layer {Layer} is out of range: layers count from 0", ExitCodes.Usage);
         if (MaskFile is not null && ModelName is not null)

@@ -54,6 +54,7 @@ public sealed record EvaluateOptions
         FlagChecks.AtLeastOne("--batch-size", BatchSize);
         FlagChecks.AtLeastOne("--random-seeds", RandomSeeds);
         FlagChecks.Seed(Seed);
+        CountChecks.SeedRange(Seed, RandomSeeds);
         if (MaxTokensPerWindow is < 2)
             throw new LlmLocException($"--max-tokens-per-window {MaxTokensPerWindow} is too small: give 2 or more", ExitCodes.Usage);
         IO.AtomicFile.CheckDistinct(

@@ -28,7 +28,7 @@ public static class JsonStrings
         && e.Message.Contains("UTF", StringComparison.Ordinal);
 
     static JsonException Lone(Exception e) =>
-        new($"a string holds text that is not valid Unicode, such as a lone UTF-16 surrogate escape (\\ud800) ({ErrorText.FirstLine(e.Message)})", e);
+        new("a string holds text that is not valid Unicode, such as a lone UTF-16 surrogate escape (\\ud800)", e);
 
     static void Walk(JsonNode? node)
     {

@@ -17,7 +17,7 @@ public static class UntrustedFile
     {
         if (Directory.Exists(path) && new DirectoryInfo(path).LinkTarget is null)
             throw Refused(what, path, "is a folder, not a file");
-        using var stream = OpenNoFollow(path, what);
+        using var stream = Open(path, what, followLinks: false);
         if (stream is null) return null;
         if (!stream.CanSeek)
             throw Refused(what, path, "is not a regular file (a FIFO, socket or device)");
@@ -30,6 +30,22 @@ public static class UntrustedFile
         if (total > maxBytes)
             throw Refused(what, path, $"holds more than the {maxBytes} bytes such a file can hold");
         return buffer[..total];
+    }
+
+    /// <summary>Opens a regular file for reading, following links (a cache may be a farm of links), but never waiting
+    /// on a FIFO or reading a device: those are one-line input errors. A missing file is a "not found" input error.</summary>
+    public static FileStream OpenRegular(string path, string what)
+    {
+        if (Directory.Exists(path))
+            throw new LlmLocException($"{what} {path} is a folder, not a file: give a file", ExitCodes.InputError);
+        var stream = Open(path, what, followLinks: true)
+            ?? throw new LlmLocException($"file not found: {path}", ExitCodes.InputError);
+        if (!stream.CanSeek)
+        {
+            stream.Dispose();
+            throw new LlmLocException($"{what} {path} is not a regular file (a FIFO, socket or device): give a file", ExitCodes.InputError);
+        }
+        return stream;
     }
 
     /// <summary>A new, empty file at <paramref name="path"/> for writing: a link or file standing there is removed first
@@ -58,18 +74,19 @@ public static class UntrustedFile
     static LlmLocException Refused(string what, string path, string problem) =>
         new($"{what} {path} {problem}: remove it (llmloc writes a new one when needed)", ExitCodes.InputError);
 
-    /// <summary>Opens for reading with O_NOFOLLOW | O_NONBLOCK on Linux (a FIFO opens at once, a link fails); null when
-    /// nothing is there. Elsewhere a link is detected by its target and the file opened normally.</summary>
-    static FileStream? OpenNoFollow(string path, string what)
+    /// <summary>Opens for reading with O_NONBLOCK on Linux (a FIFO opens at once) and, unless <paramref name="followLinks"/>,
+    /// O_NOFOLLOW (a link fails); null when nothing is there. Elsewhere a link is detected by its target and the file
+    /// opened normally.</summary>
+    static FileStream? Open(string path, string what, bool followLinks)
     {
         if (!OperatingSystem.IsLinux())
         {
-            if (new FileInfo(path).LinkTarget is not null) throw Refused(what, path, "is a symbolic link");
+            if (!followLinks && new FileInfo(path).LinkTarget is not null) throw Refused(what, path, "is a symbolic link");
             return File.Exists(path) ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite) : null;
         }
         int noFollow = RuntimeInformation.ProcessArchitecture is Architecture.Arm or Architecture.Arm64 ? 0x8000 : 0x20000;
         const int ReadOnly = 0, NonBlocking = 0x800, CloseOnExec = 0x80000;
-        int fd = Open(path, ReadOnly | NonBlocking | CloseOnExec | noFollow);
+        int fd = OpenFile(path, ReadOnly | NonBlocking | CloseOnExec | (followLinks ? 0 : noFollow));
         if (fd < 0)
         {
             int errno = Marshal.GetLastPInvokeError();
@@ -82,5 +99,5 @@ public static class UntrustedFile
     }
 
     [DllImport("libc", EntryPoint = "open", SetLastError = true)]
-    static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+    static extern int OpenFile([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
 }

@@ -21,10 +21,11 @@ public static class Localizer
         options.Validate();
         string cacheDir = MaskCacheKey.ResolveCacheDir(options.CacheDir);
         // Cheap checks first: an unwritable output should fail before stimuli are fetched or a model is loaded.
-        IO.AtomicFile.CheckCanWriteFolder(cacheDir, "--cache-dir");
         if (options.StatsOut is { } statsPath) IO.AtomicFile.CheckCanWriteFile(statsPath, "--stats-out");
         var key = options.CacheKey;
         string maskPath = key.MaskPath(cacheDir), pValuesPath = key.PValuesPath(cacheDir), tValuesPath = key.TValuesPath(cacheDir);
+        foreach (var output in new[] { maskPath, pValuesPath, tValuesPath })
+            IO.AtomicFile.CheckNameFits(output, "the cache file");
 
         if (File.Exists(maskPath) && !options.Overwrite && options.StatsOut is null)
         {
@@ -37,6 +38,8 @@ public static class Localizer
             }
             stderr.WriteLine($"llmloc: warning: cached mask {maskPath} is not valid for this run ({problem}); recomputing it");
         }
+        // Only a run that writes needs a writable cache: a valid mask is served from a read-only one (shared caches).
+        IO.AtomicFile.CheckCanWriteFolder(cacheDir, "--cache-dir");
 
         // Stimuli first: a missing folder should fail before a model is downloaded or loaded.
         (autoFetch ?? StimuliAutoFetch.FromEnvironment()).EnsurePresent(options.Network, options.StimuliDir, stderr, options.StimuliDirExplicit);
