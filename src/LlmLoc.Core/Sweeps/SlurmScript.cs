@@ -40,12 +40,8 @@ public static class SlurmScript
         string logs = plan.LogsDir.Replace("%", "%%");
         Sbatch("output", Path.Combine(logs, "%A_%a.out"));
         Sbatch("error", Path.Combine(logs, "%A_%a.err"));
-        Sbatch("partition", options.Partition);
-        Sbatch("time", options.Time);
-        Sbatch("mem", options.Mem);
-        Sbatch("cpus-per-task", options.CpusPerTask);
-        Sbatch("gpus", options.Gpus);
-        Sbatch("account", options.Account);
+        foreach (var (flag, value) in SchedulerValues(options).Skip(1))
+            Sbatch(flag, value);
         text.Append("#SBATCH --requeue\n");
         foreach (var extra in options.Extra)
             text.Append($"#SBATCH {SbatchWord(extra)}\n");
@@ -92,6 +88,13 @@ public static class SlurmScript
         }
     }
 
+    /// <summary>The #SBATCH options given as values, job name first (null: not given).</summary>
+    static IEnumerable<(string Flag, string? Value)> SchedulerValues(SlurmOptions options) =>
+    [
+        ("job-name", options.JobName), ("partition", options.Partition), ("time", options.Time), ("mem", options.Mem),
+        ("cpus-per-task", options.CpusPerTask), ("gpus", options.Gpus), ("account", options.Account),
+    ];
+
     /// <summary>
     /// Data must not steer the script: every path and value is quoted (<see cref="SbatchWord"/>, <see cref="ShellQuote"/>),
     /// and what no quoting makes safe is refused: a control character (a newline ends a <c>#SBATCH</c> or comment line, and
@@ -110,13 +113,8 @@ public static class SlurmScript
         }
         Check("the plan's path", plan.Path);
         Check("--llmloc", string.Concat(self));
-        Check("--job-name", options.JobName);
-        Check("--partition", options.Partition);
-        Check("--time", options.Time);
-        Check("--mem", options.Mem);
-        Check("--cpus-per-task", options.CpusPerTask);
-        Check("--gpus", options.Gpus);
-        Check("--account", options.Account);
+        foreach (var (flag, value) in SchedulerValues(options))
+            Check("--" + flag, value);
         foreach (var extra in options.Extra)
         {
             Check("--sbatch-option", extra);

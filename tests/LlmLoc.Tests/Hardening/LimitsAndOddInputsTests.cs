@@ -95,14 +95,20 @@ public sealed class LimitsAndOddInputsTests : IDisposable
         Clean(result, ExitCodes.Usage, $"needs seeds up to {int.MaxValue + 1L}");
     }
 
-    [Fact]
-    public void AMultiGigabyteFileWhereTheCachedMaskGoesIsRecomputedNotRead()
+    /// <summary>A fresh cache, the fixture's mask computed in another cache, and where the fresh cache would hold it.</summary>
+    (string Cache, string Mask, string Planted) MaskAndPlace()
     {
         string cache = bad.Path_("cache"), reference = bad.Path_("reference");
         Assert.Equal(0, CliRunner.Run(Localize(Model, reference)).ExitCode);
         string mask = Assert.Single(Directory.GetFiles(reference, "*perc=1.0*"));
         Directory.CreateDirectory(cache);
-        string planted = Path.Combine(cache, Path.GetFileName(mask));
+        return (cache, mask, Path.Combine(cache, Path.GetFileName(mask)));
+    }
+
+    [Fact]
+    public void AMultiGigabyteFileWhereTheCachedMaskGoesIsRecomputedNotRead()
+    {
+        var (cache, mask, planted) = MaskAndPlace();
         // A valid header of the right shape, then 3 GB (sparse) where 144 int64 values belong.
         var header = File.ReadAllBytes(mask)[..128];
         using (var file = File.Create(planted)) { file.Write(header); file.SetLength(3L << 30); }
@@ -117,11 +123,7 @@ public sealed class LimitsAndOddInputsTests : IDisposable
     [Fact]
     public void AFifoWhereTheCachedMaskGoesIsRecomputedNotWaitedOn()
     {
-        string cache = bad.Path_("cache"), reference = bad.Path_("reference");
-        Assert.Equal(0, CliRunner.Run(Localize(Model, reference)).ExitCode);
-        string mask = Assert.Single(Directory.GetFiles(reference, "*perc=1.0*"));
-        Directory.CreateDirectory(cache);
-        string planted = Path.Combine(cache, Path.GetFileName(mask));
+        var (cache, mask, planted) = MaskAndPlace();
         Process.Start("mkfifo", [planted])!.WaitForExit();
         var result = ChildCli.Run(Localize(Model, cache), timeout: TimeSpan.FromSeconds(120));
         Assert.True(result.ExitCode == 0, result.Stderr);
