@@ -7,16 +7,6 @@ namespace LlmLoc;
 /// </summary>
 public static class CountChecks
 {
-    /// <summary>Random masks use seeds seed, seed+1, …, seed+count−1: the last must still be an int.</summary>
-    public static void SeedRange(int seed, int count)
-    {
-        long last = (long)seed + Math.Max(count, 1) - 1;
-        if (last > int.MaxValue)
-            throw new LlmLocException(
-                $"--seed {seed} with --random-seeds {count} needs seeds up to {last}, past the largest seed {int.MaxValue}: give --seed {int.MaxValue - (long)count + 1} or less",
-                ExitCodes.Usage);
-    }
-
     /// <summary>Refuses a request whose estimated buffers exceed the memory this process may use.</summary>
     /// <param name="what">The flag and what it asks for, e.g. "--num-return-sequences 50000 (50000 × 20 tokens)".</param>
     /// <param name="fix">How to ask for less.</param>

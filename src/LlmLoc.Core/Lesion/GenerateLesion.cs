@@ -17,9 +17,9 @@ public static class GenerateLesion
             MaxLength = options.MaxLength, DoSample = !options.Greedy, Temperature = options.Temperature,
             TopK = options.TopK ?? 0, TopP = options.TopP ?? 1.0, NumReturnSequences = options.NumReturnSequences,
         }.Validate();
-        var resolved = LesionMaskResolver.Resolve(options.Mask);
-        using var session = ModelSession.Open(
-            new ModelRequest(options.Mask.ModelName, options.Device, options.Mask.Untrained, options.Mask.Seed, options.Offline, options.Weights, options.DType), stderr);
+        options.Model.Validate();
+        var resolved = LesionMaskResolver.Resolve(options.Lesion, stderr);
+        using var session = ModelSession.Open(options.Model, stderr);
         var model = session.Model;
         stderr.WriteLine($"llmloc: model {session.ModelId} ({model.NumLayers} layers × {model.HiddenSize} units) on {model.Device}");
         resolved.Mask?.EnsureFits(model.NumLayers, model.HiddenSize);
@@ -43,7 +43,7 @@ public static class GenerateLesion
     static GenerationSettings Settings(GenerateLesionOptions options, ModelSession session)
     {
         bool sample = !options.Greedy;
-        long seed = options.Mask.Seed;
+        long seed = options.Model.Seed;
         if (session.Folder is { } folder)
             return GenerationSettings.FromModelFolder(folder, session.Model.Config.Raw, options.MaxLength, sample, options.Temperature,
                 options.TopK, options.TopP, options.NumReturnSequences, seed);

@@ -23,7 +23,8 @@ public static class ModelLoader
             var dtype = options.DType ?? (options.Device.type == DeviceType.CPU ? ScalarType.Float32 : StoredDType(config, checkpoint));
             model = Create(config, options with { DType = dtype });
             var (streamed, why) = ChooseWeights(model, checkpoint, options.Weights, AvailableMemoryBytes());
-            log?.WriteLine($"llmloc: weights {(streamed ? "streamed block by block from the checkpoint" : "in memory")} as {dtype.ToString().ToLowerInvariant()}: {why}");
+            if (streamed || options.Verbose)
+                log?.WriteLine($"llmloc: weights {(streamed ? "streamed block by block from the checkpoint" : "in memory")} as {dtype.ToString().ToLowerInvariant()}: {why}");
             // Streamed: the other weights are copied, not mapped, so a shard truncated mid-run is reported by a
             // length-checked read instead of faulting on a mapped page.
             LoadWeights(model, checkpoint, options.MapFile && !streamed, streamed);

@@ -23,28 +23,38 @@ public sealed record SweepCell
     [JsonPropertyName("cache_dir")] public required string CacheDir { get; init; }
     [JsonPropertyName("batch_size")] public int BatchSize { get; init; }
     [JsonPropertyName("offline")] public bool Offline { get; init; }
+    /// <summary>--weights (plans written before it existed hold none: auto).</summary>
+    [JsonPropertyName("weights")] public string Weights { get; init; } = "auto";
+    /// <summary>--dtype (null: float32 on the CPU).</summary>
+    [JsonPropertyName("dtype")] public string? DType { get; init; }
 
     /// <summary>The options <c>llmloc localize</c> would build from the same flags.</summary>
     public LocalizeOptions ToLocalizeOptions() => new()
     {
-        ModelName = Model,
-        Network = Network,
-        Pooling = PoolingNames.Parse(Pooling),
-        Range = LocalizeRange.Parse(Range),
-        Percentage = Percentage,
-        NumUnits = NumUnits,
-        Seed = Seed,
-        Untrained = Untrained,
-        Device = Device,
+        Model = new Sessions.ModelSpec(Model)
+        {
+            Device = Device, Untrained = Untrained, Seed = Seed, Offline = Offline,
+            Weights = Models.WeightsModeNames.Parse(Weights), DType = DType,
+        },
+        Mask = new MaskSpec
+        {
+            Network = Network, Pooling = PoolingNames.Parse(Pooling), Range = LocalizeRange.Parse(Range),
+            Percentage = Percentage, NumUnits = NumUnits, CacheDir = CacheDir,
+        },
         StimuliDir = StimuliDir,
-        CacheDir = CacheDir,
         BatchSize = BatchSize,
-        Offline = Offline,
     };
 
     /// <summary>Where localize caches this cell's mask.</summary>
     [JsonIgnore]
-    public string MaskPath => ToLocalizeOptions().CacheKey.MaskPath(CacheDir);
+    public string MaskPath
+    {
+        get
+        {
+            var options = ToLocalizeOptions();
+            return options.Mask.Cache.MaskPath(options.CacheKey);
+        }
+    }
 
     /// <summary>Null when the cell is done: localize would reuse its cached mask (the same <see cref="CachedMaskCheck"/>);
     /// else why not (none cached, or a damaged or mismatched one, which a run recomputes).</summary>
@@ -99,7 +109,7 @@ public sealed class SweepPlan
         foreach (var model in grid.Models)
         foreach (var untrained in grid.Untrained.OrderBy(u => u))
         foreach (var network in grid.Networks)
-        foreach (var pooling in grid.Poolings.Count > 0 ? grid.Poolings.Select(p => p.ToFlag()) : [UsualPooling(network)])
+        foreach (var pooling in grid.Poolings.Count > 0 ? grid.Poolings.Select(p => p.ToFlag()) : [PoolingDefaults.PerNetwork(network).ToFlag()])
         foreach (var range in grid.Ranges)
         foreach (var (percentage, numUnits) in sizes)
         {
@@ -112,7 +122,7 @@ public sealed class SweepPlan
                     Percentage = percentage, NumUnits = numUnits, Seed = seed, Untrained = untrained,
                     Device = grid.Device, StimuliDir = grid.StimuliDir,
                     CacheDir = seedMatters && grid.Seeds.Count > 1 ? System.IO.Path.Combine(grid.CacheDir, $"seed={seed}") : grid.CacheDir,
-                    BatchSize = grid.BatchSize, Offline = grid.Offline,
+                    BatchSize = grid.BatchSize, Offline = grid.Offline, Weights = grid.Weights, DType = grid.DType,
                 });
         }
         // Two cells on one mask file would overwrite each other's result (e.g. org1/x and org2/x: the cache names
@@ -125,10 +135,6 @@ public sealed class SweepPlan
                 ExitCodes.Usage);
         return cells;
     }
-
-    /// <summary>The pooling the paper's scripts use per network: last-token for language, mean otherwise.</summary>
-    public static string UsualPooling(string network) =>
-        (network == Networks.Language ? Masks.Pooling.LastToken : Masks.Pooling.Mean).ToFlag();
 
     public static SweepPlan Write(string path, IReadOnlyList<SweepCell> cells)
     {

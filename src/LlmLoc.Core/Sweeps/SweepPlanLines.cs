@@ -24,8 +24,11 @@ public static class SweepPlanLines
         ("pooling", Kind.String, false), ("range", Kind.String, false), ("percentage", Kind.Number, true),
         ("num_units", Kind.Count, true), ("seed", Kind.Integer, false), ("untrained", Kind.Bool, false),
         ("device", Kind.String, true), ("stimuli_dir", Kind.String, false), ("cache_dir", Kind.String, false),
-        ("batch_size", Kind.Integer, false), ("offline", Kind.Bool, false),
+        ("batch_size", Kind.Integer, false), ("offline", Kind.Bool, false), ("weights", Kind.String, false), ("dtype", Kind.String, true),
     ];
+
+    /// <summary>Fields a plan written before they existed may lack (the cell's default applies).</summary>
+    static readonly HashSet<string> Optional = ["weights", "dtype"];
 
     /// <summary>Why <paramref name="line"/> is not cell <paramref name="expectedIndex"/>; null when it is one.</summary>
     public static string? Problem(string line, int expectedIndex)
@@ -43,7 +46,8 @@ public static class SweepPlanLines
             var node = json[name];
             if (node is null)
             {
-                if (!nullable) return json.ContainsKey(name) ? $"'{name}' is null" : $"'{name}' is missing";
+                if (json.ContainsKey(name) ? !nullable : !Optional.Contains(name) && !nullable)
+                    return json.ContainsKey(name) ? $"'{name}' is null" : $"'{name}' is missing";
                 continue;
             }
             if (!HasKind(node, kind))

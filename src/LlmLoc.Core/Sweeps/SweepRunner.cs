@@ -83,12 +83,12 @@ public static class SweepRunner
     /// each child's output goes to <c>X.logs/local-N.log</c>. Failures do not stop the others. Returns 0 when every
     /// cell succeeded, else the first failed cell's exit code.
     /// </summary>
-    public static int RunLocal(SweepPlan plan, IReadOnlyList<string> self, int jobs, TextWriter stdout)
+    public static int RunLocal(SweepPlan plan, IReadOnlyList<string> self, int jobs, TextWriter progress)
     {
         if (Path.IsPathRooted(self[0]) && !File.Exists(self[0]))
             throw new LlmLocException($"cannot start cells: llmloc's executable {self[0]} is gone; run 'llmloc sweep run' from an installed llmloc", ExitCodes.RuntimeError);
         var todo = plan.Cells.Where(c => c.CachedMaskProblem() is not null).ToList();
-        stdout.WriteLine($"sweep: {plan.Cells.Count} cells, {plan.Cells.Count - todo.Count} already cached, running {todo.Count} with {jobs} process(es)");
+        progress.WriteLine($"sweep: {plan.Cells.Count} cells, {plan.Cells.Count - todo.Count} already cached, running {todo.Count} with {jobs} process(es)");
         UntrustedFile.RealFolder(plan.LogsDir, "the log folder");
         // Each child gets its share of the cores, so K processes do not fight over the same threads.
         int threads = Math.Max(1, Environment.ProcessorCount / jobs);
@@ -102,7 +102,7 @@ public static class SweepRunner
         Parallel.ForEach(todo, new ParallelOptions { MaxDegreeOfParallelism = jobs }, (cell, loop) =>
         {
             if (Volatile.Read(ref fatal) is not null) { loop.Stop(); return; }
-            try { RunCell(plan, cell, self, threads, children, stdout, todo.Count, gate, ref finished, failures); }
+            try { RunCell(plan, cell, self, threads, children, progress, todo.Count, gate, ref finished, failures); }
             catch (Exception e)
             {
                 Interlocked.CompareExchange(ref fatal, System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e), null);
@@ -113,14 +113,14 @@ public static class SweepRunner
         fatal?.Throw();
         if (failures.Count == 0)
         {
-            stdout.WriteLine($"sweep: all {plan.Cells.Count} cells done");
+            progress.WriteLine($"sweep: all {plan.Cells.Count} cells done");
             return ExitCodes.Ok;
         }
-        stdout.WriteLine($"sweep: {failures.Count} of {todo.Count} cells failed (logs in {plan.LogsDir}); 'llmloc sweep status {plan.Path}' lists them, rerunning retries only the cells not yet done");
+        progress.WriteLine($"sweep: {failures.Count} of {todo.Count} cells failed (logs in {plan.LogsDir}); 'llmloc sweep status {plan.Path}' lists them, rerunning retries only the cells not yet done");
         return failures.OrderBy(f => f.Cell).First().ExitCode;
     }
 
-    static void RunCell(SweepPlan plan, SweepCell cell, IReadOnlyList<string> self, int threads, ChildProcesses children, TextWriter stdout,
+    static void RunCell(SweepPlan plan, SweepCell cell, IReadOnlyList<string> self, int threads, ChildProcesses children, TextWriter progress,
         int total, object gate, ref int finished, List<(int Cell, int ExitCode)> failures)
     {
         var watch = Stopwatch.StartNew();
@@ -143,7 +143,7 @@ public static class SweepRunner
         {
             finished++;
             string outcome = code == 0 ? "done" : $"FAILED (exit {code}): {ErrorRecord.Read(record)?.Message}";
-            stdout.WriteLine($"sweep: [{finished}/{total}] cell {cell.Index} {outcome} ({watch.Elapsed.TotalSeconds:F1} s) {cell.Label}");
+            progress.WriteLine($"sweep: [{finished}/{total}] cell {cell.Index} {outcome} ({watch.Elapsed.TotalSeconds:F1} s) {cell.Label}");
             if (code != 0) failures.Add((cell.Index, code));
         }
     }

@@ -25,7 +25,7 @@ public sealed class CheckpointChangeTests : IDisposable
             File.Copy(file, Path.Combine(model, Path.GetFileName(file)));
         // Four stimuli per forward pass: over a hundred passes over the weights after the model is loaded.
         string[] args = ["localize", "--model-name", model, "--stimuli-dir", Shared.Path_("stimuli"), "--cache-dir", cache,
-            "--device", "cpu", "--network", "language", "--percentage", "1", "--batch-size", "4", "--weights", weights];
+            "--device", "cpu", "--network", "language", "--percentage", "1", "--batch-size", "4", "--weights", weights, "--verbose"];
         using var process = Process.Start(ChildCli.StartInfo(args))!;
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();

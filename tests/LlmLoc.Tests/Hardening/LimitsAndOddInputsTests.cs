@@ -92,7 +92,7 @@ public sealed class LimitsAndOddInputsTests : IDisposable
     public void SeedPlusIndexNeverOverflows(string verb, params string[] extra)
     {
         var result = CliRunner.Run([verb, "--model-name", "/nonexistent/model", "--seed", int.MaxValue.ToString(), "--random-seeds", "2", .. extra]);
-        Clean(result, ExitCodes.Usage, $"needs seeds up to {int.MaxValue + 1L}");
+        Clean(result, ExitCodes.Usage, $"--seed {int.MaxValue} with 2 random sets runs past the largest seed");
     }
 
     /// <summary>A fresh cache, the fixture's mask computed in another cache, and where the fresh cache would hold it.</summary>
