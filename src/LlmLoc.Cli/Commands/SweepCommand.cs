@@ -18,6 +18,7 @@ public static class SweepCommand
         plan.SetAction(parse =>
         {
             string gridPath = parse.GetValue(grid)!;
+            IO.AtomicFile.CheckDistinct([("GRID", gridPath)], [("--out", parse.GetValue(planOut))]);
             var cells = SweepPlan.Expand(SweepGrid.Load(gridPath));
             var written = SweepPlan.Write(parse.GetValue(planOut) ?? SweepPlan.DefaultPathFor(gridPath), cells);
             int cached = cells.Count(c => c.CachedMaskProblem() is null);

@@ -33,6 +33,7 @@ public static class GenerateLesion
 
         var promptIds = session.Tokenizer.Encode(options.Prompt);
         Models.ModelInputs.Check(model.Config, [promptIds], "the prompt", Math.Max(0, settings.MaxLength - promptIds.Count));
+        GenerationMemory.Check(model.Config, promptIds.Count, settings);
         long[] prompt = [.. promptIds.Select(id => (long)id)];
         var sequences = LesionedGeneration.Generate(model, prompt, resolved.Mask, settings);
         var texts = sequences.Select(ids => session.Tokenizer.Decode(ids.Select(id => checked((int)id)), skipSpecialTokens: true)).ToList();

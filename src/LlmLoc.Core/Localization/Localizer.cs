@@ -22,10 +22,11 @@ public static class Localizer
         options.Mask.WarnAboutSize(stderr);
         var cache = options.Mask.Cache;
         // Cheap checks first: an unwritable output should fail before stimuli are fetched or a model is loaded.
-        IO.AtomicFile.CheckCanWriteFolder(cache.Folder, "--cache-dir");
         if (options.StatsOut is { } statsPath) IO.AtomicFile.CheckCanWriteFile(statsPath, "--stats-out");
         var key = options.CacheKey;
         string maskPath = cache.MaskPath(key), pValuesPath = cache.PValuesPath(key), tValuesPath = cache.TValuesPath(key);
+        foreach (var output in new[] { maskPath, pValuesPath, tValuesPath })
+            IO.AtomicFile.CheckNameFits(output, "the cache file");
 
         if (File.Exists(maskPath) && !options.Overwrite && options.StatsOut is null)
         {
@@ -38,6 +39,8 @@ public static class Localizer
             }
             stderr.WriteLine($"llmloc: warning: cached mask {maskPath} is not valid for this run ({problem}); recomputing it");
         }
+        // Only a run that writes needs a writable cache: a valid mask is served from a read-only one (shared caches).
+        IO.AtomicFile.CheckCanWriteFolder(cache.Folder, "--cache-dir");
 
         // Stimuli first: a missing folder should fail before a model is downloaded or loaded.
         (autoFetch ?? StimuliAutoFetch.FromEnvironment()).EnsurePresent(options.Network, options.StimuliDir, stderr, options.StimuliDirExplicit);

@@ -77,9 +77,10 @@ public static class ModelLoader
     /// and read one block at a time (<see cref="StreamedWeights"/>); the other parameters load as usual.
     /// With <paramref name="mapFile"/>, a CPU parameter of the stored dtype becomes a view of the memory-mapped file
     /// (<see cref="SafeTensorsFile.MapView"/>) instead of a copy: on a VM, faulting in fresh anonymous memory costs far
-    /// more than reading the page cache, and the weights are then shared with the page cache.
+    /// more than reading the page cache, and the weights are then shared with the page cache; but a file truncated in
+    /// place then kills the process (SIGBUS), so llmloc's verbs read (bench/README.md, "Mapped or read weights").
     /// </summary>
-    public static void LoadWeights(CausalLmBase model, Checkpoint checkpoint, bool mapFile = true, bool streamBlocks = false)
+    public static void LoadWeights(CausalLmBase model, Checkpoint checkpoint, bool mapFile = false, bool streamBlocks = false)
     {
         var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         var byParameter = new Dictionary<string, string>(StringComparer.Ordinal);

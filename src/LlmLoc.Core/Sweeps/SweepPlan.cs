@@ -102,6 +102,7 @@ public sealed class SweepPlan
     /// </summary>
     public static IReadOnlyList<SweepCell> Expand(SweepGrid grid)
     {
+        SweepPlanLines.CheckGridSize(grid);
         var sizes = grid.Percentages.Select(p => ((double?)p, (long?)null))
             .Concat(grid.NumUnits.Select(n => ((double?)null, (long?)n))).ToList();
         var cells = new List<SweepCell>();
@@ -143,21 +144,21 @@ public sealed class SweepPlan
 
     public static SweepPlan Load(string path)
     {
-        if (!File.Exists(path))
-            throw new LlmLocException($"plan '{path}' not found: write one with 'llmloc sweep plan GRID.toml'", ExitCodes.InputError);
+        var bytes = UntrustedFile.ReadBounded(path, SweepPlanLines.MaxBytes, "plan")
+            ?? throw new LlmLocException($"plan '{path}' not found: write one with 'llmloc sweep plan GRID.toml'", ExitCodes.InputError);
         var cells = new List<SweepCell>();
         int lineNumber = 0;
-        foreach (var line in File.ReadLines(path))
+        using var reader = new StreamReader(new MemoryStream(bytes), new System.Text.UTF8Encoding(false, throwOnInvalidBytes: false));
+        while (reader.ReadLine() is { } line)
         {
             lineNumber++;
             if (line.Length == 0) continue;
-            SweepCell? cell;
-            try { cell = JsonSerializer.Deserialize<SweepCell>(line, Json); }
-            catch (JsonException e) { throw Malformed(path, lineNumber, e.Message); }
-            if (cell is null || cell.Index != cells.Count)
-                throw Malformed(path, lineNumber, $"expected cell {cells.Count}");
-            cells.Add(cell);
+            if (SweepPlanLines.Problem(line, cells.Count) is { } problem)
+                throw Malformed(path, lineNumber, problem);
+            cells.Add(JsonSerializer.Deserialize<SweepCell>(line, Json)!);
         }
+        if (cells.Count == 0)
+            throw new LlmLocException($"plan '{path}' has no cells: write it again with 'llmloc sweep plan GRID.toml'", ExitCodes.InputError);
         return new SweepPlan(path, cells);
     }
 
