@@ -55,7 +55,7 @@ public class AlignCommandTests
         var ym = Matrix<double>.Build.Dense(Items, Voxels, (i, j) => responses[i * Voxels + j]);
         var direct = LinearPredictivity.CrossValidate(xm, ym, LinearPredictivity.KFoldTestSets(Items, 10, 0), RegressionMethod.Ridge);
         Assert.Equal(direct.Score, doc.Conditions[0].Score);
-        Assert.Equal(direct.Folds.Select(f => f.Alpha), doc.Conditions[0].Folds.Select(f => f.Alpha));
+        Assert.Equal(direct.Folds.Select(f => f.Alpha), doc.Conditions[0].Groups[0].Folds.Select(f => f.Alpha));
 
         // The random sets are generate-lesion's random control for those seeds.
         var random43 = UnitSelection.RandomLesionMask(mask, 43);
@@ -64,7 +64,7 @@ public class AlignCommandTests
 
         var rows = (await Parquet.Serialization.ParquetSerializer.DeserializeAsync<AlignReport.Row>(dir.File("a.parquet"))).Data;
         Assert.Equal(5 * 10 * Voxels, rows.Count);
-        Assert.Equal(doc.Conditions[0].Folds[3].R[2], rows.Single(r => r.condition == "language" && r.fold == 3 && r.column == 2).r);
+        Assert.Equal(doc.Conditions[0].Groups[0].Folds[3].R[2], rows.Single(r => r.condition == "language" && r.fold == 3 && r.column == 2).r);
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public class AlignCommandTests
         Assert.True(fromNpy.ExitCode == 0, fromNpy.Stderr);
         var csv = TestJson.Read<AlignReport.Document>(dir.File("csv.json"));
         Assert.Equal(TestJson.Read<AlignReport.Document>(dir.File("npy.json")).Conditions[0].Score, csv.Conditions[0].Score);
-        Assert.Equal("voxel3", csv.ResponseColumnNames[3]);
+        Assert.Equal("voxel3", csv.Groups[0].ResponseColumnNames[3]);
         Assert.Null(csv.Alphas);
     }
 
@@ -109,10 +109,10 @@ public class AlignCommandTests
         Assert.Contains("warning: 1 response column(s)", run.Stderr);
         Assert.Contains("warning: all: 10 (fold, column) pair(s) gave NaN r", run.Stderr);
         var doc = TestJson.Read<AlignReport.Document>(dir.File("o.json"));
-        Assert.Equal(Enumerable.Range(0, Voxels).Append(Voxels + 1), doc.ResponseColumns);
-        Assert.Equal(1, doc.DroppedResponseColumns);
+        Assert.Equal(Enumerable.Range(0, Voxels).Append(Voxels + 1), doc.Groups[0].ResponseColumns);
+        Assert.Equal(1, doc.Groups[0].DroppedResponseColumns);
         Assert.Equal(Layers * Hidden, doc.Conditions.Single().Units);
-        Assert.All(doc.Conditions[0].Folds, f => Assert.True(double.IsNaN(f.R[^1]) && f.NanColumns == 1));
+        Assert.All(doc.Conditions[0].Groups[0].Folds, f => Assert.True(double.IsNaN(f.R[^1]) && f.NanColumns == 1));
     }
 
     [Theory]
