@@ -134,6 +134,12 @@ cases = [["The cat sat.", "It purred ."], ["A", "  ", "", "b , c", ". d"], ["x\u
          ["q\u3000?", "r\u0085.", "s\u200b."]]
 fixture["prepare_context"] = [dict(parts=c, context=prepare_context(c)) for c in cases]
 
+# 7. scipy.stats.pearsonr on its special cases: two items (sign product), a constant side (NaN), magnitudes near 1e300.
+rs = RandomState(5)
+pairs = [([1.0, 2.0], [5.0, 3.0]), ([2.0, 2.0, 2.0], [1.0, 2.0, 3.0]), ([1e300, -2e300, 3e300, 5e299], [1.0, 2.0, 3.0, 4.0]),
+         ([1e307, -2e307, 3e307, 5e306], [4e307, -3e307, 1.5e307, -1e307]), (rs.standard_normal(7).tolist(), rs.standard_normal(7).tolist())]
+fixture["pearsonr"] = [dict(x=x, y=y, r=finite_or_name(scipy.stats.pearsonr(x, y)[0])) for x, y in pairs]
+
 with open(os.path.join(out, "brainscore.json"), "w", encoding="utf-8") as f:
     json.dump(fixture, f, ensure_ascii=False, indent=1)
     f.write("\n")

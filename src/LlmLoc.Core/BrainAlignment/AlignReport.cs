@@ -73,7 +73,7 @@ public static class AlignReport
     {
         var o = result.Options;
         string fit = o.Method == RegressionMethod.Ridge ? "ridge regression (alpha by leave-one-out)"
-            : $"linear regression (least squares, singular values ≤ {BrainScoreProcedure.LeastSquaresCutoff(o).ToString("G3", CultureInfo.InvariantCulture)} × the largest dropped)";
+            : $"linear regression (least squares, singular values ≤ {BrainScoreProcedure.LeastSquaresCutoff(o).ToString("0.##e-0", CultureInfo.InvariantCulture)} × the largest dropped)";
         string split = o.CrossValidation == CrossValidationScheme.KFold
             ? $"{o.Folds} folds (K-fold, split seed {o.SplitSeed})"
             : $"{o.Folds} shuffle splits (train size {o.TrainSize!.Value.ToString("R", CultureInfo.InvariantCulture)}, split seed {o.SplitSeed})";

@@ -44,7 +44,8 @@ public static class AlignRun
     /// <summary>Activation columns held at once (float64), e.g. for --layer all on a large model.</summary>
     public const long ColumnBudgetBytes = 256L << 20;
 
-    public static AlignResult Run(AlignOptions options, TextWriter stdout, TextWriter stderr)
+    /// <param name="columnBudgetBytes">Activation columns held at once (tests make it small).</param>
+    public static AlignResult Run(AlignOptions options, TextWriter stdout, TextWriter stderr, long columnBudgetBytes = ColumnBudgetBytes)
     {
         options.Validate();
         options = BrainScoreProcedure.Resolve(options);
@@ -59,12 +60,14 @@ public static class AlignRun
         var conditions = Conditions(options, shape, stderr);
         var groups = Groups(options, items, stderr);
 
-        int columnsPerBatch = (int)Math.Clamp(ColumnBudgetBytes / ((long)items * sizeof(double)), 1, int.MaxValue);
-        string what = $"{options.Method.ToString().ToLowerInvariant()} predictivity, {conditions.Count} condition(s) × {groups.Count} group(s) × {options.Folds} {SplitWord(options)}";
+        int columnsPerBatch = (int)Math.Clamp(columnBudgetBytes / ((long)items * sizeof(double)), 1, int.MaxValue);
+        var batches = Batches(conditions, columnsPerBatch).ToList();
+        string what = $"{options.Method.ToString().ToLowerInvariant()} predictivity, {conditions.Count} condition(s) × {groups.Count} group(s) × {options.Folds} {SplitWord(options)}" +
+            (batches.Count > 1 ? $" ({batches.Count} activation reads)" : "");
         var scores = StepProgress.Run(what, conditions.Count * groups.Count, stderr, done =>
         {
             var result = new List<ConditionScore>();
-            foreach (var batch in Batches(conditions, columnsPerBatch))
+            foreach (var batch in batches)
             {
                 var activations = ActivationColumns.Read(options.ActivationsFile, batch.SelectMany(c => c.Columns));
                 foreach (var condition in batch)

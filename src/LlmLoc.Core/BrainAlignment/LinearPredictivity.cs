@@ -102,7 +102,17 @@ public static class LinearPredictivity
         for (int f = 0; f < splits.Count; f++)
         {
             int[] test = splits[f].Test, train = splits[f].Train.Order().ToArray();
-            var (predicted, alpha) = FitPredict(Rows(x, train), Rows(y, train), Rows(x, test), method, alphas, cutoff);
+            Matrix<double> predicted;
+            double? alpha;
+            try
+            {
+                (predicted, alpha) = FitPredict(Rows(x, train), Rows(y, train), Rows(x, test), method, alphas, cutoff);
+            }
+            catch (MathNet.Numerics.NonConvergenceException)
+            {
+                predicted = Matrix<double>.Build.Dense(1, 1, double.NaN); // an SVD of overflowed values
+                alpha = null;
+            }
             if (predicted.Enumerate().Any(v => !double.IsFinite(v)))
                 throw new LlmLocException($"the {(method == RegressionMethod.Linear ? "least-squares" : "ridge")} fit of split {f} overflowed (activations up to {x.Enumerate().Max(Math.Abs) * Math.ScaleB(1, xExponent):G3}): rescale the activations");
             if (predictions is not null)
