@@ -41,8 +41,11 @@ public static class AlignReport
         if (random.Length > 1)
         {
             double[] scores = random.Select(s => s.Score).ToArray();
-            var cells = new List<string> { $"random ({random.Length} seeds)", I(random[0].Condition.Columns.Length),
-                $"{F(scores.Average())} ± {F(MathNet.Numerics.Statistics.Statistics.StandardDeviation(scores))}", "(sd over seeds)" };
+            // Mean ± sd over the seeds in the score (or mean over groups) column.
+            var cells = new List<string> { $"random ({random.Length} seeds)", I(random[0].Condition.Columns.Length) };
+            int at = columns.IndexOf(grouped ? "mean" : "score") + 1;
+            while (cells.Count < at) cells.Add("");
+            cells.AddRange([$"{F(scores.Average())} ± {F(MathNet.Numerics.Statistics.Statistics.StandardDeviation(scores))}", "(sd over seeds)"]);
             while (cells.Count < columns.Count + 1) cells.Add("");
             table.AddRow([.. cells]);
         }
@@ -60,7 +63,7 @@ public static class AlignReport
         if (result.Comparison is { } cmp)
         {
             string network = options.Mask.Network;
-            writer.WriteLine($"{network} − random: {S(cmp.Difference)}" + (cmp.IntervalLow is { } low && cmp.IntervalHigh is { } high
+            writer.WriteLine($"{network} − random{(grouped ? " (mean over groups)" : "")}: {S(cmp.Difference)}" + (cmp.IntervalLow is { } low && cmp.IntervalHigh is { } high
                 ? $" (95 % bootstrap interval over the {cmp.RandomSets} random sets: {S(low)} to {S(high)}; {I(cmp.BootstrapSamples)} resamples, seed {cmp.BootstrapSeed})"
                 : " (no interval: one random set)"));
             writer.WriteLine($"random sets scoring at least the {network} units: {cmp.AtLeastAsGood} of {cmp.RandomSets} " +
