@@ -17,8 +17,8 @@ public static class AlignCommand
         var layer = new Option<string?>("--layer") { Description = "also score all units of this layer (0-based), or of every layer (all)" };
         var method = new Option<string>("--method") { Description = "linear (least squares, as Brain-Score's Pereira2018 linear metric) or ridge (alpha by leave-one-out)", DefaultValueFactory = _ => "linear" };
         method.AcceptOnlyFromAmong("linear", "ridge");
-        var folds = new Option<int>("--folds") { Description = "number of cross-validation folds", DefaultValueFactory = _ => 10 };
-        var splitSeed = new Option<int>("--split-seed") { Description = "seed of the fold split (numpy RandomState shuffle, as scikit-learn KFold)", DefaultValueFactory = _ => 0 };
+        var folds = new Option<int>("--folds") { Description = "number of cross-validation folds (or shuffle splits)", DefaultValueFactory = _ => 10 };
+        var splitSeed = new Option<int>("--split-seed") { Description = "seed of the splits (numpy RandomState, as scikit-learn KFold / ShuffleSplit)", DefaultValueFactory = _ => 0 };
         var json = new Option<string?>("--json") { Description = "write every per-fold and per-column number to this JSON file" };
         var table = new Option<string?>("--table", "--parquet") { Description = "write one row per condition, fold and response column to this table (.csv or .parquet)" };
         // Brain-Score's procedure (docs/alignment.md).

@@ -11,20 +11,21 @@ namespace LlmLoc.Tests.BrainAlignment;
 /// <summary>llmloc align end to end on synthetic data whose responses depend only on the language units.</summary>
 public class AlignCommandTests
 {
-    const int Items = 60, Layers = 3, Hidden = 48, Voxels = 6;
-    static string MaskFile => Shared.Fixture("models", "gpt2", "lesion_mask.npy"); // 5 units of (3, 48)
+    internal const int Items = 60, Layers = 3, Hidden = 48, Voxels = 6;
+    internal static string MaskFile => Shared.Fixture("models", "gpt2", "lesion_mask.npy"); // 5 units of (3, 48)
 
-    /// <summary>Activations [60 × 3 × 48] of a seeded random stream; responses = language units × weights + small noise.</summary>
-    static (string Activations, string Responses, float[] X, double[] Y) Write(TempDir dir)
+    /// <summary>Activations [60 × 3 × 48] of a seeded random stream; responses = language units × weights + uniform noise
+    /// of width <paramref name="noise"/>.</summary>
+    internal static (string Activations, string Responses, float[] X, double[] Y) Write(TempDir dir, int seed = 7, double noise = 0.05)
     {
-        var rng = new Random(7);
+        var rng = new Random(seed);
         float[] x = Enumerable.Range(0, Items * Layers * Hidden).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
         long[] mask = Npy.Read(MaskFile).ToInt64s();
         int[] language = Enumerable.Range(0, mask.Length).Where(i => mask[i] != 0).ToArray();
         var y = new double[Items * Voxels];
         for (int i = 0; i < Items; i++)
             for (int v = 0; v < Voxels; v++)
-                y[i * Voxels + v] = language.Select((u, k) => x[i * Layers * Hidden + u] * (1 + ((k + v) % 3))).Sum() + 0.05 * (rng.NextDouble() - 0.5);
+                y[i * Voxels + v] = language.Select((u, k) => x[i * Layers * Hidden + u] * (1 + ((k + v) % 3))).Sum() + noise * (rng.NextDouble() - 0.5);
         Npy.Write(dir.File("acts.npy"), x, Items, Layers, Hidden);
         Npy.Write(dir.File("y.npy"), y, Items, Voxels);
         return (dir.File("acts.npy"), dir.File("y.npy"), x, y);

@@ -10,24 +10,11 @@ namespace LlmLoc.Tests.BrainAlignment;
 /// input of issue 24 (one line, before anything is computed).</summary>
 public class AlignProcedureTests
 {
-    const int Items = 60, Layers = 3, Hidden = 48, Voxels = 6;
-    static string MaskFile => Shared.Fixture("models", "gpt2", "lesion_mask.npy"); // 5 units of (3, 48)
+    const int Items = AlignCommandTests.Items, Layers = AlignCommandTests.Layers, Hidden = AlignCommandTests.Hidden, Voxels = AlignCommandTests.Voxels;
+    static string MaskFile => AlignCommandTests.MaskFile;
 
-    /// <summary>Activations [60 × 3 × 48]; responses = language units × weights + noise.</summary>
-    static (string Activations, string Responses, float[] X, double[] Y) Write(TempDir dir)
-    {
-        var rng = new Random(11);
-        float[] x = Enumerable.Range(0, Items * Layers * Hidden).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
-        long[] mask = Npy.Read(MaskFile).ToInt64s();
-        int[] language = Enumerable.Range(0, mask.Length).Where(i => mask[i] != 0).ToArray();
-        var y = new double[Items * Voxels];
-        for (int i = 0; i < Items; i++)
-            for (int v = 0; v < Voxels; v++)
-                y[i * Voxels + v] = language.Select((u, k) => x[i * Layers * Hidden + u] * (1 + ((k + v) % 3))).Sum() + 0.3 * (rng.NextDouble() - 0.5);
-        Npy.Write(dir.File("acts.npy"), x, Items, Layers, Hidden);
-        Npy.Write(dir.File("y.npy"), y, Items, Voxels);
-        return (dir.File("acts.npy"), dir.File("y.npy"), x, y);
-    }
+    /// <summary>The synthetic data of <see cref="AlignCommandTests"/> with more noise, so random units score near 0.</summary>
+    static (string Activations, string Responses, float[] X, double[] Y) Write(TempDir dir) => AlignCommandTests.Write(dir, seed: 11, noise: 0.3);
 
     static Matrix<double> Columns(float[] x, int[] columns) =>
         Matrix<double>.Build.Dense(Items, columns.Length, (i, j) => x[i * Layers * Hidden + columns[j]]);
