@@ -120,7 +120,11 @@ public class BrainScoreExportTests
         double[] x = Enumerable.Range(0, n * 4).Select(_ => rng.NextDouble()).ToArray();
         Npy.Write(dir.File("x.npy"), x, n, 4);
         var items = ExtractionItems.Load(Out("Fake.stimuli.csv"));
-        File.WriteAllBytes(dir.File("items.csv"), ExtractRun.ItemsTable(items, items.Select(_ => (IReadOnlyList<int>)[1]).ToList(), new int[n], false));
+        using (var outputs = new LlmLoc.IO.OutputSet())
+        {
+            ExtractRun.AddItemTable(outputs, dir.File("items.csv"), items, items.Select(_ => (IReadOnlyList<int>)[1]).ToList(), new int[n]);
+            outputs.Commit();
+        }
         var grouped = CliRunner.Run("align", "--activations", dir.File("x.npy"), "--responses", Out("Fake.responses.npy"), "--brainscore",
             "--items", dir.File("items.csv"), "--group-column", "experiment", "--ceiling", "243sentences=0.35378928", "--ceiling", "384sentences=0.36343748",
             "--json", dir.File("g.json"));
