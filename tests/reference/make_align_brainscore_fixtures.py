@@ -3,7 +3,7 @@
 Brain-Score language (brain-score/language @ c505c70) calls: scikit-learn's ShuffleSplit and LinearRegression, scipy's
 pearsonr, xarray's median / mean / std, numpy's RandomState and percentile, Python's re.
 
-    /usr/bin/python3 tests/reference/make_align_brainscore_fixtures.py ../shared/fixtures/align
+    /usr/bin/python3 tests/reference/make_align_brainscore_fixtures.py tests/LlmLoc.Tests/Fixtures/brainscore
 
 Debian 12's python3 with numpy 1.24, scipy 1.10, scikit-learn 1.2.1. Writes brainscore.json and brainscore_*.npy
 (described in that folder's README.md). Nothing here is hand-computed: every expected value comes from a library call.

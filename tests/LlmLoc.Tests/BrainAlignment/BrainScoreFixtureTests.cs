@@ -11,15 +11,18 @@ namespace LlmLoc.Tests.BrainAlignment;
 /// <summary>
 /// Brain-Score language's Pereira2018 linear procedure (brain-score/language @ c505c70) against the libraries it calls:
 /// scikit-learn 1.2.1 ShuffleSplit / LinearRegression, scipy 1.10 pearsonr, xarray's aggregation, numpy's RandomState
-/// and percentile, Python's re (shared/fixtures/align/brainscore.json, written by tests/reference/make_align_brainscore_fixtures.py).
+/// and percentile, Python's re (tests/LlmLoc.Tests/Fixtures/brainscore/brainscore.json, written by tests/reference/make_align_brainscore_fixtures.py).
 /// </summary>
 public class BrainScoreFixtureTests
 {
-    static readonly JsonElement Fixture = JsonDocument.Parse(File.ReadAllText(Shared.Fixture("align", "brainscore.json"))).RootElement;
+    /// <summary>llmloc's own generated reference files (tests/LlmLoc.Tests/Fixtures/brainscore), not ../shared data.</summary>
+    static string OwnFixture(string file) => Path.Combine(Shared.RepoRoot, "tests", "LlmLoc.Tests", "Fixtures", "brainscore", file);
+
+    static readonly JsonElement Fixture = JsonDocument.Parse(File.ReadAllText(OwnFixture("brainscore.json"))).RootElement;
 
     static Matrix<double> Load(string file)
     {
-        var array = Npy.Read(Shared.Fixture("align", file));
+        var array = Npy.Read(OwnFixture(file));
         return Matrix<double>.Build.Dense(array.Shape[1], array.Shape[0], array.ToDoubles()).Transpose();
     }
 
@@ -70,8 +73,8 @@ public class BrainScoreFixtureTests
     public void BrainScorePresetOnTheMismatchedTestDataGivesBrainScoresAssertedValue()
     {
         using var dir = new TempDir();
-        var run = CliRunner.Run("align", "--activations", Shared.Fixture("align", "brainscore_mismatched_X.npy"),
-            "--responses", Shared.Fixture("align", "brainscore_mismatched_Y.npy"), "--brainscore", "--json", dir.File("m.json"));
+        var run = CliRunner.Run("align", "--activations", OwnFixture("brainscore_mismatched_X.npy"),
+            "--responses", OwnFixture("brainscore_mismatched_Y.npy"), "--brainscore", "--json", dir.File("m.json"));
         Assert.True(run.ExitCode == 0, run.Stderr);
         var doc = TestJson.Read<AlignReport.Document>(dir.File("m.json"));
         var expected = Fixture.GetProperty("mismatched");
@@ -96,7 +99,7 @@ public class BrainScoreFixtureTests
     {
         var x = Load("brainscore_tall_X.npy");
         var y = Load("brainscore_tall_Y.npy");
-        var predictions = Npy.Read(Shared.Fixture("align", "brainscore_tall_predictions.npy"));
+        var predictions = Npy.Read(OwnFixture("brainscore_tall_predictions.npy"));
         double[] all = predictions.ToDoubles();
         int tests = predictions.Shape[1], columns = predictions.Shape[2];
         var splits = CrossValidationSplits.ShuffleSplit(x.RowCount, 10, 0.9, 1);
@@ -131,8 +134,8 @@ public class BrainScoreFixtureTests
         File.WriteAllLines(dir.File("stimuli.csv"), extract);
         WriteItemTable(dir.File("stimuli.csv"), items);
 
-        var run = CliRunner.Run("align", "--activations", Shared.Fixture("align", "brainscore_groups_X.npy"),
-            "--responses", Shared.Fixture("align", "brainscore_groups_Y.npy"), "--brainscore", "--items", items, "--group-column", "experiment",
+        var run = CliRunner.Run("align", "--activations", OwnFixture("brainscore_groups_X.npy"),
+            "--responses", OwnFixture("brainscore_groups_Y.npy"), "--brainscore", "--items", items, "--group-column", "experiment",
             "--ceiling", "e1=0.35378928", "--ceiling", "e2=0.36343748", "--json", dir.File("g.json"));
         Assert.True(run.ExitCode == 0, run.Stderr);
         var doc = TestJson.Read<AlignReport.Document>(dir.File("g.json"));
