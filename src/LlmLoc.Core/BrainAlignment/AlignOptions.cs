@@ -30,6 +30,22 @@ public sealed record AlignOptions
     /// <summary>--table: one row per condition, fold and response column (.csv or .parquet).</summary>
     public string? TableOut { get; init; }
 
+    // Brain-Score's procedure (issue 24): split scheme, the Pereira2018 preset, ceilings, groups, every layer.
+    public CrossValidationScheme CrossValidation { get; init; } = CrossValidationScheme.KFold;
+    /// <summary>Training fraction of a shuffle split (null: 0.9).</summary>
+    public double? TrainSize { get; init; }
+    public bool BrainScore { get; init; }
+    /// <summary>--ceiling values: "C" (every group) or "GROUP=C".</summary>
+    public IReadOnlyList<string> Ceilings { get; init; } = [];
+    public string? GroupColumn { get; init; }
+    /// <summary>extract's item table, read for <see cref="GroupColumn"/>.</summary>
+    public string? ItemsFile { get; init; }
+    /// <summary>--layer all: every layer's units as its own condition.</summary>
+    public bool AllLayers { get; init; }
+    /// <summary>The preset's flags the user typed (--cv, --folds, --train-size, --split-seed, --method): with
+    /// --brainscore each must agree with the preset.</summary>
+    public IReadOnlyCollection<string> ExplicitFlags { get; init; } = [];
+
     public bool HasLanguageMask => Mask.File is not null || Model is not null;
 
     /// <summary>The mask of the network (<paramref name="condition"/> = its name), or with <see cref="Networks.Random"/>
@@ -64,5 +80,6 @@ public sealed record AlignOptions
         if (JsonOut is { } json && !json.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
             throw new LlmLocException($"--json {json} should end in .json", ExitCodes.Usage);
         if (TableOut is { } table) IO.TableFile.CheckPath("--table", table);
+        BrainScoreProcedure.Validate(this);
     }
 }

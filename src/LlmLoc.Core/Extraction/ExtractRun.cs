@@ -74,7 +74,7 @@ public static class ExtractRun
                 }));
                 return 0;
             });
-            IO.TableFile.Add(outputs, options.ItemsPath, ItemRows(items, tokens, dropped));
+            AddItemTable(outputs, options.ItemsPath, items, tokens, dropped);
             if (mask is not null) IO.TableFile.Add(outputs, options.UnitsPath, UnitRows(units, hidden));
             outputs.Commit();
         }
@@ -134,23 +134,24 @@ public static class ExtractRun
         return items * (long)layers * hidden * sizeof(double) + positions * ((long)hidden * sizeof(float) + longest + inputBytes);
     }
 
-    /// <summary>Token ids per item (special tokens as the tokenizer adds them). A context longer than the model reads
-    /// loses its earliest tokens (a leading BOS is kept); an item that alone is too long is an error.</summary>
+    /// <summary>Token ids per item (special tokens as the tokenizer adds them). With a context, see
+    /// <see cref="PassageContext.Tokenize"/>; an item that alone is too long is an error.</summary>
     static List<IReadOnlyList<int>> Tokenize(string path, IReadOnlyList<ExtractionItem> items, bool withContext, HfTokenizer tokenizer, int windowSize, out int[] dropped)
     {
-        var inputs = ExtractionItems.ModelInputs(items, withContext);
-        var result = new List<IReadOnlyList<int>>();
-        dropped = new int[items.Count];
-        for (int i = 0; i < items.Count; i++)
+        if (withContext)
         {
-            var ids = tokenizer.Encode(inputs[i]);
-            if (ids.Count <= windowSize) { result.Add(ids); continue; }
-            int alone = tokenizer.Encode(items[i].Text).Count;
-            if (!withContext || alone > windowSize)
-                throw new LlmLocException($"{path} line {items[i].Line} (item {i}) has {alone} tokens, more than the model reads ({windowSize}): shorten it");
-            int keepFront = tokenizer.BosTokenId is { } bos && ids[0] == bos ? 1 : 0;
-            dropped[i] = ids.Count - windowSize;
-            result.Add([.. ids.Take(keepFront), .. ids.Skip(keepFront + dropped[i])]);
+            var withPassage = PassageContext.Tokenize(items, tokenizer, windowSize, path);
+            dropped = withPassage.Select(t => t.Dropped).ToArray();
+            return withPassage.Select(t => t.Ids).ToList();
+        }
+        dropped = new int[items.Count];
+        var result = new List<IReadOnlyList<int>>();
+        foreach (var item in items)
+        {
+            var ids = tokenizer.Encode(item.Text);
+            if (ids.Count > windowSize)
+                throw new LlmLocException($"{path} line {item.Line} (item {item.Index}) has {ids.Count} tokens, more than the model reads ({windowSize}): shorten it");
+            result.Add(ids);
         }
         return result;
     }
@@ -177,6 +178,11 @@ public static class ExtractRun
         public int unit { get; set; }
 #pragma warning restore IDE1006
     }
+
+    /// <summary>Stages the item table: its own columns, then the input's other columns as text.</summary>
+    internal static void AddItemTable(IO.OutputSet outputs, string path, IReadOnlyList<ExtractionItem> items, IReadOnlyList<IReadOnlyList<int>> tokens, int[] dropped) =>
+        IO.TableFile.Add(outputs, path, ItemRows(items, tokens, dropped), ExtractionItems.ExtraColumns(items),
+            (i, column) => items[i].Extra is { } extra && extra.TryGetValue(column, out var value) ? value : "");
 
     static List<ItemRow> ItemRows(IReadOnlyList<ExtractionItem> items, IReadOnlyList<IReadOnlyList<int>> tokens, int[] dropped) =>
         items.Select(i => new ItemRow

@@ -33,13 +33,35 @@ public static class TableFile
         else WriteCsv(rows, stream);
     }
 
-    public static void WriteCsv<T>(IEnumerable<T> rows, Stream stream)
+    public static void WriteCsv<T>(IEnumerable<T> rows, Stream stream) => WriteCsv(rows, stream, [], (_, _) => "");
+
+    /// <summary>
+    /// The table with further text columns after the row type's: <paramref name="extraValue"/>(row index, column) gives
+    /// each cell (extract's item table copies its input's other columns this way). Parquet: nullable string columns.
+    /// </summary>
+    public static void Add<T>(OutputSet outputs, string path, IReadOnlyList<T> rows, IReadOnlyList<string> extraColumns, Func<int, string, string> extraValue) =>
+        outputs.Add(path, stream =>
+        {
+            if (!IsParquet(path)) WriteCsv(rows, stream, extraColumns, extraValue);
+            else if (extraColumns.Count == 0) Write(path, rows, stream);
+            else
+            {
+                var columns = Columns<T>();
+                var schema = new Parquet.Schema.ParquetSchema([.. typeof(T).GetParquetSchema(true).Fields,
+                    .. extraColumns.Select(c => new Parquet.Schema.DataField(c, typeof(string), true))]);
+                var records = rows.Select((row, i) => (IDictionary<string, object?>)columns.Select(c => KeyValuePair.Create(Name(c), c.GetValue(row)))
+                    .Concat(extraColumns.Select(c => KeyValuePair.Create(c, (object?)extraValue(i, c)))).ToDictionary()).ToList();
+                ParquetSerializer.SerializeUntypedAsync(records, schema, stream).GetAwaiter().GetResult();
+            }
+        });
+
+    static void WriteCsv<T>(IEnumerable<T> rows, Stream stream, IReadOnlyList<string> extraColumns, Func<int, string, string> extraValue)
     {
-        var columns = typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.GetCustomAttribute<JsonIgnoreAttribute>() is null).ToArray();
+        var columns = Columns<T>();
         using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
-        writer.Write(string.Join(',', columns.Select(c => CsvText.Field(c.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? c.Name))));
+        writer.Write(string.Join(',', columns.Select(Name).Concat(extraColumns).Select(CsvText.Field)));
         writer.Write('\n');
+        int index = 0;
         foreach (var row in rows)
         {
             for (int i = 0; i < columns.Length; i++)
@@ -47,9 +69,16 @@ public static class TableFile
                 if (i > 0) writer.Write(',');
                 writer.Write(CsvText.Field(Cell(columns[i].GetValue(row))));
             }
+            foreach (string extra in extraColumns) writer.Write(',' + CsvText.Field(extraValue(index, extra)));
             writer.Write('\n');
+            index++;
         }
     }
+
+    static PropertyInfo[] Columns<T>() => typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+        .Where(p => p.GetCustomAttribute<JsonIgnoreAttribute>() is null).ToArray();
+
+    static string Name(PropertyInfo column) => column.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? column.Name;
 
     /// <summary>A value as pandas writes it.</summary>
     public static string Cell(object? value) => value switch

@@ -195,7 +195,7 @@ public class ExtractTests
         var doc = TestJson.Read<LlmLoc.BrainAlignment.AlignReport.Document>(dir.File("r.json"));
         Assert.Equal(["language", "random", "random"], doc.Conditions.Select(c => c.Condition));
         Assert.True(doc.Conditions[0].Score > 0.999, $"language units predict their own activations: {doc.Conditions[0].Score}");
-        Assert.Equal(5, doc.TestSets.Length);
+        Assert.Equal(5, doc.Groups.Single().Splits.Count);
     }
 
     [Theory]
