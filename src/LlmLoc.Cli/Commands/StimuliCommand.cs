@@ -1,6 +1,6 @@
 using LlmLoc.Masks;
 using System.CommandLine;
-using LlmLoc.Localization;
+using LlmLoc.Stimuli;
 using LlmLoc.Stimuli.Download;
 
 namespace LlmLoc.Cli.Commands;

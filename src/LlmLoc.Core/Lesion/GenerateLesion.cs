@@ -5,7 +5,7 @@ using LlmLoc.Sessions;
 namespace LlmLoc.Lesion;
 
 /// <summary>
-/// generate_lesion.py: load the model, ablate the chosen units (language mask, its random control or none),
+/// generate_lesion.py: load the model, ablate the chosen units (a network's mask, its random control or none),
 /// generate from the prompt and print the decoded text(s). Progress goes to stderr, only text to stdout.
 /// </summary>
 public static class GenerateLesion
@@ -18,11 +18,14 @@ public static class GenerateLesion
             MaxLength = options.MaxLength, DoSample = !options.Greedy, Temperature = options.Temperature,
             TopK = options.TopK ?? 0, TopP = options.TopP ?? 1.0, NumReturnSequences = options.NumReturnSequences,
         }.Validate();
-        var resolved = LesionMaskResolver.Resolve(options.Mask);
-        using var session = ModelSession.Open(
-            new ModelRequest(options.Mask.ModelName, options.Device, options.Mask.Untrained, options.Mask.Seed, options.Offline, options.Weights, options.DType), stderr);
+        options.Model.Validate();
+        var lesion = options.Lesion;
+        LesionRequest.CheckLocalizerIsRead(options.Mask, [lesion.Condition], lesion.RandomLike);
+        var resolved = LesionMaskResolver.Resolve(lesion, stderr);
+        options.Model.CheckFits(resolved.Mask);
+        using var session = ModelSession.Open(options.Model, stderr);
         var model = session.Model;
-        var site = options.Mask.Units.Site;
+        var site = options.Mask.Site;
         stderr.WriteLine($"llmloc: model {session.ModelId} ({model.NumLayers} layers × {model.UnitsPerLayer(site)} {site.UnitsNoun()}) on {model.Device}");
         resolved.Mask?.EnsureFits(model.NumLayers, model.UnitsPerLayer(site));
         stderr.WriteLine($"llmloc: {resolved.Description}");
@@ -34,6 +37,7 @@ public static class GenerateLesion
 
         var promptIds = session.Tokenizer.Encode(options.Prompt);
         Models.ModelInputs.Check(model.Config, [promptIds], "the prompt", Math.Max(0, settings.MaxLength - promptIds.Count));
+        GenerationMemory.Check(model.Config, promptIds.Count, settings);
         long[] prompt = [.. promptIds.Select(id => (long)id)];
         var sequences = LesionedGeneration.Generate(model, prompt, resolved.Mask, settings);
         var texts = sequences.Select(ids => session.Tokenizer.Decode(ids.Select(id => checked((int)id)), skipSpecialTokens: true)).ToList();
@@ -44,7 +48,7 @@ public static class GenerateLesion
     static GenerationSettings Settings(GenerateLesionOptions options, ModelSession session)
     {
         bool sample = !options.Greedy;
-        long seed = options.Mask.Seed;
+        long seed = options.Model.Seed;
         if (session.Folder is { } folder)
             return GenerationSettings.FromModelFolder(folder, session.Model.Config.Raw, options.MaxLength, sample, options.Temperature,
                 options.TopK, options.TopP, options.NumReturnSequences, seed);

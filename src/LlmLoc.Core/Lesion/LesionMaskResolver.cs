@@ -5,53 +5,69 @@ using LlmLoc.Statistics;
 
 namespace LlmLoc.Lesion;
 
-/// <summary>The mask to ablate and a one-line account of where it came from (for stderr).</summary>
-public sealed record ResolvedLesionMask(UnitMask? Mask, string Description);
+/// <summary>The mask to ablate, what it is (condition, network, mask file), and a one-line account for stderr.</summary>
+public sealed record ResolvedLesionMask(UnitMask? Mask, string Description)
+{
+    /// <summary>none, random or the ablated network (the table's <c>condition</c> column).</summary>
+    public string Condition { get; init; } = Networks.None;
+    /// <summary>The network whose mask defines the condition (a random control's base network); null for none.</summary>
+    public string? Network { get; init; }
+    /// <summary>The mask file read (cache name or --mask path); null for none.</summary>
+    public string? MaskName { get; init; }
+    /// <summary>--label or the network and its settings: how tables and figures name the mask.</summary>
+    public string? Label { get; init; }
+}
 
-/// <summary>generate_lesion.py's mask choice: the cached language mask, its random control, or none.</summary>
+/// <summary>generate_lesion.py's mask choice, for every network: a cached (or given) mask, its random control, or none.</summary>
 public static class LesionMaskResolver
 {
-    public static ResolvedLesionMask Resolve(LesionMaskRequest request)
+    /// <param name="warnings">Gets the warnings about the flags (both sizes given, a --mask whose cache name names
+    /// another network); a verb resolving several conditions passes it once.</param>
+    public static ResolvedLesionMask Resolve(LesionRequest request, TextWriter? warnings = null)
     {
         request.Validate();
-        if (request.Network == Networks.None)
+        if (request.Condition == Networks.None)
             return new ResolvedLesionMask(null, "network none: no lesion (intact model)");
 
-        var language = LoadLanguageMask(request);
-        string shape = $"({language.Layers}, {language.Hidden})";
-        // The localized units, named by their localizer when it is not the language one.
-        string noun = language.Site.UnitsNoun(), owner = request.Units.Localizer ?? Networks.Language;
-        if (request.Network == Networks.Language)
-            return new ResolvedLesionMask(language,
-                $"network language: lesioning {language.Count} {(request.Units.Localizer is null ? "" : owner + " ")}{noun} of a {shape} mask from {language.Source}");
+        string network = request.MaskNetwork!;
+        if (warnings is not null) Warn(request, network, warnings);
+        var mask = Load(request);
+        string shape = $"({mask.Layers}, {mask.Hidden})", noun = mask.Site.UnitsNoun();
+        string label = request.MaskOfNetwork.Describe(request.Pooling);
+        var resolved = new ResolvedLesionMask(mask, "") { Condition = request.Condition, Network = network, MaskName = mask.Source, Label = label };
+        if (request.Condition != Networks.Random)
+            return resolved with { Description = $"network {network}: lesioning {mask.Count} {noun} of a {shape} mask from {mask.Source}" };
 
-        long[] random = UnitSelection.RandomLesionMask(language.Values, request.Seed);
-        var mask = new UnitMask(random, language.Layers, language.Hidden, $"random control of {language.Source}") { Site = language.Site };
-        return new ResolvedLesionMask(mask,
-            $"network random: lesioning {mask.Count} units of a {shape} mask drawn (seed {request.Seed}) from outside " +
-            $"the {language.Count} {owner} {noun} of {language.Source}");
+        long[] random = UnitSelection.RandomLesionMask(mask.Values, request.Seed, network);
+        var control = new UnitMask(random, mask.Layers, mask.Hidden, $"random control of {mask.Source}") { Site = mask.Site };
+        return resolved with
+        {
+            Mask = control,
+            Description = $"network random: lesioning {control.Count} {noun} of a {shape} mask drawn (seed {request.Seed}) from outside " +
+                $"the {mask.Count} {network} {noun} of {mask.Source}",
+        };
     }
 
-    static UnitMask LoadLanguageMask(LesionMaskRequest request)
+    static void Warn(LesionRequest request, string network, TextWriter warnings)
     {
-        if (request.MaskFile is { } file)
+        if (request.Mask.File is null) request.Mask.WarnAboutSize(warnings);
+        else if (MaskCacheKey.TryParse(request.Mask.File) is { } named && named.Network != network)
+            warnings.WriteLine($"llmloc: warning: --mask {request.Mask.File} is named as a {named.Network} mask but is ablated as {network}'s: " +
+                $"name its network with --network {named.Network}{(request.Condition == Networks.Random ? " (or --random-like)" : "")}");
+    }
+
+    /// <summary>The network's mask at the specification's site: --mask FILE, else the cached mask of the model and
+    /// settings (a custom localizer's definition is resolved for the model first, unless it already is).</summary>
+    public static UnitMask Load(LesionRequest request)
+    {
+        if (request.Mask.File is { } file)
         {
             if (!File.Exists(file))
                 throw new LlmLocException($"mask file {file} does not exist: give the path of a .npy mask (e.g. one `llmloc localize` wrote)");
-            return AtSite(UnitMask.Load(file), request.Units.Site);
+            return UnitMask.Load(file, request.Mask.Site);
         }
-        string cacheDir = MaskCacheKey.ResolveCacheDir(request.CacheDir);
-        var key = request.LanguageKey;
-        if (request.Units.Localizer is { } localizer)
-            key = key with { Network = LocalizerReference.CacheNetwork(localizer, key, cacheDir,
-                () => TokenizerSource.Open(new ModelRequest(request.ModelName, Untrained: request.Untrained, Seed: request.Seed, Offline: request.Units.Offline)),
-                request.Units.StimuliDir, request.Seed) };
-        string path = key.MaskPath(cacheDir);
-        if (!File.Exists(path))
-            throw new LlmLocException(
-                $"no cached {(request.Units.Localizer is null ? "language" : key.Network)} mask {path}: create it with `{request.LocalizeCommand}` (or pass --mask FILE.npy)");
-        return AtSite(UnitMask.Load(path), request.Units.Site);
+        if (request.Mask.Localizer?.Name == request.MaskNetwork)
+            request = request with { Mask = LocalizerReference.Resolve(request.Mask, request.Model) };
+        return request.Mask.Cache.Load(request.Key, request.LocalizeCommand);
     }
-
-    static UnitMask AtSite(UnitMask mask, UnitSite site) => new(mask.Values, mask.Layers, mask.Hidden, mask.Source) { Site = site };
 }

@@ -16,46 +16,26 @@ public static class Localizer
     /// <summary>The original truncates each language stimulus to this many tokens.</summary>
     public static int LanguageMaxTokens => LocalizerDefinition.BuiltIn(Networks.Language)!.MaxTokens!.Value;
 
-    /// <summary>Options with their localizer resolved, its definition, and a custom localizer's tokenized items.</summary>
-    public sealed record Resolved(LocalizeOptions Options, LocalizerDefinition Definition, PreparedLocalizer? Prepared);
-
-    /// <summary>
-    /// Resolves the localizer of <paramref name="options"/> before any model work: its definition, its pooling (a
-    /// definition's own when --pooling is not given) and, for a custom localizer, its cache network
-    /// <c>{name}-{hash}</c> — the hash is over token ids, so the model's tokenizer (not its weights) is loaded.
-    /// A definition file named like a built-in must be the built-in's exact copy, and then is the built-in.
-    /// </summary>
-    public static Resolved Resolve(LocalizeOptions options, TextWriter stderr, StimuliAutoFetch? autoFetch = null)
-    {
-        var definition = options.ReadDefinition();
-        if (options.PoolingIsDefault && definition.DefaultPooling is { } pooling) options = options with { Pooling = pooling };
-        if (definition.IsBuiltIn) return new Resolved(options with { Network = definition.Name, CacheNetwork = null }, definition, null);
-        if (LocalizerDefinition.BuiltIn(definition.Name) is { } builtIn)
-        {
-            (autoFetch ?? StimuliAutoFetch.FromEnvironment()).EnsurePresent(definition.Name, options.StimuliDir, stderr, options.StimuliDirExplicit);
-            LocalizerReference.IsBuiltIn(definition, options.StimuliDir, options.Seed);
-            return new Resolved(options with { Network = builtIn.Name, CacheNetwork = null }, builtIn, null);
-        }
-        var tokenizer = TokenizerSource.Open(ModelRequestOf(options), stderr);
-        var prepared = LocalizerReference.Prepare(definition, tokenizer, options.StimuliDir, options.Seed);
-        return new Resolved(options with { Network = definition.Name, CacheNetwork = prepared.CacheNetwork }, definition, prepared);
-    }
-
-    static ModelRequest ModelRequestOf(LocalizeOptions options) =>
-        new(options.ModelName, options.Device, options.Untrained, options.Seed, options.Offline, options.Weights, options.DType);
-
     /// <param name="autoFetch">Fetches missing stimuli; default <see cref="StimuliAutoFetch.FromEnvironment"/>.</param>
     public static void Run(LocalizeOptions options, TextWriter stdout, TextWriter stderr, StimuliAutoFetch? autoFetch = null)
     {
         options.Validate();
-        string cacheDir = MaskCacheKey.ResolveCacheDir(options.CacheDir);
+        options.Mask.WarnAboutSize(stderr);
+        var cache = options.Mask.Cache;
         // Cheap checks first: an unwritable output should fail before stimuli are fetched or a model is loaded.
-        IO.AtomicFile.CheckCanWriteFolder(cacheDir, "--cache-dir");
         if (options.StatsOut is { } statsPath) IO.AtomicFile.CheckCanWriteFile(statsPath, "--stats-out");
-        var resolved = Resolve(options, stderr, autoFetch);
-        options = resolved.Options;
+        var fetch = autoFetch ?? StimuliAutoFetch.FromEnvironment();
+        if (options.Mask.Localizer is not null)
+        {
+            // A custom localizer's cache name needs its token ids: the model's tokenizer reads its items (no weights
+            // yet). A copy of a built-in is compared with the built-in's stimuli, fetched first.
+            fetch.EnsurePresent(options.Network, options.StimuliDir, stderr, options.StimuliDirExplicit);
+            options = options with { Mask = LocalizerReference.Resolve(options.Mask, options.Model, options.StimuliDir, stderr) };
+        }
         var key = options.CacheKey;
-        string maskPath = key.MaskPath(cacheDir), pValuesPath = key.PValuesPath(cacheDir), tValuesPath = key.TValuesPath(cacheDir);
+        string maskPath = cache.MaskPath(key), pValuesPath = cache.PValuesPath(key), tValuesPath = cache.TValuesPath(key);
+        foreach (var output in new[] { maskPath, pValuesPath, tValuesPath })
+            IO.AtomicFile.CheckNameFits(output, "the cache file");
 
         if (File.Exists(maskPath) && !options.Overwrite && options.StatsOut is null)
         {
@@ -68,27 +48,37 @@ public static class Localizer
             }
             stderr.WriteLine($"llmloc: warning: cached mask {maskPath} is not valid for this run ({problem}); recomputing it");
         }
+        // Only a run that writes needs a writable cache: a valid mask is served from a read-only one (shared caches).
+        IO.AtomicFile.CheckCanWriteFolder(cache.Folder, "--cache-dir");
 
         // Stimuli first: a missing folder should fail before a model is downloaded or loaded.
-        var stimuli = resolved.Prepared?.Stimuli ?? LoadBuiltInStimuli(options, resolved.Definition, stderr, autoFetch);
-        using var session = ModelSession.Open(ModelRequestOf(options), stderr);
-        int layers = session.Model.NumLayers, hidden = session.Model.UnitsPerLayer(options.Site);
-        long units = options.UnitsToSelect(layers, hidden);
+        var definition = options.Mask.Localizer is { } custom && !Networks.IsBuiltIn(key.Network)
+            ? LocalizerFile.Read(custom.File) : LocalizerDefinition.BuiltIn(key.Network)!;
+        fetch.EnsurePresent(definition.Name, options.StimuliDir, stderr, options.StimuliDirExplicit);
+        var stimuli = definition.LoadStimuli(options.StimuliDir, options.Model.Seed);
+        if (stimuli.Positive.Count < 2 || stimuli.Negative.Count < 2)
+            throw new LlmLocException($"the {options.Network} stimuli in {options.StimuliDir} give {stimuli.Positive.Count} positive and " +
+                $"{stimuli.Negative.Count} negative items; the t-test needs at least 2 of each: restore the stimuli (llmloc stimuli download)");
+        using var session = ModelSession.Open(options.Model, stderr);
+        var site = options.Mask.Site;
+        int layers = session.Model.NumLayers, hidden = session.Model.UnitsPerLayer(site);
+        long units = key.UnitsToSelect(layers, hidden);
 
-        var prepared = resolved.Prepared ?? LocalizerReference.Tokenize(resolved.Definition, stimuli, session.Tokenizer, builtIn: true);
+        var prepared = LocalizerReference.Tokenize(definition, stimuli, session.Tokenizer, builtIn: definition.IsBuiltIn);
         var positiveIds = prepared.PositiveIds;
         var negativeIds = prepared.NegativeIds;
         Models.ModelInputs.Check(session.Model.Config, positiveIds.Concat(negativeIds), $"{options.Network} stimulus");
         int total = positiveIds.Count + negativeIds.Count;
         // Both conditions in one run: a streamed model reads each block once.
         var all = StepProgress.Run($"{options.Network} stimuli through {session.ModelId}", total, stderr, done =>
-            ActivationRecorder.Record(session.Model, [.. positiveIds, .. negativeIds], options.Pooling, options.BatchSize, session.Tokenizer.PadTokenId, done, options.Site));
+            ActivationRecorder.Record(session.Model, [.. positiveIds, .. negativeIds], options.Pooling, options.BatchSize, session.Tokenizer.PadTokenId, done, site));
         long split = (long)positiveIds.Count * layers * hidden;
         // Views, not copies: for a 13B model each half is 0.4 GB.
         ReadOnlyMemory<double> positive = all.AsMemory(0, (int)split), negative = all.AsMemory((int)split);
 
         var stats = LocalizerStatistics.Compute(positive, negative, layers, hidden);
-        long[] mask = SelectUnits(stats.T, options.Range, (int)units, options.Seed, out int nonFiniteDropped);
+        var range = options.Mask.Range;
+        long[] mask = UnitSelection.Select(stats.T, range.Low, range.High, (int)units, options.Model.Seed, out int nonFiniteDropped);
         if (stats.NanUnits > 0)
             stderr.WriteLine($"llmloc: warning: {stats.NanUnits} unit(s) are constant and equal in both conditions (t and p are NaN); they are never selected and their adjusted p-value is NaN (the original would crash here)");
         if (nonFiniteDropped > 0)
@@ -106,42 +96,14 @@ public static class Localizer
         }
 
         long selected = mask.Sum();
-        stdout.WriteLine($"> Model: {options.ModelName} ({layers} layers × {hidden} {options.Site.UnitsNoun()})");
-        stdout.WriteLine($"> Network: {options.CacheNetwork ?? options.Network}, pooling: {options.Pooling.ToFlag()}, range: {options.Range.Text}" +
-            (options.Site == UnitSite.Residual ? "" : $", site: {options.Site.ToFlag()}"));
+        stdout.WriteLine($"> Model: {options.Model.ModelName} ({layers} layers × {hidden} {site.UnitsNoun()})");
+        stdout.WriteLine($"> Network: {key.Network}, pooling: {options.Pooling.ToFlag()}, range: {range.Text}" +
+            (site == UnitSite.Residual ? "" : $", site: {site.ToFlag()}"));
         stdout.WriteLine($"> Number of units: {selected}");
         stdout.WriteLine($"> Saved mask to {maskPath}");
         stdout.WriteLine($"> Saved adjusted p-values to {pValuesPath}");
         stdout.WriteLine($"> Saved t-values to {tValuesPath}");
         if (options.StatsOut is { } statsOutPath)
             stdout.WriteLine($"> Saved per-unit statistics to {statsOutPath}");
-    }
-
-    /// <summary>A built-in's stimuli, fetched when missing; at least 2 per condition.</summary>
-    static LocalizerStimuli LoadBuiltInStimuli(LocalizeOptions options, LocalizerDefinition definition, TextWriter stderr, StimuliAutoFetch? autoFetch)
-    {
-        (autoFetch ?? StimuliAutoFetch.FromEnvironment()).EnsurePresent(definition.Name, options.StimuliDir, stderr, options.StimuliDirExplicit);
-        var stimuli = definition.LoadStimuli(options.StimuliDir, options.Seed);
-        if (stimuli.Positive.Count < 2 || stimuli.Negative.Count < 2)
-            throw new LlmLocException($"the {options.Network} stimuli in {options.StimuliDir} give {stimuli.Positive.Count} positive and " +
-                $"{stimuli.Negative.Count} negative items; the t-test needs at least 2 of each: restore the stimuli (llmloc stimuli download)");
-        return stimuli;
-    }
-
-    /// <summary>localize.py's selection; units with NaN t (which the original cannot cache) are never selected.</summary>
-    public static long[] SelectUnits(double[] t, LocalizeRange range, int units, int seed, out int nanDropped)
-    {
-        // ±inf t (both groups constant, means apart) still rank; NaN t (constant and equal) cannot.
-        int finite = t.Count(v => !double.IsNaN(v));
-        if (finite < units)
-            throw new LlmLocException($"only {finite} of {t.Length} units have a t-value that is not NaN, fewer than the {units} to select " +
-                "(the activations do not differ between the conditions); select fewer units or check the model and stimuli", ExitCodes.RuntimeError);
-        long[] mask = range.IsTop ? UnitSelection.TopK(t, units)
-            : range.IsBottom ? UnitSelection.BottomK(t, units)
-            : UnitSelection.RandomRange(t, range.Low, range.High, units, seed);
-        nanDropped = 0;
-        for (int i = 0; i < t.Length; i++)
-            if (mask[i] != 0 && double.IsNaN(t[i])) { mask[i] = 0; nanDropped++; }
-        return mask;
     }
 }

@@ -41,24 +41,9 @@ public static class CustomNetworks
         return Convert.ToHexStringLower(sha.GetHashAndReset())[..HashDigits];
     }
 
-    /// <summary>
-    /// The networks <c>{name}-{hash}</c> whose mask is cached in <paramref name="cacheDir"/> with every other setting
-    /// of <paramref name="key"/> (its <c>Network</c> is ignored), sorted: how a bare custom name finds its mask.
-    /// </summary>
-    public static IReadOnlyList<string> Cached(string cacheDir, MaskCacheKey key, string name)
-    {
-        if (!Directory.Exists(cacheDir)) return [];
-        string prefix = $"{key.ModelId}_network={name}-";
-        var found = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (string path in Directory.EnumerateFiles(cacheDir, prefix + "*.npy"))
-        {
-            string file = Path.GetFileName(path);
-            if (file.Length < prefix.Length + HashDigits || !file.StartsWith(prefix, StringComparison.Ordinal)) continue;
-            string hash = file.Substring(prefix.Length, HashDigits);
-            if (!hash.All(char.IsAsciiHexDigitLower)) continue;
-            string network = $"{name}-{hash}";
-            if (file == (key with { Network = network }).MaskFileName) found.Add(network);
-        }
-        return [.. found];
-    }
+    /// <summary>True when <paramref name="network"/> is a cache network of the custom localizer <paramref name="name"/>:
+    /// <c>{name}-{8 lower-case hex digits}</c>.</summary>
+    public static bool IsOf(string network, string name) =>
+        network.Length == name.Length + 1 + HashDigits && network.StartsWith(name + "-", StringComparison.Ordinal)
+        && network[(name.Length + 1)..].All(char.IsAsciiHexDigitLower);
 }

@@ -25,7 +25,8 @@ public sealed class UnitMask
     /// <summary>The selected units' flat indices (layer × hidden + unit), ascending: the mask's C order.</summary>
     public int[] SelectedIndices() => Enumerable.Range(0, Values.Length).Where(i => Values[i] != 0).ToArray();
 
-    public static UnitMask Load(string path)
+    /// <param name="site">The units the mask's columns are (from --site: the .npy does not say).</param>
+    public static UnitMask Load(string path, Models.UnitSite site = Models.UnitSite.Residual)
     {
         var array = Npy.Read(path);
         if (array.Shape.Length != 2)
@@ -36,7 +37,7 @@ public sealed class UnitMask
         if (bad >= 0)
             throw new LlmLocException($"mask {path} holds {values[bad].ToString(System.Globalization.CultureInfo.InvariantCulture)} at layer {bad / Math.Max(1, array.Shape[1])}, unit {bad % Math.Max(1, array.Shape[1])}: " +
                 "a mask holds only 0 and 1 (int, bool or float 0.0/1.0) as `llmloc localize` writes it");
-        return new UnitMask(values.Select(v => (long)v).ToArray(), array.Shape[0], array.Shape[1], path);
+        return new UnitMask(values.Select(v => (long)v).ToArray(), array.Shape[0], array.Shape[1], path) { Site = site };
     }
 
     public void EnsureFits(int layers, int hidden)

@@ -11,9 +11,10 @@ public sealed record PreparedLocalizer(
 
 /// <summary>
 /// A localizer as the verbs name it (<c>--localizer</c>): a built-in's name, a definition file (<c>*.toml</c>), or a
-/// custom localizer's bare name, found in the mask cache. Turns it into the <c>network=</c> part of cache names:
-/// a built-in's name; for a definition file <c>{name}-{hash of the token ids}</c> (<see cref="CustomNetworks"/>), or
-/// the built-in's name when the file is a built-in's exact copy (same name, items and max_tokens).
+/// custom localizer's bare name (found in the mask cache, <see cref="MaskCache.Find"/>). <see cref="Apply"/> puts it
+/// into a mask specification; <see cref="Resolve"/> gives a definition file its <c>network=</c> part of cache names for
+/// one model: <c>{name}-{hash of the token ids}</c> (<see cref="CustomNetworks"/>), or the built-in's name when the
+/// file is a built-in's exact copy (same name, items and max_tokens).
 /// </summary>
 public static class LocalizerReference
 {
@@ -72,23 +73,37 @@ public static class LocalizerReference
     }
 
     /// <summary>
-    /// The cache network of a lookup (a verb that reads a cached mask): a built-in's name; a definition file's
-    /// network (needs <paramref name="tokenizer"/>); for a bare custom name, the one network of that name cached with
-    /// the other settings of <paramref name="key"/> — an error naming the candidates when there are several, or none.
+    /// The mask specification with --network (null: not given) and --localizer (null: not given) applied, checked
+    /// before any model work: --localizer names the network (a built-in's or a custom localizer's name, or a definition
+    /// file, read now); --network, when also given, must name the same one.
     /// </summary>
-    public static string CacheNetwork(string reference, MaskCacheKey key, string cacheDir, Func<HfTokenizer> tokenizer, string stimuliDir, int seed)
+    public static MaskSpec Apply(MaskSpec mask, string? network, string? localizer)
     {
-        if (Definition(reference) is { } definition)
-            return IsBuiltIn(definition, stimuliDir, seed) ? definition.Name : Prepare(definition, tokenizer(), stimuliDir, seed).CacheNetwork;
-        var cached = CustomNetworks.Cached(cacheDir, key, reference);
-        string pattern = (key with { Network = $"{reference}-????????" }).MaskFileName;
-        return cached.Count switch
+        if (localizer is null) return network is null ? mask : mask with { Network = network };
+        var definition = Definition(localizer);
+        string name = definition?.Name ?? localizer;
+        if (network is not null && network != name)
+            throw new LlmLocException($"--network {network} and --localizer {localizer} name different localizers: give one of them", ExitCodes.Usage);
+        return mask with
         {
-            1 => cached[0],
-            0 => throw new LlmLocException($"no cached mask of localizer '{reference}' in {cacheDir} (looked for {pattern}): " +
-                $"localize it first (`llmloc localize --localizer {reference}.toml` with these settings), or give its definition file with --localizer FILE.toml", ExitCodes.InputError),
-            _ => throw new LlmLocException($"{cached.Count} localizers named '{reference}' are cached in {cacheDir} with these settings ({string.Join(", ", cached)}): " +
-                "give the definition file with --localizer FILE.toml to pick one", ExitCodes.Usage),
+            Network = name,
+            Localizer = definition is { IsBuiltIn: false } ? new CustomLocalizer(name, definition.SourceFile!, definition.DefaultPooling) : null,
         };
+    }
+
+    /// <summary>
+    /// The specification with its custom localizer's cache network for <paramref name="model"/>: the hash of the ids
+    /// the model's tokenizer gives (loaded alone, no weights), or the built-in's name for an exact copy of it.
+    /// Unchanged without a custom localizer, or once resolved.
+    /// </summary>
+    /// <param name="stimuliDir">Where a built-in's stimuli are, to compare a copy named like it (default: the stimuli folder).</param>
+    public static MaskSpec Resolve(MaskSpec mask, ModelSpec model, string? stimuliDir = null, TextWriter? log = null)
+    {
+        if (mask.Localizer is not { CacheNetwork: null } localizer) return mask;
+        var definition = LocalizerFile.Read(localizer.File);
+        string dir = stimuliDir ?? StimuliLocation.Default();
+        string network = IsBuiltIn(definition, dir, model.Seed) ? definition.Name
+            : Prepare(definition, TokenizerSource.Open(model, log), dir, model.Seed).CacheNetwork;
+        return mask with { Localizer = localizer with { CacheNetwork = network } };
     }
 }

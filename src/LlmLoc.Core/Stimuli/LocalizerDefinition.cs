@@ -62,7 +62,7 @@ public sealed record LocalizerDefinition
     /// </summary>
     public static readonly string[] ReservedNames = [Networks.Random, Networks.None];
 
-    /// <summary>True for a valid localizer name: lower-case ASCII letters, digits and '-' (it becomes part of file names).</summary>
-    public static bool IsValidName(string name) =>
-        name.Length is > 0 and <= 64 && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-');
+    /// <summary>True for a valid localizer name: a network name (lower-case ASCII letters, digits and '-', not starting
+    /// with '-'; it becomes part of file names) of at most 64 characters.</summary>
+    public static bool IsValidName(string name) => name.Length <= 64 && Networks.IsName(name);
 }

@@ -41,7 +41,7 @@ public static class LocalizerExport
             ?? throw new LlmLocException($"--network '{options.Network}' is not a built-in localizer: use {string.Join(", ", LocalizerDefinition.BuiltIns.Select(b => b.Name))}", ExitCodes.Usage);
         string name = options.DefinitionName;
         if (!LocalizerDefinition.IsValidName(name) || LocalizerDefinition.ReservedNames.Contains(name))
-            throw new LlmLocException($"--name '{name}' is not a localizer name: use 1 to 64 lower-case letters, digits and '-', e.g. my-language", ExitCodes.Usage);
+            throw new LlmLocException($"--name '{name}' is not a localizer name: use 1 to 64 lower-case letters, digits and '-', starting with a letter or digit, e.g. my-language", ExitCodes.Usage);
         AtomicFile.CheckCanWriteFolder(options.OutputDir, "--out");
         (autoFetch ?? Download.StimuliAutoFetch.FromEnvironment()).EnsurePresent(builtIn.Name, options.StimuliDir, stderr, options.StimuliDirExplicit);
         var stimuli = builtIn.LoadStimuli(options.StimuliDir, options.Seed);

@@ -57,7 +57,7 @@ public static class LocalizerFile
         string name = table.TryGetValue("name", out var rawName) ? rawName as string ?? throw Error("name", "must be a string")
             : throw Error("name", "is required: e.g. name = \"lang-es\"");
         if (!LocalizerDefinition.IsValidName(name))
-            throw Error("name", $"\"{name}\" is not a localizer name: use 1 to 64 lower-case letters, digits and '-' (it becomes part of cache file names), e.g. \"lang-es\"");
+            throw Error("name", $"\"{name}\" is not a localizer name: use 1 to 64 lower-case letters, digits and '-', starting with a letter or digit (it becomes part of cache file names), e.g. \"lang-es\"");
         if (LocalizerDefinition.ReservedNames.Contains(name))
             throw Error("name", $"\"{name}\" is a lesion condition, not a localizer: choose another name");
 

@@ -1,10 +1,9 @@
-using LlmLoc.Localization;
 using LlmLoc.Sessions;
 using LlmLoc.Stimuli;
 
 namespace LlmLoc.Sweeps;
 
-/// <summary>The custom localizers of a sweep grid (<c>localizers = [...]</c>) and of its cells.</summary>
+/// <summary>The entries of a sweep grid's <c>localizers = [...]</c>.</summary>
 static class SweepLocalizers
 {
     /// <summary>A grid entry: a definition file relative to the grid (read and checked now), made absolute so the plan
@@ -18,9 +17,4 @@ static class SweepLocalizers
         LocalizerFile.Read(path);
         return path;
     }
-
-    /// <summary>A cell's options with its localizer resolved: a definition file's cache network needs the model's
-    /// tokenizer (not its weights), so this is done once per cell and command.</summary>
-    public static LocalizeOptions Resolve(LocalizeOptions options) =>
-        options.Localizer is null ? options : Localizer.Resolve(options, TextWriter.Null).Options;
 }

@@ -29,7 +29,7 @@ public sealed class SiteAndLocalizerMasksTests : IDisposable
         int width = key.Site == UnitSite.Mlp ? 192 : 48;
         var values = Enumerable.Range(0, 3 * width).Select(i => i % 7 == 0 ? 1L : 0L).ToArray();
         Directory.CreateDirectory(dir.File("cache"));
-        Npy.Write(key.MaskPath(dir.File("cache")), values, 3, width);
+        Npy.Write(new MaskCache(dir.File("cache")).MaskPath(key), values, 3, width);
         return new UnitMask(values, 3, width);
     }
 
@@ -39,7 +39,7 @@ public sealed class SiteAndLocalizerMasksTests : IDisposable
     public void EvaluateConditionsCarryTheSiteAndTheRandomControlStaysOutsideTheMlpMask()
     {
         var cached = Cache(Key("language", UnitSite.Mlp));
-        var options = new EvaluateOptions { ModelName = model, Percentage = 1, CacheDir = dir.File("cache"), MinimalPairsFile = "builtin", Units = new() { Site = UnitSite.Mlp }, RandomSeeds = 2 };
+        var options = new EvaluateOptions { Model = new(model), Mask = new() { Percentage = 1, CacheDir = dir.File("cache"), Site = UnitSite.Mlp }, MinimalPairsFile = "builtin", RandomSeeds = 2 };
         var conditions = EvaluateRun.Conditions(options);
         Assert.Equal(["none", "language", "random", "random"], conditions.Select(c => c.Name));
         Assert.Equal(cached.Values, conditions[1].Mask!.Values);
@@ -50,7 +50,7 @@ public sealed class SiteAndLocalizerMasksTests : IDisposable
             Assert.DoesNotContain(Enumerable.Range(0, cached.Values.Length), i => cached.Values[i] == 1 && random.Mask.Values[i] == 1);
         }
         // The residual lookup is another file: not there.
-        var error = Assert.Throws<LlmLocException>(() => EvaluateRun.Conditions(options with { Units = new() }));
+        var error = Assert.Throws<LlmLocException>(() => EvaluateRun.Conditions(options with { Mask = options.Mask with { Site = UnitSite.Residual } }));
         Assert.Contains("network=language_pooling=last-token_range=100-100", error.Message);
     }
 
@@ -61,7 +61,8 @@ public sealed class SiteAndLocalizerMasksTests : IDisposable
         File.WriteAllLines(dir.File("items.txt"), ["The cat sat on the mat.", "Rain.", "After the long meeting, everyone went home."]);
         ExtractOptions Options(string output, double? percentage) => new()
         {
-            ModelName = model, InputFile = dir.File("items.txt"), OutputFile = dir.File(output), Units = new() { Site = UnitSite.Mlp }, Percentage = percentage, CacheDir = dir.File("cache"),
+            Model = new(model), InputFile = dir.File("items.txt"), OutputFile = dir.File(output), Site = UnitSite.Mlp,
+            Mask = percentage is null ? null : new() { Percentage = percentage, CacheDir = dir.File("cache") },
         };
         ExtractRun.Run(Options("full.npy", null), TextWriter.Null, TextWriter.Null);
         ExtractRun.Run(Options("masked.npy", 1), TextWriter.Null, TextWriter.Null);
@@ -105,11 +106,14 @@ public sealed class SiteAndLocalizerMasksTests : IDisposable
         var run = CliRunner.Run("align", "--activations", dir.File("acts.npy"), "--responses", dir.File("y.npy"), "--model-name", model,
             "--cache-dir", dir.File("cache"), "--localizer", "lang-es", "--site", "mlp", "--folds", "3", "--random-seeds", "1");
         Assert.True(run.ExitCode == 0, run.Stderr);
-        Assert.Matches($@"language\s+{cached.Count}\s", run.Stdout);
+        // The custom network is a condition like the built-ins, named by the localizer's name.
+        Assert.Matches($@"lang-es\s+{cached.Count}\s", run.Stdout);
 
         var resid = CliRunner.Run("align", "--activations", dir.File("acts.npy"), "--responses", dir.File("y.npy"), "--model-name", model,
             "--cache-dir", dir.File("cache"), "--localizer", "lang-es", "--folds", "3");
         Assert.Equal(ExitCodes.InputError, resid.ExitCode);
-        Assert.Contains("no cached mask of localizer 'lang-es'", resid.Stderr);
+        // The error names the custom mask the cache holds at the other site and the flag that selects it.
+        Assert.Contains("no cached lang-es mask", resid.Stderr);
+        Assert.Contains($"the cache holds {Key("lang-es-0123abcd", UnitSite.Mlp).MaskFileName} (select it with --site mlp)", resid.Stderr);
     }
 }

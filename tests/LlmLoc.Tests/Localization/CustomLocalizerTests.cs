@@ -122,7 +122,7 @@ public sealed class CustomLocalizerTests : IDisposable
         Assert.True(byFile.ExitCode == 0, byFile.Stderr);
         Assert.Equal(byFile.Stdout, byName.Stdout);
         string customMask = Assert.Single(Directory.GetFiles(Cache, "tiny-gpt2_network=small-lang-*_range=*"));
-        Assert.Contains($"small-lang units of a (3, 48) mask from {customMask}", byName.Stderr);
+        Assert.Contains($"network small-lang: lesioning {UnitMask.Load(customMask).Count} units of a (3, 48) mask from {customMask}", byName.Stderr);
         Assert.Equal(Greedy(UnitMask.Load(customMask), UnitSite.Residual) + Environment.NewLine, byFile.Stdout);
     }
 
