@@ -51,7 +51,7 @@ public static class LesionMaskResolver
     static void Warn(LesionRequest request, string network, TextWriter warnings)
     {
         if (request.Mask.File is null) request.Mask.WarnAboutSize(warnings);
-        else if (MaskCacheKey.TryParse(request.Mask.File) is { } named && named.Network != network)
+        else if (MaskCacheKey.TryParse(request.Mask.File) is { } named && named.Network != network && !CustomNetworks.IsOf(named.Network, network))
             warnings.WriteLine($"llmloc: warning: --mask {request.Mask.File} is named as a {named.Network} mask but is ablated as {network}'s: " +
                 $"name its network with --network {named.Network}{(request.Condition == Networks.Random ? " (or --random-like)" : "")}");
     }

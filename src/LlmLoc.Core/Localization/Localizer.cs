@@ -13,7 +13,7 @@ namespace LlmLoc.Localization;
 /// <summary>The localizer pipeline: stimuli → model → recorder → statistics → unit selection → mask cache.</summary>
 public static class Localizer
 {
-    /// <summary>The original truncates each language stimulus to this many tokens.</summary>
+    /// <summary>The original truncates each language stimulus to this many tokens (the built-in's max tokens).</summary>
     public static int LanguageMaxTokens => LocalizerDefinition.BuiltIn(Networks.Language)!.MaxTokens!.Value;
 
     /// <param name="autoFetch">Fetches missing stimuli; default <see cref="StimuliAutoFetch.FromEnvironment"/>.</param>

@@ -52,10 +52,6 @@ public sealed record MaskSpec
     public Pooling PoolingOf(string network, Func<string, Pooling> verbDefault) =>
         Pooling ?? (Localizer is { DefaultPooling: { } own } localizer && localizer.Name == network ? own : verbDefault(network));
 
-    /// <summary>True when <paramref name="network"/> is a built-in or the custom localizer's: a bare custom name is
-    /// only known to the cache.</summary>
-    public bool Defines(string network) => Networks.IsBuiltIn(network) || Localizer?.Name == network;
-
     /// <summary>Checks the values; a mask's network must be a name that can stand in a file name.</summary>
     public void Validate()
     {
