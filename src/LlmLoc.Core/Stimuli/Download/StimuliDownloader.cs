@@ -1,7 +1,5 @@
-using LlmLoc.Masks;
 using System.IO.Compression;
-using System.Net.Http.Headers;
-
+using LlmLoc.Downloads;
 using LlmLoc.IO;
 
 namespace LlmLoc.Stimuli.Download;
@@ -11,11 +9,9 @@ namespace LlmLoc.Stimuli.Download;
 /// stimuli/language/*.csv and stimuli/tom/tomloc/{n}{b,p}_{story,question}.txt. Every file is written atomically,
 /// the sha256 of every archive and kept file goes to stimuli/SOURCES.sha256, and a complete set is not fetched again.
 /// </summary>
-public sealed class StimuliDownloader(StimuliSources? sources = null, HttpClient? http = null)
+public sealed class StimuliDownloader(StimuliSources? sources = null)
 {
-
     readonly StimuliSources _sources = sources ?? StimuliSources.Default;
-    readonly HttpClient _http = http ?? IO.Downloads.Client;
 
     /// <summary>The networks that have downloadable stimuli (the arithmetic localizer generates its own).</summary>
     public static IReadOnlyList<string> Networks { get; } = ["language", "theory-of-mind", "all"];
@@ -34,30 +30,58 @@ public sealed class StimuliDownloader(StimuliSources? sources = null, HttpClient
                 $"unknown network '{network}' for the stimuli download; use language, theory-of-mind or all", ExitCodes.Usage),
         };
 
+        bool created = !Directory.Exists(stimuliDir);
         Directory.CreateDirectory(stimuliDir);
-        var ledger = SourcesLedger.Load(stimuliDir);
-        List<string> downloaded = [], skipped = [], written = [];
-        foreach (var layout in layouts)
+        try
         {
-            var folder = Path.Combine(stimuliDir, layout.Folder);
-            if (IsComplete(layout, stimuliDir, ledger))
+            // One download per folder at a time: parallel runs (a sweep's first cells) wait and then find the files, and
+            // SOURCES.sha256 has one writer.
+            using var folderLock = await FileLock.AcquireAsync(Path.Combine(stimuliDir, ".download.lock"), removeWhenDone: true, ct);
+            var ledger = SourcesLedger.Load(stimuliDir);
+            List<string> downloaded = [], skipped = [], written = [];
+            foreach (var layout in layouts)
             {
-                log.WriteLine($"{layout.Network} stimuli already complete in {folder}; nothing to download");
-                skipped.Add(layout.Network);
-                continue;
+                var folder = Path.Combine(stimuliDir, layout.Folder);
+                if (IsComplete(layout, stimuliDir, ledger))
+                {
+                    log.WriteLine($"{layout.Network} stimuli already complete in {folder}; nothing to download");
+                    skipped.Add(layout.Network);
+                    continue;
+                }
+                var url = layout.Source(_sources);
+                log.WriteLine($"downloading the {layout.Network} stimuli from {Secrets.Redact(url)}");
+                // The archive waits in the stimuli folder itself, so an interrupted download resumes and a failed one
+                // leaves no network folder behind; it is deleted once extracted, as the original scripts do.
+                string archive = Path.Combine(stimuliDir, Path.GetFileName(layout.ArchiveName));
+                try
+                {
+                    await FileDownload.FetchAsync(new DownloadRequest(url, archive, layout.ArchiveName) { MaxBytes = MaxArchiveBytes },
+                        DownloadSettings.ForData(log), ct);
+                    var files = Extract(layout, url, archive, stimuliDir, folder);
+                    ledger.Record(layout.ArchiveName, SourcesLedger.Sha256HexOfFile(archive));
+                    foreach (var (relative, hash) in files) ledger.Record(relative, hash);
+                    ledger.Save();
+                    written.AddRange(files.Select(f => f.relative));
+                    log.WriteLine($"wrote {files.Count} {layout.Network} stimuli files to {folder}");
+                }
+                catch (DownloadException e)
+                {
+                    throw Failure(layout, url, folder, e.Message, e);
+                }
+                finally
+                {
+                    File.Delete(archive);
+                }
+                downloaded.Add(layout.Network);
             }
-            var url = layout.Source(_sources);
-            log.WriteLine($"downloading the {layout.Network} stimuli from {Secrets.Redact(url)}");
-            var archive = await FetchAsync(layout, url, folder, ct);
-            var files = Extract(layout, url, archive, stimuliDir, folder);
-            ledger.Record(layout.ArchiveName, SourcesLedger.Sha256Hex(archive));
-            foreach (var (relative, hash) in files) ledger.Record(relative, hash);
-            ledger.Save();
-            written.AddRange(files.Select(f => f.relative));
-            downloaded.Add(layout.Network);
-            log.WriteLine($"wrote {files.Count} {layout.Network} stimuli files to {folder}");
+            return new DownloadResult(downloaded, skipped, written);
         }
-        return new DownloadResult(downloaded, skipped, written);
+        catch when (created)
+        {
+            // No empty folder left behind by a failed first download.
+            if (!Directory.EnumerateFileSystemEntries(stimuliDir).Any()) Directory.Delete(stimuliDir);
+            throw;
+        }
     }
 
     /// <summary>
@@ -74,35 +98,13 @@ public sealed class StimuliDownloader(StimuliSources? sources = null, HttpClient
             return recorded is null || recorded == SourcesLedger.Sha256HexOfFile(path);
         });
 
-    async Task<byte[]> FetchAsync(StimuliArchiveLayout layout, Uri url, string folder, CancellationToken ct)
-    {
-        try
-        {
-            using var response = await _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
-            if (!response.IsSuccessStatusCode)
-                throw Failure(layout, url, folder, $"HTTP {(int)response.StatusCode} ({response.ReasonPhrase})");
-            if (response.Content.Headers.ContentLength > MaxArchiveBytes)
-                throw Failure(layout, url, folder, $"the archive is {response.Content.Headers.ContentLength} bytes, more than the {MaxArchiveBytes >> 20} MB limit");
-            await using var body = await response.Content.ReadAsStreamAsync(ct);
-            return ReadAtMost(body, MaxArchiveBytes) ?? throw Failure(layout, url, folder, $"the archive is more than the {MaxArchiveBytes >> 20} MB limit");
-        }
-        catch (HttpRequestException e)
-        {
-            throw Failure(layout, url, folder, ErrorText.OneLine(e.Message), e);
-        }
-        catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
-        {
-            throw Failure(layout, url, folder, "the server did not answer in time", e);
-        }
-    }
-
     static List<(string relative, string hash)> Extract(
-        StimuliArchiveLayout layout, Uri url, byte[] archive, string stimuliDir, string folder)
+        StimuliArchiveLayout layout, Uri url, string archive, string stimuliDir, string folder)
     {
         ZipArchive zip;
         try
         {
-            zip = new ZipArchive(new MemoryStream(archive, writable: false), ZipArchiveMode.Read);
+            zip = ZipFile.OpenRead(archive);
         }
         catch (InvalidDataException e)
         {
@@ -154,7 +156,7 @@ public sealed class StimuliDownloader(StimuliSources? sources = null, HttpClient
         }
     }
 
-    /// <summary>Limits on what a stimuli archive may make llmloc read and write (the real archives are a few MB;
+    /// <summary>Limits on what a stimuli archive may make llmloc download and write (the real archives are a few MB;
     /// the kept files are CSV and text files of a few kB each).</summary>
     const long MaxArchiveBytes = 512L << 20, MaxEntryBytes = 16L << 20, MaxExtractedBytes = 128L << 20;
 
