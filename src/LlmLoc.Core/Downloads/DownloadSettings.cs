@@ -2,10 +2,9 @@ using LlmLoc.Reporting;
 
 namespace LlmLoc.Downloads;
 
-/// <summary>How long a download waits, and where it reports, for the hub's and the data's downloads alike.</summary>
-/// <param name="AnswerTimeout">The wait for an answer's headers.</param>
-/// <param name="StallTimeout">The wait for the next bytes of a body; a stalled body is resumed like a dropped one.</param>
-internal sealed record DownloadSettings(TimeSpan AnswerTimeout, TimeSpan StallTimeout, IDownloadProgress Progress)
+/// <summary>How long a download waits for an answer's headers (<paramref name="AnswerTimeout"/>) and for the next bytes
+/// of a body (<paramref name="StallTimeout"/>; a stalled body is resumed like a dropped one), and where it reports.</summary>
+internal sealed record DownloadSettings(TimeSpan AnswerTimeout, TimeSpan StallTimeout, DownloadProgress Progress)
 {
     /// <summary>Set (to anything but "0") to forbid the automatic fetches of stimuli and BLiMP.</summary>
     public const string DisableVariable = "LLMLOC_NO_DOWNLOAD";
@@ -20,9 +19,8 @@ internal sealed record DownloadSettings(TimeSpan AnswerTimeout, TimeSpan StallTi
     internal static Stream OpenFile(string path, bool append) =>
         new FileStream(path, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
 
-    /// <summary>The stimuli's and BLiMP's downloads: a minute for an answer (Dropbox zips a folder before it answers) and
-    /// for each next bytes, progress on <paramref name="log"/>.</summary>
-    public static DownloadSettings ForData(TextWriter log) => new(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1), DownloadProgress.For(log));
+    /// <summary>Stimuli and BLiMP: a minute for an answer (Dropbox zips a folder before it answers) and for more bytes.</summary>
+    public static DownloadSettings ForData(TextWriter log) => new(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1), new DownloadProgress(log));
 
     /// <summary>huggingface_hub's offline switch: HF_HUB_OFFLINE, else TRANSFORMERS_OFFLINE, with its true values.</summary>
     public static bool HubOffline(Func<string, string?> env) =>
@@ -33,7 +31,6 @@ internal sealed record DownloadSettings(TimeSpan AnswerTimeout, TimeSpan StallTi
     public static bool DataFetchAllowed(bool offline = false, Func<string, string?>? env = null)
     {
         env ??= Environment.GetEnvironmentVariable;
-        if (offline || HubOffline(env)) return false;
-        return env(DisableVariable) is not { Length: > 0 } value || value == "0";
+        return !offline && !HubOffline(env) && env(DisableVariable) is null or "" or "0";
     }
 }

@@ -3,10 +3,8 @@ using System.Security.Cryptography;
 
 namespace LlmLoc.Downloads;
 
-/// <summary>One file to fetch: a hub blob, a stimuli archive, a BLiMP paradigm.</summary>
-/// <param name="Url">Where the bytes are (redirects are followed).</param>
-/// <param name="Target">Where they go; nothing stands there until they are complete and checked.</param>
-/// <param name="Label">The file's name in progress lines and messages.</param>
+/// <summary>One file to fetch (a hub blob, a stimuli archive, a BLiMP paradigm) from <paramref name="Url"/> (redirects
+/// followed) into <paramref name="Target"/>, named <paramref name="Label"/> in progress lines and messages.</summary>
 internal sealed record DownloadRequest(Uri Url, string Target, string Label)
 {
     /// <summary>A bearer token, sent to <see cref="Url"/>'s host only.</summary>
@@ -17,10 +15,10 @@ internal sealed record DownloadRequest(Uri Url, string Target, string Label)
     public long MaxBytes { get; init; } = 64L << 30;
     /// <summary>The sha256 (lowercase hex) the bytes must have.</summary>
     public string? Sha256 { get; init; }
-    /// <summary>A lock file other programs share, kept when done; by default "Target.lock", removed when done.</summary>
+    /// <summary>A lock file shared with other programs, kept; by default "Target.lock", removed when done.</summary>
     public string? LockPath { get; init; }
-    /// <summary>Makes a path safe to write to (the hub cache's checks); by default creates its folder and removes a
-    /// link standing there, so a planted link never receives the download.</summary>
+    /// <summary>Makes a path safe to write (the hub cache's checks); by default removes a link standing there, so a
+    /// planted link never receives the download.</summary>
     public Func<string, string> PrepareWrite { get; init; } = FileDownload.PrepareWrite;
 }
 
@@ -36,8 +34,7 @@ internal static class FileDownload
 
     public static async Task FetchAsync(DownloadRequest request, DownloadSettings settings, CancellationToken ct)
     {
-        using var fileLock = await FileLock.AcquireAsync(request.PrepareWrite(request.LockPath ?? request.Target + ".lock"),
-            removeWhenDone: request.LockPath is null, ct);
+        using var fileLock = await LockAsync(request.PrepareWrite(request.LockPath ?? request.Target + ".lock"), request.LockPath is null, ct);
         if (IsPresent(request.Target)) return; // another process finished it while we waited
         string partial = request.PrepareWrite(request.Target + ".incomplete");
         try
@@ -53,25 +50,20 @@ internal static class FileDownload
         }
     }
 
-    /// <summary>A file whose content can be read: .NET's File.Exists is true for a dangling link (its blob deleted),
-    /// which must count as missing so that it is downloaded again.</summary>
-    public static bool IsPresent(string path) =>
-        File.Exists(path) && (new FileInfo(path).LinkTarget is null || new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true) is { Exists: true });
-
     static async Task FetchWithResumeAsync(DownloadRequest request, DownloadSettings settings, string partial, Action<long> report, CancellationToken ct)
     {
         for (int attempt = 0; ; attempt++)
         {
-            long have = SizeOf(partial);
-            if (request.Size is long expected)
+            if (request.Size is long expected && SizeOf(partial) >= expected)
             {
-                if (have == expected) return;
-                if (have > expected) { File.Delete(partial); have = 0; }
+                if (SizeOf(partial) == expected) return;
+                File.Delete(partial);
             }
             try
             {
-                if (!await FetchOnceAsync(request, settings, partial, have, report, ct) && attempt < MaxResumes) continue;
-                if (request.Size is null || SizeOf(partial) >= request.Size || attempt >= MaxResumes) return; // Verify reports a short file
+                bool fitted = await FetchOnceAsync(request, settings, partial, SizeOf(partial), report, ct);
+                if (attempt >= MaxResumes || fitted && (request.Size is null || SizeOf(partial) >= request.Size)) return; // Verify reports a short file
+                if (!fitted) continue;
             }
             catch (BrokenStreamException e) when (attempt >= MaxResumes)
             {
@@ -126,9 +118,8 @@ internal static class FileDownload
     static DownloadException TooLarge(DownloadRequest request, string partial)
     {
         File.Delete(partial);
-        return new(DownloadFailure.TooLarge, request.Size is { } announced
-            ? $"the server sent more than the {announced} bytes it announced; the download was stopped and deleted"
-            : $"the server sent more than the {request.MaxBytes >> 20} MB limit; the download was stopped and deleted");
+        return new(DownloadFailure.TooLarge, (request.Size is { } announced ? $"the server sent more than the {announced} bytes it announced"
+            : $"the server sent more than the {request.MaxBytes >> 20} MB limit") + "; the download was stopped and deleted");
     }
 
     /// <summary>The body stopped arriving (connection dropped or stalled): a Range request can pick up from here.</summary>
@@ -136,43 +127,62 @@ internal static class FileDownload
 
     static void Verify(DownloadRequest request, string partial)
     {
-        long size = SizeOf(partial);
-        if (request.Size is long expected && size != expected)
-            throw new DownloadException(DownloadFailure.Short, $"the download stopped at {size} of {expected} bytes; run again to resume (the partial file is kept)");
-        if (request.Sha256 is not { } pinned) return;
-        string actual;
-        using (var stream = File.OpenRead(partial)) actual = Convert.ToHexStringLower(SHA256.HashData(stream));
-        if (actual == pinned) return;
+        if (request.Size is long expected && SizeOf(partial) != expected)
+            throw new DownloadException(DownloadFailure.Short, $"the download stopped at {SizeOf(partial)} of {expected} bytes; run again " +
+                "to resume (the partial file is kept)");
+        if (request.Sha256 is not { } pinned || Sha256Hex(partial) is var actual && actual == pinned) return;
         File.Delete(partial);
         throw new DownloadException(DownloadFailure.Corrupt, $"the file's sha256 is not the pinned one ({actual[..12]}… instead of " +
             $"{pinned[..12]}…): it arrived corrupted and was deleted, run again");
     }
 
+    public static string Sha256Hex(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    /// <summary>A file whose content can be read: .NET's File.Exists is true for a dangling link (its blob deleted),
+    /// which must count as missing so that it is downloaded again.</summary>
+    public static bool IsPresent(string path) =>
+        File.Exists(path) && (new FileInfo(path).LinkTarget is null || new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true) is { Exists: true });
+
     static long SizeOf(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
 
     internal static string PrepareWrite(string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         if (new FileInfo(path).LinkTarget is not null) File.Delete(path);
         return path;
     }
-}
 
-/// <summary>An exclusive lock file (an advisory flock on Unix, like Python's filelock), waited for with a poll.</summary>
-internal static class FileLock
-{
-    /// <param name="removeWhenDone">Delete the file on release (llmloc's own locks; the hub's are shared with Python and kept).</param>
-    public static async Task<IDisposable> AcquireAsync(string path, bool removeWhenDone, CancellationToken ct)
+    /// <summary>An exclusive lock file (an advisory flock on Unix, like Python's filelock), waited for with a poll.
+    /// <paramref name="removeWhenDone"/> (llmloc's own locks; the hub's are shared with Python and kept): on release the
+    /// file goes, and so do the folders made for it if nothing else landed there (a failed first download).</summary>
+    public static async Task<IDisposable> LockAsync(string path, bool removeWhenDone, CancellationToken ct)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        string? created = null; // the topmost folder this lock makes
+        for (string? dir = folder; dir is not null && !Directory.Exists(dir); dir = Path.GetDirectoryName(dir)) created = dir;
         while (true)
         {
+            Directory.CreateDirectory(folder); // again when a process waited for removed it
             try
             {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1,
-                    removeWhenDone ? FileOptions.DeleteOnClose : FileOptions.None);
+                var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, removeWhenDone ? FileOptions.DeleteOnClose : 0);
+                return removeWhenDone ? new OwnLock(stream, folder, created) : stream;
             }
             catch (IOException e) when (IsHeldByAnother(e)) { await Task.Delay(200, ct); }
+        }
+    }
+
+    sealed class OwnLock(FileStream stream, string folder, string? created) : IDisposable
+    {
+        public void Dispose()
+        {
+            stream.Dispose();
+            for (string dir = folder; created is not null && dir.StartsWith(created, StringComparison.Ordinal)
+                 && Directory.Exists(dir) && !Directory.EnumerateFileSystemEntries(dir).Any(); dir = Path.GetDirectoryName(dir)!)
+                Directory.Delete(dir);
         }
     }
 

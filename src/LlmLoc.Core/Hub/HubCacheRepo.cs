@@ -83,8 +83,7 @@ internal sealed class HubCacheRepo(string cacheRoot, HubModelId id)
         CheckInside(existing, root);
         Directory.CreateDirectory(folder);
         CheckInside(folder, root);
-        if (new FileInfo(path).LinkTarget is not null) File.Delete(path);
-        return path;
+        return FileDownload.PrepareWrite(path);
     }
 
     void CheckInside(string folder, string root)

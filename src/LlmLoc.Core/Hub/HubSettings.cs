@@ -41,7 +41,7 @@ internal sealed record HubSettings(string CacheRoot, string Endpoint, string? To
             ?? ReadTokenFile(ExpandHome(Env("HF_TOKEN_PATH") ?? Path.Combine(home, "token"), env));
 
         var download = new DownloadSettings(Seconds(Env("HF_HUB_ETAG_TIMEOUT"), 10), Seconds(Env("HF_HUB_DOWNLOAD_TIMEOUT"), 10),
-            DownloadProgress.For(options.Progress)) { RetryDelay = options.RetryDelay, OpenPartialFile = options.OpenPartialFile };
+            new DownloadProgress(options.Progress)) { RetryDelay = options.RetryDelay, OpenPartialFile = options.OpenPartialFile };
         return new HubSettings(Path.GetFullPath(ExpandHome(cache, env)), endpoint, token, offline, download, options.WithoutWeights);
     }
 

@@ -29,7 +29,7 @@ internal static class SnapshotResolver
         }
         catch (HubUnreachableException e) when (usable)
         {
-            hub.Progress.Note($"{e.Message.Split("; ")[0]}; using the cached snapshot {cachedCommit}");
+            hub.Settings.Download.Progress.Note($"{e.Message.Split("; ")[0]}; using the cached snapshot {cachedCommit}");
             return cache.SnapshotFolder(cachedCommit!);
         }
     }

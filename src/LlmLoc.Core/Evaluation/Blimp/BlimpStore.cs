@@ -43,7 +43,7 @@ public sealed class BlimpStore(Uri baseUrl, bool downloadEnabled)
         {
             string path = PathOf(dir, paradigm);
             byte[] bytes = File.ReadAllBytes(path);
-            if (Sha256Hex(bytes) != BlimpParadigms.Sha256[paradigm])
+            if (Convert.ToHexStringLower(SHA256.HashData(bytes)) != BlimpParadigms.Sha256[paradigm])
                 throw new LlmLocException($"{path} is not BLiMP's {paradigm}.jsonl at commit {BlimpParadigms.Commit[..7]} (its sha256 differs): " +
                     (explicitDir ? "replace it with the original file" : "delete it and llmloc fetches it again"), ExitCodes.InputError);
             using var reader = new StreamReader(new MemoryStream(bytes));
@@ -70,31 +70,18 @@ public sealed class BlimpStore(Uri baseUrl, bool downloadEnabled)
                 "offline (--offline, HF_HUB_OFFLINE): drop that to fetch BLiMP once, or pass --blimp-dir with a copy of BLiMP's data/*.jsonl",
                 ExitCodes.InputError);
 
-        bool created = !Directory.Exists(dir);
         log.WriteLine($"llmloc: fetching {missing.Count} BLiMP paradigm file(s) (commit {BlimpParadigms.Commit[..7]}) into {Path.GetFullPath(dir)}");
         var settings = DownloadSettings.ForData(log);
-        try
+        foreach (string paradigm in missing)
         {
-            foreach (string paradigm in missing)
-            {
-                var url = new Uri(baseUrl, paradigm + ".jsonl");
-                var request = new DownloadRequest(url, PathOf(dir, paradigm), paradigm + ".jsonl")
-                    { Sha256 = BlimpParadigms.Sha256[paradigm], MaxBytes = MaxFileBytes };
-                try { FileDownload.FetchAsync(request, settings, CancellationToken.None).GetAwaiter().GetResult(); }
-                catch (DownloadException e) { throw Failure(url, e.Status is { } status ? $"HTTP {status}" : e.Message, e); }
-            }
-        }
-        finally
-        {
-            // No empty folder left behind by a failed first fetch.
-            if (created && Directory.Exists(dir) && !Directory.EnumerateFileSystemEntries(dir).Any())
-                Directory.Delete(dir);
+            var url = new Uri(baseUrl, paradigm + ".jsonl");
+            var request = new DownloadRequest(url, PathOf(dir, paradigm), paradigm + ".jsonl") { Sha256 = BlimpParadigms.Sha256[paradigm], MaxBytes = MaxFileBytes };
+            try { FileDownload.FetchAsync(request, settings, CancellationToken.None).GetAwaiter().GetResult(); }
+            catch (DownloadException e) { throw Failure(url, e.Status is { } status ? $"HTTP {status}" : e.Message, e); }
         }
     }
 
     static LlmLocException Failure(Uri url, string reason, Exception? inner = null) =>
         new($"could not fetch BLiMP from {Secrets.Redact(url)}: {reason}; run once where GitHub is reachable, or pass --blimp-dir with a copy of BLiMP's data/*.jsonl",
             ExitCodes.RuntimeError, inner);
-
-    static string Sha256Hex(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 }

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Security.Cryptography;
 using LlmLoc.Downloads;
 using LlmLoc.IO;
 
@@ -30,58 +31,40 @@ public sealed class StimuliDownloader(StimuliSources? sources = null)
                 $"unknown network '{network}' for the stimuli download; use language, theory-of-mind or all", ExitCodes.Usage),
         };
 
-        bool created = !Directory.Exists(stimuliDir);
-        Directory.CreateDirectory(stimuliDir);
-        try
+        // One download per folder at a time: parallel runs (a sweep's first cells) wait and then find the files, and
+        // SOURCES.sha256 has one writer. A failed first download leaves no empty folder behind.
+        using var folderLock = await FileDownload.LockAsync(Path.Combine(stimuliDir, ".download.lock"), removeWhenDone: true, ct);
+        var ledger = SourcesLedger.Load(stimuliDir);
+        List<string> downloaded = [], skipped = [], written = [];
+        foreach (var layout in layouts)
         {
-            // One download per folder at a time: parallel runs (a sweep's first cells) wait and then find the files, and
-            // SOURCES.sha256 has one writer.
-            using var folderLock = await FileLock.AcquireAsync(Path.Combine(stimuliDir, ".download.lock"), removeWhenDone: true, ct);
-            var ledger = SourcesLedger.Load(stimuliDir);
-            List<string> downloaded = [], skipped = [], written = [];
-            foreach (var layout in layouts)
+            var folder = Path.Combine(stimuliDir, layout.Folder);
+            if (IsComplete(layout, stimuliDir, ledger))
             {
-                var folder = Path.Combine(stimuliDir, layout.Folder);
-                if (IsComplete(layout, stimuliDir, ledger))
-                {
-                    log.WriteLine($"{layout.Network} stimuli already complete in {folder}; nothing to download");
-                    skipped.Add(layout.Network);
-                    continue;
-                }
-                var url = layout.Source(_sources);
-                log.WriteLine($"downloading the {layout.Network} stimuli from {Secrets.Redact(url)}");
-                // The archive waits in the stimuli folder itself, so an interrupted download resumes and a failed one
-                // leaves no network folder behind; it is deleted once extracted, as the original scripts do.
-                string archive = Path.Combine(stimuliDir, Path.GetFileName(layout.ArchiveName));
-                try
-                {
-                    await FileDownload.FetchAsync(new DownloadRequest(url, archive, layout.ArchiveName) { MaxBytes = MaxArchiveBytes },
-                        DownloadSettings.ForData(log), ct);
-                    var files = Extract(layout, url, archive, stimuliDir, folder);
-                    ledger.Record(layout.ArchiveName, SourcesLedger.Sha256HexOfFile(archive));
-                    foreach (var (relative, hash) in files) ledger.Record(relative, hash);
-                    ledger.Save();
-                    written.AddRange(files.Select(f => f.relative));
-                    log.WriteLine($"wrote {files.Count} {layout.Network} stimuli files to {folder}");
-                }
-                catch (DownloadException e)
-                {
-                    throw Failure(layout, url, folder, e.Message, e);
-                }
-                finally
-                {
-                    File.Delete(archive);
-                }
-                downloaded.Add(layout.Network);
+                log.WriteLine($"{layout.Network} stimuli already complete in {folder}; nothing to download");
+                skipped.Add(layout.Network);
+                continue;
             }
-            return new DownloadResult(downloaded, skipped, written);
+            var url = layout.Source(_sources);
+            log.WriteLine($"downloading the {layout.Network} stimuli from {Secrets.Redact(url)}");
+            // The archive waits in the stimuli folder itself, so an interrupted download resumes and a failed one leaves
+            // no network folder behind; it is deleted once extracted, as the original scripts do.
+            string archive = Path.Combine(stimuliDir, Path.GetFileName(layout.ArchiveName));
+            try
+            {
+                await FileDownload.FetchAsync(new(url, archive, layout.ArchiveName) { MaxBytes = MaxArchiveBytes }, DownloadSettings.ForData(log), ct);
+                var files = Extract(layout, url, archive, stimuliDir, folder);
+                ledger.Record(layout.ArchiveName, FileDownload.Sha256Hex(archive));
+                foreach (var (relative, hash) in files) ledger.Record(relative, hash);
+                ledger.Save();
+                written.AddRange(files.Select(f => f.relative));
+                downloaded.Add(layout.Network);
+                log.WriteLine($"wrote {files.Count} {layout.Network} stimuli files to {folder}");
+            }
+            catch (DownloadException e) { throw Failure(layout, url, folder, e.Message, e); }
+            finally { File.Delete(archive); }
         }
-        catch when (created)
-        {
-            // No empty folder left behind by a failed first download.
-            if (!Directory.EnumerateFileSystemEntries(stimuliDir).Any()) Directory.Delete(stimuliDir);
-            throw;
-        }
+        return new DownloadResult(downloaded, skipped, written);
     }
 
     /// <summary>
@@ -95,7 +78,7 @@ public sealed class StimuliDownloader(StimuliSources? sources = null)
             var path = Path.Combine(stimuliDir, relative);
             if (!File.Exists(path)) return false;
             var recorded = ledger.Recorded(relative);
-            return recorded is null || recorded == SourcesLedger.Sha256HexOfFile(path);
+            return recorded is null || recorded == FileDownload.Sha256Hex(path);
         });
 
     static List<(string relative, string hash)> Extract(
@@ -149,7 +132,7 @@ public sealed class StimuliDownloader(StimuliSources? sources = null)
             foreach (var (relative, bytes) in contents)
             {
                 outputs.Add(Path.Combine(stimuliDir, relative), bytes);
-                files.Add((relative, SourcesLedger.Sha256Hex(bytes)));
+                files.Add((relative, Convert.ToHexStringLower(SHA256.HashData(bytes))));
             }
             outputs.Commit();
             return files;
