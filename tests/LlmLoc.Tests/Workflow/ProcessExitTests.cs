@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using LlmLoc.Tests.Localization;
-
 namespace LlmLoc.Tests.Workflow;
 
 /// <summary>
@@ -9,16 +6,10 @@ namespace LlmLoc.Tests.Workflow;
 /// </summary>
 public sealed class ProcessExitTests
 {
-    static CliRunner.Result RunChild(params string[] args)
+    static Shell.Result RunChild(params string[] args)
     {
         string host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path ? path : "dotnet";
-        var start = new ProcessStartInfo(host, [typeof(LlmLoc.Cli.Program).Assembly.Location, .. args])
-        { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return new CliRunner.Result(process.ExitCode, stdout, stderr.Result);
+        return Shell.Run(Environment.CurrentDirectory, host, [typeof(LlmLoc.Cli.Program).Assembly.Location, .. args]);
     }
 
     [Theory]

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using LlmLoc.Stimuli.Download;
-using LlmLoc.Tests.Infrastructure;
 
 namespace LlmLoc.Tests.Workflow;
 
@@ -98,7 +97,7 @@ public sealed class StimuliDownloaderTests : IDisposable
 
         var tomAgain = await downloader.DownloadAsync("all", StimuliDir, _log, CancellationToken.None);
         Assert.Equal(["theory-of-mind"], tomAgain.Downloaded);
-        Assert.Equal([StimuliSourceArchives.TomPath], _server.Requests.Skip(2));
+        Assert.Equal([StimuliSourceArchives.TomPath], _server.Requests.Skip(2).Select(r => r.Path));
         Assert.True(File.Exists(Path.Combine(StimuliDir, "tom", "tomloc", "3b_story.txt")));
 
         var csv = Path.Combine(StimuliDir, "language", "langloc_fmri_run1_stim_set1.csv");
