@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Regenerates the derived parts of docs/architecture.md from the source, so the page cannot drift:
 # the "which folder depends on which" table (from `using LlmLoc.X` and qualified `X.Type` / `LlmLoc.X.Type` uses in
-# each folder's .cs files, comments included), ordered so that every folder comes after what it depends on, and a
-# check that the hand-written folder table names exactly the folders of src/LlmLoc.Core.
+# each folder's .cs files, comments included), ordered so that every folder comes after what it depends on; and it
+# checks the hand-written parts against the source: the folder table names exactly the folders of src/LlmLoc.Core,
+# and every type name the prose writes in backticks still exists.
 #
 #   bash scripts/architecture.sh            rewrite docs/architecture.md in place
 #   bash scripts/architecture.sh --stdout   print the page as it should be (the test compares it with the file)
 #   bash scripts/architecture.sh --root DIR work on another checkout (the test's crafted trees)
 #
 # Exit codes: 0 done; 2 usage; 3 the source breaks a rule the page states (a dependency cycle, a Core root file that
-# depends on a folder, a folder missing from or unknown to the folder table) — the message names it.
+# depends on a folder, a folder missing from or unknown to the folder table, a name the source no longer has) — the
+# message names it.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -100,6 +102,12 @@ missing=$(LC_ALL=C comm -23 <(printf '%s\n' "${folders[@]}") <(printf '%s\n' "${
 unknown=$(LC_ALL=C comm -13 <(printf '%s\n' "${folders[@]}") <(printf '%s\n' "${listed[@]}") | paste -sd, | sed 's/,/, /g')
 [[ -z "$missing" ]] || fail "the folder table of docs/architecture.md lacks a row for: $missing; add what each holds"
 [[ -z "$unknown" ]] || fail "the folder table of docs/architecture.md names folder(s) that do not exist: $unknown; remove or rename them"
+
+# Every CamelCase name the page writes in backticks (each part of `A.B`) must still occur in the source: a renamed or
+# removed type shows up here instead of lingering in the prose.
+gone=$(grep -oE '`[A-Z][A-Za-z0-9]*(\.[A-Z][A-Za-z0-9]*)*`' "$page" | tr -d '`' | tr . '\n' | LC_ALL=C sort -u \
+  | while read -r name; do grep -rqw --include='*.cs' "$name" "$root/src" || echo "$name"; done | paste -sd, - | sed 's/,/, /g')
+[[ -z "$gone" ]] || fail "docs/architecture.md names $gone, which the source no longer has; update the prose"
 
 generated="$(block)"
 new_page="$(awk -v begin="$begin" -v end="$end" -v block="$generated" '
