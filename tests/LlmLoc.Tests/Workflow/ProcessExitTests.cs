@@ -6,12 +6,6 @@ namespace LlmLoc.Tests.Workflow;
 /// </summary>
 public sealed class ProcessExitTests
 {
-    static Shell.Result RunChild(params string[] args)
-    {
-        string host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path ? path : "dotnet";
-        return Shell.Run(Environment.CurrentDirectory, host, [typeof(LlmLoc.Cli.Program).Assembly.Location, .. args]);
-    }
-
     [Theory]
     [InlineData("--help")]
     [InlineData("localize", "--help")]
@@ -20,7 +14,7 @@ public sealed class ProcessExitTests
     public void AChildProcessDeliversAllOutputAndItsExitCode(params string[] args)
     {
         var inProcess = CliRunner.Run(args);
-        var child = RunChild(args);
+        var child = ChildCli.Run(args);
 
         Assert.Equal(inProcess.ExitCode, child.ExitCode);
         // Help names the program it runs in (the test host in process).
