@@ -41,7 +41,7 @@ public static class EvaluateRun
     static IReadOnlyList<MinimalPair> LoadBlimp(IReadOnlyList<string> requested, EvaluateOptions options, TextWriter log)
     {
         var (dir, explicitDir) = BlimpStore.Locate(options.BlimpDir);
-        return BlimpStore.FromEnvironment().Load(BlimpParadigms.Select(requested), dir, explicitDir, options.Limit, log);
+        return BlimpStore.FromEnvironment(options.Model.Offline).Load(BlimpParadigms.Select(requested), dir, explicitDir, options.Limit, log);
     }
 
     /// <summary>none → one unlesioned run; a network → its mask; random → one mask per seed seed, seed+1, …,

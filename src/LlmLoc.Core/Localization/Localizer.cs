@@ -43,7 +43,7 @@ public static class Localizer
         IO.AtomicFile.CheckCanWriteFolder(cache.Folder, "--cache-dir");
 
         // Stimuli first: a missing folder should fail before a model is downloaded or loaded.
-        (autoFetch ?? StimuliAutoFetch.FromEnvironment()).EnsurePresent(options.Network, options.StimuliDir, stderr, options.StimuliDirExplicit);
+        (autoFetch ?? StimuliAutoFetch.FromEnvironment(options.Model.Offline)).EnsurePresent(options.Network, options.StimuliDir, stderr, options.StimuliDirExplicit);
         var stimuli = LoadStimuli(options);
         if (stimuli.Positive.Count < 2 || stimuli.Negative.Count < 2)
             throw new LlmLocException($"the {options.Network} stimuli in {options.StimuliDir} give {stimuli.Positive.Count} positive and " +

@@ -1,4 +1,4 @@
-using LlmLoc.Cli;
+using static LlmLoc.Tests.Infrastructure.CliRunner;
 using LlmLoc.Evaluation;
 
 namespace LlmLoc.Tests.Evaluation;
@@ -6,14 +6,6 @@ namespace LlmLoc.Tests.Evaluation;
 /// <summary>`llmloc evaluate` end to end on the tiny GPT-2 (a symlink named tiny-gpt2 with a cached language mask).</summary>
 public class EvaluateCommandTests
 {
-    static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = Program.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     [Fact]
     public async Task EvaluatesAllConditionsAndWritesJsonAndParquet()
     {
