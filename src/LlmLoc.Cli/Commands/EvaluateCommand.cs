@@ -20,7 +20,7 @@ public static class EvaluateCommand
         networks.AcceptOnlyFromAmong(Networks.EvaluationOrder);
         var mask = new Option<string?>("--mask") { Description = "language mask .npy to use instead of the cache" };
         var seed = SharedFlags.Seed("seed of the first random mask (and of untrained weights)");
-        var randomSeeds = new Option<int>("--random-seeds") { Description = "number of random control masks (seeds seed, seed+1, …)", DefaultValueFactory = _ => 1 };
+        var randomSeeds = new Option<int>("--random-seeds") { Description = "number of random control masks (seeds seed, seed+1, …)", DefaultValueFactory = _ => 5 };
         var device = SharedFlags.Device();
         var cacheDir = SharedFlags.CacheDir("where cached masks are (default: $LOC_CACHE, else cache)");
         var untrained = SharedFlags.Untrained("evaluate a randomly initialised model of the same architecture");
@@ -51,6 +51,10 @@ public static class EvaluateCommand
         };
         var modelFlags = new ModelFlags();
         modelFlags.AddTo(command);
+        var bootstrapSamples = new Option<int>("--bootstrap-samples") { Description = "resamples behind each bootstrap interval", DefaultValueFactory = _ => LlmLoc.Statistics.Uncertainty.DefaultBootstrapSamples };
+        var bootstrapSeed = new Option<int?>("--bootstrap-seed") { Description = "seed of the bootstrap resamples (default: --seed)" };
+        command.Options.Add(bootstrapSamples);
+        command.Options.Add(bootstrapSeed);
         command.SetAction(parse =>
         {
             string? single = parse.GetValue(network);
@@ -83,6 +87,8 @@ public static class EvaluateCommand
                 Limit = parse.GetValue(limit),
                 JsonOut = parse.GetValue(json),
                 ParquetOut = parse.GetValue(parquet),
+                BootstrapSamples = parse.GetValue(bootstrapSamples),
+                BootstrapSeed = parse.GetValue(bootstrapSeed),
             };
             EvaluateRun.Run(options, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
             return ExitCodes.Ok;

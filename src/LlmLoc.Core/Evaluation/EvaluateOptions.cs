@@ -13,7 +13,7 @@ public sealed record EvaluateOptions
     public IReadOnlyList<string> Networks { get; init; } = Masks.Networks.EvaluationOrder;
     public string? MaskFile { get; init; }
     public int Seed { get; init; } = 42;
-    public int RandomSeeds { get; init; } = 1;
+    public int RandomSeeds { get; init; } = 5;
     public string? Device { get; init; }
     public string? CacheDir { get; init; }
     public bool Untrained { get; init; }
@@ -35,6 +35,11 @@ public sealed record EvaluateOptions
     public int? Limit { get; init; }
     public string? JsonOut { get; init; }
     public string? ParquetOut { get; init; }
+    /// <summary>--bootstrap-samples: resamples behind every bootstrap interval.</summary>
+    public int BootstrapSamples { get; init; } = Statistics.Uncertainty.DefaultBootstrapSamples;
+    /// <summary>--bootstrap-seed: seeds the resamples (null: --seed).</summary>
+    public int? BootstrapSeed { get; init; }
+    public uint ResolvedBootstrapSeed => (uint)(BootstrapSeed ?? Seed);
 
     /// <summary>Checks what can be checked before a model is loaded; throws a one-line usage error.</summary>
     public void Validate()
@@ -54,6 +59,7 @@ public sealed record EvaluateOptions
         FlagChecks.AtLeastOne("--batch-size", BatchSize);
         FlagChecks.AtLeastOne("--random-seeds", RandomSeeds);
         FlagChecks.Seed(Seed);
+        LesionUncertainty.CheckFlags(BootstrapSamples, BootstrapSeed);
         if (MaxTokensPerWindow is < 2)
             throw new LlmLocException($"--max-tokens-per-window {MaxTokensPerWindow} is too small: give 2 or more", ExitCodes.Usage);
         IO.AtomicFile.CheckDistinct(

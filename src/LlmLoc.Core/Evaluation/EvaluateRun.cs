@@ -18,17 +18,19 @@ public static class EvaluateRun
             options.MinimalPairsFile is { } pairs ? MinimalPairs.Load(pairs) : [],
             options.TextFile is { } text ? TextDocuments.Load(text) : [],
             options.Blimp is { } blimp ? LoadBlimp(blimp, options, stderr) : []);
+        LesionUncertainty.CheckItemCounts(tasks, options);
         var conditions = Conditions(options);
 
         using var session = ModelSession.Open(new ModelRequest(options.ModelName, options.Device, options.Untrained, options.Seed, options.Offline, options.Weights, options.DType), stderr);
         var result = Evaluator.Run(options.ModelName, session.Model, session.Tokenizer, conditions, tasks, options.BatchSize,
-            options.MaxTokensPerWindow, stderr);
+            options.MaxTokensPerWindow, stderr, minimumItems: Statistics.Uncertainty.MinimumBootstrapItems);
+        var uncertainty = LesionUncertainty.Compute(result, options.BootstrapSamples, options.ResolvedBootstrapSeed);
 
-        EvaluationTable.Write(result, stdout);
+        EvaluationTable.Write(result, uncertainty, stdout);
         // Both files or neither.
         using (var outputs = new IO.OutputSet())
         {
-            if (options.JsonOut is { } json) outputs.Add(json, s => EvaluationExport.WriteJson(result, s));
+            if (options.JsonOut is { } json) outputs.Add(json, s => EvaluationExport.WriteJson(result, uncertainty, s));
             if (options.ParquetOut is { } parquet) outputs.Add(parquet, s => EvaluationExport.WriteParquet(result, s));
             outputs.Commit();
         }
@@ -47,7 +49,7 @@ public static class EvaluateRun
     public static IReadOnlyList<LesionCondition> Conditions(EvaluateOptions options)
     {
         // The same mask choice as generate-lesion (one resolver serves both verbs).
-        UnitMask? Resolve(string network, int seed) => LesionMaskResolver.Resolve(new LesionMaskRequest
+        LesionMaskRequest Request(string network, int seed) => new()
         {
             ModelName = options.ModelName,
             Percentage = options.Percentage,
@@ -58,16 +60,20 @@ public static class EvaluateRun
             Untrained = options.Untrained,
             CacheDir = options.CacheDir,
             MaskFile = network == Networks.None ? null : options.MaskFile,
-        }).Mask;
+        };
+        UnitMask? Resolve(string network, int seed) => LesionMaskResolver.Resolve(Request(network, seed)).Mask;
 
+        // The rows name the language mask each lesion comes from: the --mask path as given, else the cache file name.
+        string languageMask = options.MaskFile ?? Request(Networks.Language, options.Seed).LanguageKey.MaskFileName;
         var conditions = new List<LesionCondition>();
         foreach (string network in options.Networks.Distinct())
         {
+            string? maskName = network == Networks.None ? null : languageMask;
             if (network == Networks.Random)
                 for (int i = 0; i < options.RandomSeeds; i++)
-                    conditions.Add(new LesionCondition(network, options.Seed + i, Resolve(network, options.Seed + i)));
+                    conditions.Add(new LesionCondition(network, options.Seed + i, Resolve(network, options.Seed + i), maskName));
             else
-                conditions.Add(new LesionCondition(network, null, Resolve(network, options.Seed)));
+                conditions.Add(new LesionCondition(network, null, Resolve(network, options.Seed), maskName));
         }
         return conditions;
     }

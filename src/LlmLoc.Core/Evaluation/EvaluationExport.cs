@@ -11,24 +11,63 @@ namespace LlmLoc.Evaluation;
 /// </summary>
 public static class EvaluationExport
 {
+    /// <summary>The JSON layout's version (docs/evaluate.md): 2 added format_version, the stderr columns, the
+    /// pairs' sentences and mask, and "uncertainty"; files without the key are version 1.</summary>
+    public const int FormatVersion = 2;
+
     public sealed record SummaryRow(string Condition, int? Seed, long MaskedUnits, long Tokens, double? Loss, double? Perplexity,
         int Pairs, double? Accuracy, IReadOnlyDictionary<string, double> AccuracyByPhenomenon,
         int BlimpPairs, double? BlimpAccuracy, IReadOnlyDictionary<string, double> BlimpAccuracyByPhenomenon,
-        IReadOnlyDictionary<string, double> BlimpAccuracyByParadigm);
+        IReadOnlyDictionary<string, double> BlimpAccuracyByParadigm)
+    {
+        public string? Mask { get; init; }
+        /// <summary>lm-evaluation-harness's mean_stderr of this run's 0/1 scores (null for one pair).</summary>
+        public double? AccuracyStderr { get; init; }
+        public IReadOnlyDictionary<string, double?> AccuracyStderrByPhenomenon { get; init; } = new Dictionary<string, double?>();
+        /// <summary>√(Σ paradigm se²) / k over the run's paradigms.</summary>
+        public double? BlimpAccuracyStderr { get; init; }
+        public IReadOnlyDictionary<string, double?> BlimpAccuracyStderrByPhenomenon { get; init; } = new Dictionary<string, double?>();
+        public IReadOnlyDictionary<string, double?> BlimpAccuracyStderrByParadigm { get; init; } = new Dictionary<string, double?>();
+    }
 
     public sealed record Document(string Model, int WindowSize, int[] ContextIds, IReadOnlyList<SummaryRow> Summary,
-        IReadOnlyList<PairScore> Pairs, IReadOnlyList<WindowScore> Windows, IReadOnlyList<PairScore> Blimp);
+        IReadOnlyList<PairScore> Pairs, IReadOnlyList<WindowScore> Windows, IReadOnlyList<PairScore> Blimp)
+    {
+        [JsonPropertyOrder(-1)]
+        public int FormatVersion { get; init; } = EvaluationExport.FormatVersion;
+        /// <summary>Per condition (all its masks) the scores with their uncertainty, and the lesion comparisons.</summary>
+        public UncertaintyReport? Uncertainty { get; init; }
+    }
 
-    public static Document ToDocument(EvaluationResult result) => new(
+    public static Document ToDocument(EvaluationResult result, UncertaintyReport uncertainty) => new(
         result.ModelName, result.WindowSize, result.ContextIds,
-        result.Conditions.Select(c => new SummaryRow(c.Condition.Name, c.Condition.Seed, c.Condition.MaskedUnits, c.Tokens, c.Loss,
-            c.Perplexity, c.Pairs.Count, c.Accuracy, c.AccuracyByPhenomenon,
-            c.Blimp.Count, c.BlimpAccuracy, c.BlimpByPhenomenon, c.BlimpByParadigm)).ToList(),
+        result.Conditions.Select(Summary).ToList(),
         result.Conditions.SelectMany(c => c.Pairs).ToList(),
         result.Conditions.SelectMany(c => c.Windows).ToList(),
-        result.Conditions.SelectMany(c => c.Blimp).ToList());
+        result.Conditions.SelectMany(c => c.Blimp).ToList())
+    { Uncertainty = uncertainty };
 
-    public static void WriteJson(EvaluationResult result, Stream stream) => JsonSerializer.Serialize(stream, ToDocument(result), IO.JsonOutput.Options);
+    static SummaryRow Summary(ConditionResult c)
+    {
+        var pairs = c.Pairs.Count > 0 ? LesionUncertainty.PooledAccuracy([c.Pairs]) : null;
+        var blimp = c.Blimp.Count > 0 ? LesionUncertainty.BlimpAccuracy([c.Blimp]) : null;
+        static Dictionary<string, double?> Stderrs(AccuracyEstimates? a, Func<AccuracyEstimates, IReadOnlyDictionary<string, ScoreEstimate>> part) =>
+            a is null ? [] : part(a).ToDictionary(kv => kv.Key, kv => kv.Value.Stderr);
+        return new SummaryRow(c.Condition.Name, c.Condition.Seed, c.Condition.MaskedUnits, c.Tokens, c.Loss,
+            c.Perplexity, c.Pairs.Count, c.Accuracy, c.AccuracyByPhenomenon,
+            c.Blimp.Count, c.BlimpAccuracy, c.BlimpByPhenomenon, c.BlimpByParadigm)
+        {
+            Mask = c.Condition.MaskName,
+            AccuracyStderr = pairs?.Overall.Stderr,
+            AccuracyStderrByPhenomenon = Stderrs(pairs, a => a.ByPhenomenon),
+            BlimpAccuracyStderr = blimp?.Overall.Stderr,
+            BlimpAccuracyStderrByPhenomenon = Stderrs(blimp, a => a.ByPhenomenon),
+            BlimpAccuracyStderrByParadigm = Stderrs(blimp, a => a.ByParadigm),
+        };
+    }
+
+    public static void WriteJson(EvaluationResult result, UncertaintyReport uncertainty, Stream stream) =>
+        JsonSerializer.Serialize(stream, ToDocument(result, uncertainty), IO.JsonOutput.Options);
 
     /// <summary>One Parquet row; property names are the column names (snake_case, as in the JSON).</summary>
     public sealed class ItemRow
@@ -47,6 +86,9 @@ public static class EvaluationExport
         public int? document { get; set; }
         public int? tokens { get; set; }
         public double? loss { get; set; }
+        public string? sentence_good { get; set; }
+        public string? sentence_bad { get; set; }
+        public string? mask { get; set; }
 #pragma warning restore IDE1006
     }
 
@@ -56,6 +98,7 @@ public static class EvaluationExport
         {
             kind = kind, condition = p.Condition, seed = p.Seed, pair = p.Pair, paradigm = p.Paradigm, phenomenon = p.Phenomenon,
             logp_good = p.LogpGood, logp_bad = p.LogpBad, correct = p.Correct,
+            sentence_good = p.SentenceGood, sentence_bad = p.SentenceBad, mask = p.Mask,
         };
         return result.Conditions.SelectMany(c =>
             c.Pairs.Select(p => Pair("pair", p))
@@ -63,7 +106,7 @@ public static class EvaluationExport
                 .Concat(c.Windows.Select(w => new ItemRow
                 {
                     kind = "window", condition = w.Condition, seed = w.Seed, window = w.Window, document = w.Document,
-                    tokens = w.Tokens, loss = w.Loss,
+                    tokens = w.Tokens, loss = w.Loss, mask = w.Mask,
                 }))).ToList();
     }
 
