@@ -15,7 +15,7 @@ public static class EvaluationTable
         var rows = ConditionSummary.Summarize(result);
         var estimates = uncertainty.Conditions.ToDictionary(c => c.Condition);
         var none = rows.FirstOrDefault(r => r.Condition == Networks.None);
-        bool text = rows.Any(r => r.Loss is not null), pairs = rows.Any(r => r.Accuracy is not null);
+        bool text = rows.Any(r => r.Loss is not null), pairs = uncertainty.Conditions.Any(c => c.Accuracy is not null);
 
         var table = new Table().Border(TableBorder.Simple);
         table.AddColumn("condition");

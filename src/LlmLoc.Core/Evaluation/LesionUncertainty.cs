@@ -150,8 +150,10 @@ public static class LesionUncertainty
         var counts = correct.Select(_ => new double[groupNames.Count]).ToArray();
         void Count(int m, ReadOnlySpan<long> indices)
         {
-            Array.Clear(counts[m]);
-            foreach (long i in indices) if (correct[m][i]) counts[m][group[i]]++;
+            double[] count = counts[m];
+            bool[] isCorrect = correct[m];
+            Array.Clear(count);
+            foreach (long i in indices) if (isCorrect[i]) count[group[i]]++;
         }
 
         var all = Enumerable.Range(0, pairs.Count).Select(i => (long)i).ToArray();

@@ -69,6 +69,18 @@ public sealed class NumpyLegacyRandom
         if (high <= low)
             throw new ArgumentOutOfRangeException(nameof(high), $"randint needs low < high (got low={low}, high={high})");
         ulong range = unchecked((ulong)(high - 1) - (ulong)low);
+        if (range is > 0 and < uint.MaxValue)
+        {
+            // The common case (bootstrap resamples) without re-deriving the mask per draw.
+            uint mask = (uint)SmallestMaskCovering(range), max = (uint)range;
+            for (int i = 0; i < destination.Length; i++)
+            {
+                uint value;
+                do value = NextUInt32() & mask; while (value > max);
+                destination[i] = low + value;
+            }
+            return;
+        }
         for (int i = 0; i < destination.Length; i++)
             destination[i] = unchecked(low + (long)BoundedMasked(range));
     }
