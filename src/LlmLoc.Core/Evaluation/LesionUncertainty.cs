@@ -243,6 +243,7 @@ public static class LesionUncertainty
         if (options.MinimalPairsFile is { } file && tasks.Pairs.Count < minimum)
             throw new LlmLocException($"--minimal-pairs {file} holds {tasks.Pairs.Count} pair: a bootstrap interval needs at least {minimum}; add pairs to the file", ExitCodes.InputError);
         if (options.Blimp is not null && tasks.Blimp.Count < minimum)
-            throw new LlmLocException($"--blimp gives {tasks.Blimp.Count} pair (--limit {options.Limit} on one paradigm): a bootstrap interval needs at least {minimum}; raise --limit or add paradigms", ExitCodes.Usage);
+            throw new LlmLocException($"--blimp gives {tasks.Blimp.Count} pair ({(options.Limit is { } limit ? $"--limit {limit}" : "a one-pair file")} on one paradigm): " +
+                $"a bootstrap interval needs at least {minimum}; raise --limit or add paradigms", ExitCodes.Usage);
     }
 }
