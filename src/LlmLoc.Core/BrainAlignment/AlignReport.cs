@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using LlmLoc.IO;
-using Parquet.Serialization;
 using Spectre.Console;
 
 namespace LlmLoc.BrainAlignment;
@@ -23,18 +22,21 @@ public static class AlignReport
                 F(s.Score.Score), F(s.Score.FoldSd), s.Score.Folds.Sum(f => f.NanColumns).ToString(CultureInfo.InvariantCulture));
 
         var random = result.Conditions.Where(s => s.Condition.Name == AlignConditionNames.Random).Select(s => s.Score.Score).ToArray();
-        var language = result.Conditions.FirstOrDefault(s => s.Condition.Name == AlignConditionNames.Language);
+        string network = result.Options.Mask.Network;
+        var language = result.Conditions.FirstOrDefault(s => s.Condition.Name == network);
         if (random.Length > 1)
             table.AddRow($"random ({random.Length} seeds)", result.Conditions.First(s => s.Condition.Name == AlignConditionNames.Random).Condition.Columns.Length.ToString(CultureInfo.InvariantCulture),
                 $"{F(random.Average())} ± {F(MathNet.Numerics.Statistics.Statistics.StandardDeviation(random))}", "(sd over seeds)", "");
         console.Write(table);
         writer.WriteLine($"{result.Options.Method.ToString().ToLowerInvariant()} regression, {result.Options.Folds} folds (split seed {result.Options.SplitSeed}), " +
             $"{result.Items} items, {result.Responses.Values.ColumnCount} response columns; score = mean over folds of the median Pearson r over columns");
+        if (language is not null)
+            writer.WriteLine($"{network}: {result.Options.Mask.Describe(result.Options.Mask.Pooling ?? Masks.Pooling.LastToken)}; random: {random.Length} set(s) of its size drawn outside it");
         if (language is not null && random.Length > 0)
         {
             double l = language.Score.Score;
-            writer.WriteLine($"language − random: {(l - random.Average() >= 0 ? "+" : "")}{F(l - random.Average())}; " +
-                $"random sets scoring at least the language units: {random.Count(r => r >= l)} of {random.Length}");
+            writer.WriteLine($"{network} − random: {(l - random.Average() >= 0 ? "+" : "")}{F(l - random.Average())}; " +
+                $"random sets scoring at least the {network} units: {random.Count(r => r >= l)} of {random.Length}");
         }
     }
 
@@ -86,6 +88,4 @@ public static class AlignReport
             r = r, fold_median = f.Median, score = s.Score.Score,
         }))).ToList();
 
-    public static void WriteParquet(AlignResult result, Stream stream) =>
-        ParquetSerializer.SerializeAsync(ToRows(result), stream).GetAwaiter().GetResult();
 }

@@ -12,7 +12,7 @@ public sealed record AlignCondition(string Name, int? Seed, int? Layer, int[] Co
 
 public static class AlignConditionNames
 {
-    public const string Language = "language", Random = "random", Layer = "layer", All = "all";
+    public const string Random = "random", Layer = "layer", All = "all";
 }
 
 public sealed record ConditionScore(AlignCondition Condition, PredictivityScore Score);
@@ -32,13 +32,13 @@ public static class AlignRun
         options.Validate();
         // Cheap checks first: an unwritable output should fail before any number is computed.
         if (options.JsonOut is { } jsonPath) IO.AtomicFile.CheckCanWriteFile(jsonPath, "--json");
-        if (options.ParquetOut is { } parquetPath) IO.AtomicFile.CheckCanWriteFile(parquetPath, "--parquet");
+        if (options.TableOut is { } tablePath) IO.AtomicFile.CheckCanWriteFile(tablePath, "--table");
         int[] shape;
         using (var header = NpyReader.Open(options.ActivationsFile)) shape = header.Shape;
         if (shape.Length is not (2 or 3))
             throw new LlmLocException($"activations {options.ActivationsFile} have shape ({string.Join(", ", shape)}): give [items × layers × hidden] or [items × units] as `llmloc extract` writes");
         int items = shape[0];
-        var conditions = Conditions(options, shape);
+        var conditions = Conditions(options, shape, stderr);
 
         var responses = ResponseMatrix.Load(options.ResponsesFile);
         if (responses.Values.RowCount != items)
@@ -68,10 +68,10 @@ public static class AlignRun
         using (var outputs = new IO.OutputSet())
         {
             if (options.JsonOut is { } json) outputs.Add(json, stream => AlignReport.WriteJson(result, stream));
-            if (options.ParquetOut is { } parquet) outputs.Add(parquet, stream => AlignReport.WriteParquet(result, stream));
+            if (options.TableOut is { } table) IO.TableFile.Add(outputs, table, AlignReport.ToRows(result));
             outputs.Commit();
         }
-        foreach (var path in new[] { options.JsonOut, options.ParquetOut }.OfType<string>())
+        foreach (var path in new[] { options.JsonOut, options.TableOut }.OfType<string>())
             stderr.WriteLine($"llmloc: wrote {path}");
         return result;
     }
@@ -85,7 +85,7 @@ public static class AlignRun
 
     /// <summary>language + random controls (seed, seed+1, …) when a language mask is given, the --layer condition,
     /// or else all columns. Masks are resolved as generate-lesion and evaluate do (one resolver for all verbs).</summary>
-    public static IReadOnlyList<AlignCondition> Conditions(AlignOptions options, int[] shape)
+    public static IReadOnlyList<AlignCondition> Conditions(AlignOptions options, int[] shape, TextWriter? stderr = null)
     {
         bool byUnit = shape.Length == 3;
         int layers = byUnit ? shape[1] : 0, hidden = byUnit ? shape[2] : 0;
@@ -94,10 +94,10 @@ public static class AlignRun
         {
             if (!byUnit)
                 throw new LlmLocException($"activations {options.ActivationsFile} are 2-D [items × units], so language and random units cannot be chosen: extract without --mask to get [items × layers × hidden]", ExitCodes.Usage);
-            var language = LesionMaskResolver.Resolve(options.MaskRequest(Networks.Language, options.Seed)).Mask!;
+            var language = LesionMaskResolver.Resolve(options.MaskRequest(options.Mask.Network, options.Seed), stderr).Mask!;
             if (language.Layers != layers || language.Hidden != hidden)
                 throw new LlmLocException($"mask {language.Source} has shape ({language.Layers}, {language.Hidden}) but the activations hold {layers} layers × {hidden} units: use the mask localized for the model that extracted them");
-            conditions.Add(new AlignCondition(AlignConditionNames.Language, null, null, language.SelectedIndices()));
+            conditions.Add(new AlignCondition(options.Mask.Network, null, null, language.SelectedIndices()));
             for (int i = 0; i < options.RandomSeeds; i++)
             {
                 int seed = options.Seed + i;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Parquet.Serialization;
 
 namespace LlmLoc.Evaluation;
 
@@ -15,12 +14,11 @@ public static class EvaluationExport
     /// pairs' sentences and mask, and "uncertainty"; files without the key are version 1.</summary>
     public const int FormatVersion = 2;
 
-    public sealed record SummaryRow(string Condition, int? Seed, long MaskedUnits, long Tokens, double? Loss, double? Perplexity,
+    public sealed record SummaryRow(string Condition, string? Network, string? Mask, string? Label, int? Seed, long MaskedUnits, long Tokens, double? Loss, double? Perplexity,
         int Pairs, double? Accuracy, IReadOnlyDictionary<string, double> AccuracyByPhenomenon,
         int BlimpPairs, double? BlimpAccuracy, IReadOnlyDictionary<string, double> BlimpAccuracyByPhenomenon,
         IReadOnlyDictionary<string, double> BlimpAccuracyByParadigm)
     {
-        public string? Mask { get; init; }
         /// <summary>lm-evaluation-harness's mean_stderr of this run's 0/1 scores (null for one pair).</summary>
         public double? AccuracyStderr { get; init; }
         public IReadOnlyDictionary<string, double?> AccuracyStderrByPhenomenon { get; init; } = new Dictionary<string, double?>();
@@ -53,11 +51,11 @@ public static class EvaluationExport
         var blimp = c.Blimp.Count > 0 ? LesionUncertainty.BlimpAccuracy([c.Blimp]) : null;
         static Dictionary<string, double?> Stderrs(AccuracyEstimates? a, Func<AccuracyEstimates, IReadOnlyDictionary<string, ScoreEstimate>> part) =>
             a is null ? [] : part(a).ToDictionary(kv => kv.Key, kv => kv.Value.Stderr);
-        return new SummaryRow(c.Condition.Name, c.Condition.Seed, c.Condition.MaskedUnits, c.Tokens, c.Loss,
+        return new SummaryRow(c.Condition.Name, c.Condition.Network, c.Condition.MaskName, c.Condition.Label,
+            c.Condition.Seed, c.Condition.MaskedUnits, c.Tokens, c.Loss,
             c.Perplexity, c.Pairs.Count, c.Accuracy, c.AccuracyByPhenomenon,
             c.Blimp.Count, c.BlimpAccuracy, c.BlimpByPhenomenon, c.BlimpByParadigm)
         {
-            Mask = c.Condition.MaskName,
             AccuracyStderr = pairs?.Overall.Stderr,
             AccuracyStderrByPhenomenon = Stderrs(pairs, a => a.ByPhenomenon),
             BlimpAccuracyStderr = blimp?.Overall.Stderr,
@@ -75,6 +73,8 @@ public static class EvaluationExport
 #pragma warning disable IDE1006 // column names match the JSON keys
         public string kind { get; set; } = "";
         public string condition { get; set; } = "";
+        public string? network { get; set; }
+        public string? mask { get; set; }
         public int? seed { get; set; }
         public int? pair { get; set; }
         public int? window { get; set; }
@@ -88,28 +88,24 @@ public static class EvaluationExport
         public double? loss { get; set; }
         public string? sentence_good { get; set; }
         public string? sentence_bad { get; set; }
-        public string? mask { get; set; }
 #pragma warning restore IDE1006
     }
 
     public static IReadOnlyList<ItemRow> ToItemRows(EvaluationResult result)
     {
-        static ItemRow Pair(string kind, PairScore p) => new()
+        static ItemRow Pair(string kind, LesionCondition c, PairScore p) => new()
         {
-            kind = kind, condition = p.Condition, seed = p.Seed, pair = p.Pair, paradigm = p.Paradigm, phenomenon = p.Phenomenon,
-            logp_good = p.LogpGood, logp_bad = p.LogpBad, correct = p.Correct,
-            sentence_good = p.SentenceGood, sentence_bad = p.SentenceBad, mask = p.Mask,
+            kind = kind, condition = p.Condition, network = c.Network, mask = c.MaskName, seed = p.Seed, pair = p.Pair,
+            paradigm = p.Paradigm, phenomenon = p.Phenomenon, logp_good = p.LogpGood, logp_bad = p.LogpBad, correct = p.Correct,
+            sentence_good = p.SentenceGood, sentence_bad = p.SentenceBad,
         };
         return result.Conditions.SelectMany(c =>
-            c.Pairs.Select(p => Pair("pair", p))
-                .Concat(c.Blimp.Select(p => Pair("blimp", p)))
+            c.Pairs.Select(p => Pair("pair", c.Condition, p))
+                .Concat(c.Blimp.Select(p => Pair("blimp", c.Condition, p)))
                 .Concat(c.Windows.Select(w => new ItemRow
                 {
-                    kind = "window", condition = w.Condition, seed = w.Seed, window = w.Window, document = w.Document,
-                    tokens = w.Tokens, loss = w.Loss, mask = w.Mask,
+                    kind = "window", condition = w.Condition, network = c.Condition.Network, mask = c.Condition.MaskName, seed = w.Seed,
+                    window = w.Window, document = w.Document, tokens = w.Tokens, loss = w.Loss,
                 }))).ToList();
     }
-
-    public static void WriteParquet(EvaluationResult result, Stream stream) =>
-        ParquetSerializer.SerializeAsync(ToItemRows(result), stream).GetAwaiter().GetResult();
 }

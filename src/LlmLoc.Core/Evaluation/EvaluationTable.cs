@@ -48,6 +48,7 @@ public static class EvaluationTable
             table.AddRow(cells.Select(c => new Text(c)).ToArray());
         }
         console.Write(table);
+        WriteMasks(result, writer);
 
         WriteBreakdown(console, uncertainty, "phenomenon (accuracy ± se)", c => c.Accuracy?.ByPhenomenon);
 
@@ -74,6 +75,19 @@ public static class EvaluationTable
             console.WriteLine($"95 % CI: percentile bootstrap over the task's items (pairs or windows), {uncertainty.BootstrapSamples} resamples, seed {uncertainty.BootstrapSeed}.");
     }
 
+    /// <summary>Which mask each lesioned condition ablated: its label (--label, or network and settings) and file.</summary>
+    static void WriteMasks(EvaluationResult result, TextWriter writer)
+    {
+        foreach (var group in result.Conditions.Select(c => c.Condition).Where(c => c.Mask is not null).GroupBy(c => c.Name))
+        {
+            var first = group.First();
+            string what = first.Name == Networks.Random
+                ? $"{group.Count()} mask(s) of {first.MaskedUnits} units drawn outside {first.Label}"
+                : first.Label ?? first.Network ?? first.Name;
+            writer.WriteLine($"{first.Name}: {what}, from {first.MaskName}");
+        }
+    }
+
     /// <summary>One row per key, one column per condition.</summary>
     static void WriteBreakdown(IAnsiConsole console, UncertaintyReport uncertainty, string title,
         Func<ConditionEstimates, IReadOnlyDictionary<string, ScoreEstimate>?> values)
@@ -87,29 +101,34 @@ public static class EvaluationTable
         console.Write(table);
     }
 
-    /// <summary>The language-vs-random lines of one task.</summary>
+    /// <summary>The network-vs-random lines of one task.</summary>
     static void WriteComparison(IAnsiConsole console, LesionComparison comparison)
     {
         string format = comparison.Metric == "perplexity" ? "F2" : "P1";
         string unit = comparison.Task == "text" ? "windows" : "pairs";
+        string network = comparison.Network ?? Networks.Random;
+        string title = comparison.RandomMinusNone is null ? $"{network} lesion" : comparison.Network is null ? "Random lesions" : $"{Capitalized(network)} vs random lesions";
         console.WriteLine();
-        console.WriteLine($"Language vs random lesions, {comparison.Task}: {comparison.Metric} on the same {comparison.Items} {unit}; harm = {comparison.Harm}");
+        console.WriteLine($"{title}, {comparison.Task}: {comparison.Metric} on the same {comparison.Items} {unit}; harm = {comparison.Harm}");
+        int width = $"{network} − random".Length + 2;
         void Line(string label, BootstrapEstimate? d, string note = "")
         {
             if (d is null) return;
-            console.WriteLine($"  {label,-18}{Signed(d.Value, format),10}   95 % CI [{Signed(d.Ci95.Low, format)}, {Signed(d.Ci95.High, format)}]{note}");
+            console.WriteLine($"  {label.PadRight(width)}{Signed(d.Value, format),10}   95 % CI [{Signed(d.Ci95.Low, format)}, {Signed(d.Ci95.High, format)}]{note}");
         }
         var perMask = comparison.RandomMasksMinusNone;
         string spread = perMask.Count > 1
             ? $"   mean of {perMask.Count} random masks (sd {MathNet.Numerics.Statistics.Statistics.StandardDeviation(perMask).ToString(format, CultureInfo.InvariantCulture)})"
             : "";
-        Line("language − none", comparison.LanguageMinusNone);
+        Line($"{network} − none", comparison.NetworkMinusNone);
         Line("random − none", comparison.RandomMinusNone, spread);
-        Line("language − random", comparison.LanguageMinusRandom);
+        Line($"{network} − random", comparison.NetworkMinusRandom);
         if (comparison.RandomAtLeastAsHarmful is { } rank)
-            console.WriteLine($"  random lesions at least as harmful as the language lesion: {rank.K} of {rank.N} " +
+            console.WriteLine($"  random lesions at least as harmful as the {network} lesion: {rank.K} of {rank.N} " +
                 $"(empirical p = (k + 1)/(N + 1) = {rank.P.ToString("F3", CultureInfo.InvariantCulture)} ≥ 1/(N + 1) = {rank.SmallestP.ToString("F3", CultureInfo.InvariantCulture)})");
     }
+
+    static string Capitalized(string name) => char.ToUpperInvariant(name[0]) + name[1..];
 
     static string WithStderr(ScoreEstimate? value) => value is null ? "–"
         : value.Stderr is { } se ? $"{value.Value.ToString("P1", CultureInfo.InvariantCulture)} ± {se.ToString("P1", CultureInfo.InvariantCulture)}"

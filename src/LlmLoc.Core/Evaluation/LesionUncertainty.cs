@@ -23,12 +23,13 @@ public sealed record ConditionEstimates(string Condition, IReadOnlyList<int?> Se
     AccuracyEstimates? Blimp, BootstrapEstimate? Perplexity);
 
 /// <summary>
-/// The language lesion against the random ones on one task's items (the same pairs or windows under every mask).
-/// Differences are condition − none (random: the mean over its masks); <see cref="RandomAtLeastAsHarmful"/> counts the
-/// random masks whose harm is at least the language mask's.
+/// A network's lesion (language by default) against the random ones on one task's items (the same pairs or windows
+/// under every mask). Differences are condition − none (random: the mean over its masks); the random parts are there
+/// when the random masks are drawn like <see cref="Network"/>'s mask; <see cref="RandomAtLeastAsHarmful"/> counts the
+/// random masks whose harm is at least the network mask's. <see cref="Network"/> is null for random masks alone.
 /// </summary>
-public sealed record LesionComparison(string Task, string Metric, string Harm, int Items,
-    BootstrapEstimate? LanguageMinusNone, BootstrapEstimate? RandomMinusNone, BootstrapEstimate? LanguageMinusRandom,
+public sealed record LesionComparison(string Task, string Metric, string Harm, int Items, string? Network,
+    BootstrapEstimate? NetworkMinusNone, BootstrapEstimate? RandomMinusNone, BootstrapEstimate? NetworkMinusRandom,
     IReadOnlyList<double> RandomMasksMinusNone, EmpiricalRank? RandomAtLeastAsHarmful);
 
 /// <summary>Every estimate of one evaluate run, and the bootstrap settings behind its intervals.</summary>
@@ -55,12 +56,12 @@ public static class LesionUncertainty
 
         var pairs = result.Conditions.FirstOrDefault()?.Pairs ?? [];
         if (pairs.Count > 0)
-            comparisons.Add(CompareAccuracy("minimal pairs", result, c => c.Pairs, byParadigm: false, samples, seed));
+            comparisons.AddRange(CompareAccuracy("minimal pairs", result, c => c.Pairs, byParadigm: false, samples, seed));
         var blimp = result.Conditions.FirstOrDefault()?.Blimp ?? [];
         if (blimp.Count > 0)
-            comparisons.Add(CompareAccuracy("BLiMP", result, c => c.Blimp, byParadigm: true, samples, seed));
+            comparisons.AddRange(CompareAccuracy("BLiMP", result, c => c.Blimp, byParadigm: true, samples, seed));
         if (result.Conditions.FirstOrDefault()?.Windows.Count > 0)
-            comparisons.Add(ComparePerplexity(result, samples, seed, perplexities));
+            comparisons.AddRange(ComparePerplexity(result, samples, seed, perplexities));
 
         var conditions = groups.Select(g =>
         {
@@ -70,7 +71,7 @@ public static class LesionUncertainty
                 runs[0].Blimp.Count > 0 ? BlimpAccuracy(runs.Select(r => r.Blimp).ToList()) : null,
                 perplexities.GetValueOrDefault(g.Key));
         }).ToList();
-        return new UncertaintyReport(samples, seed, conditions, comparisons.Where(c => c.LanguageMinusNone is not null || c.RandomMinusNone is not null).ToList());
+        return new UncertaintyReport(samples, seed, conditions, comparisons);
     }
 
     /// <summary>Per pair, the share of the runs that judge it correctly (the runs score the same pairs in the same order).</summary>
@@ -130,7 +131,7 @@ public static class LesionUncertainty
     /// group among its draws and divides by the group's size in the data, so with equal groups (BLiMP, --limit) it is
     /// the plain accuracy of the resampled pairs. Harm = the drop in accuracy from none.
     /// </summary>
-    static LesionComparison CompareAccuracy(string task, EvaluationResult result, Func<ConditionResult, IReadOnlyList<PairScore>> items,
+    static IEnumerable<LesionComparison> CompareAccuracy(string task, EvaluationResult result, Func<ConditionResult, IReadOnlyList<PairScore>> items,
         bool byParadigm, int samples, uint seed)
     {
         var pairs = items(result.Conditions[0]);
@@ -169,7 +170,7 @@ public static class LesionUncertainty
     }
 
     /// <summary>Perplexity exp(Σ tokens·loss / Σ tokens) per mask, resampled over windows; harm = the rise from none.</summary>
-    static LesionComparison ComparePerplexity(EvaluationResult result, int samples, uint seed, Dictionary<string, BootstrapEstimate> perConditionOut)
+    static IEnumerable<LesionComparison> ComparePerplexity(EvaluationResult result, int samples, uint seed, Dictionary<string, BootstrapEstimate> perConditionOut)
     {
         var windows0 = result.Conditions[0].Windows;
         double[] tokens = windows0.Select(w => (double)w.Tokens).ToArray();
@@ -198,13 +199,18 @@ public static class LesionUncertainty
         return mean;
     }
 
-    static LesionComparison Compare(string task, string metric, string harm, int items, EvaluationResult result,
+    /// <summary>
+    /// One comparison per lesioned network (in condition order): network − none, and when the random masks are drawn
+    /// like its mask, random − none, network − random and the rank; random masks alone give random − none. Nothing
+    /// without none.
+    /// </summary>
+    static IEnumerable<LesionComparison> Compare(string task, string metric, string harm, int items, EvaluationResult result,
         double[] observed, double[][] replicates, int harmSign)
     {
         List<int> Masks(string name) => Enumerable.Range(0, result.Conditions.Count).Where(m => result.Conditions[m].Condition.Name == name).ToList();
         var none = Masks(Networks.None);
-        var language = Masks(Networks.Language);
         var random = Masks(Networks.Random);
+        if (none.Count == 0) yield break;
         double Observed(List<int> masks) => masks.Average(m => observed[m]);
 
         BootstrapEstimate? Difference(List<int> a, List<int> b)
@@ -215,12 +221,23 @@ public static class LesionUncertainty
             return new BootstrapEstimate(Observed(a) - Observed(b), Uncertainty.PercentileInterval(ra));
         }
 
-        var perRandomMask = none.Count == 0 ? [] : random.Select(m => observed[m] - Observed(none)).ToList();
-        EmpiricalRank? rank = none.Count > 0 && language.Count > 0 && random.Count > 0
-            ? Uncertainty.RankAmongControls(harmSign * (Observed(language) - Observed(none)), perRandomMask.Select(d => harmSign * d).ToList(), TieTolerance)
-            : null;
-        return new LesionComparison(task, metric, harm, items, Difference(language, none), Difference(random, none),
-            Difference(language, random), perRandomMask, rank);
+        var perRandomMask = random.Select(m => observed[m] - Observed(none)).ToList();
+        string? randomLike = random.Count > 0 ? result.Conditions[random[0]].Condition.Network : null;
+        var networks = result.Conditions.Select(c => c.Condition.Name).Where(n => !Networks.IsLesionControl(n)).Distinct().ToList();
+        if (networks.Count == 0 && random.Count > 0)
+            yield return new LesionComparison(task, metric, harm, items, null, null, Difference(random, none), null, perRandomMask, null);
+        foreach (string network in networks)
+        {
+            var lesion = Masks(network);
+            if (network != randomLike)
+            {
+                yield return new LesionComparison(task, metric, harm, items, network, Difference(lesion, none), null, null, [], null);
+                continue;
+            }
+            var rank = Uncertainty.RankAmongControls(harmSign * (Observed(lesion) - Observed(none)), perRandomMask.Select(d => harmSign * d).ToList(), TieTolerance);
+            yield return new LesionComparison(task, metric, harm, items, network, Difference(lesion, none), Difference(random, none),
+                Difference(lesion, random), perRandomMask, rank);
+        }
     }
 
     /// <summary>Upper bound of --bootstrap-samples: each task costs B × items draws.</summary>

@@ -142,7 +142,7 @@ public class AlignCommandTests
                 ("--activations", dir.File("x2.npy")), "are 2-D [items × units]", 1),
             "layer" => Set(() => { }, ("--layer", "3"), "--layer 3 is out of range: the activations have layers 0 to 2", 1),
             // Checked before anything is computed; the other output (--json) is not written either.
-            "parquet-unwritable" => Set(() => { }, ("--parquet", "/proc/never.parquet"), "--parquet /proc/never.parquet: cannot create files in /proc", 1),
+            "parquet-unwritable" => Set(() => { }, ("--parquet", "/proc/never.parquet"), "--table /proc/never.parquet: cannot create files in /proc", 1),
             _ => Set(() => flags["--cache-dir"] = dir.File("empty-cache"), ("--model-name", "nowhere"),
                 "create it with `llmloc localize --model-name nowhere --percentage 1", 2),
         };

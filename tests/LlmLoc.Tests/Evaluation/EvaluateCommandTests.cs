@@ -45,8 +45,8 @@ public class EvaluateCommandTests
         Assert.Equal(noneWindows.Sum(w => w.Loss * w.Tokens) / noneWindows.Sum(w => w.Tokens), doc.Summary[0].Loss!.Value, 9);
 
         var read = await Parquet.Serialization.ParquetSerializer.DeserializeAsync<EvaluationExport.ItemRow>(parquet);
-        Assert.Equal(["kind", "condition", "seed", "pair", "window", "paradigm", "phenomenon", "logp_good", "logp_bad", "correct", "document", "tokens", "loss",
-                "sentence_good", "sentence_bad", "mask"],
+        Assert.Equal(["kind", "condition", "network", "mask", "seed", "pair", "window", "paradigm", "phenomenon", "logp_good", "logp_bad", "correct", "document", "tokens", "loss",
+                "sentence_good", "sentence_bad"],
             read.Schema.GetDataFields().Select(f => f.Name));
         var rows = read.Data;
         Assert.Equal(doc.Pairs.Count + doc.Windows.Count, rows.Count);
@@ -62,9 +62,8 @@ public class EvaluateCommandTests
             Assert.Equal(2, raw.RootElement.GetProperty("format_version").GetInt32());
         var builtin = MinimalPairs.Builtin();
         Assert.Equal(builtin.Select(p => (p.Good, p.Bad)), doc.Pairs.Take(36).Select(p => (p.SentenceGood!, p.SentenceBad!)));
-        string cacheName = Path.GetFileName(maskPath);
-        Assert.Equal([null, cacheName, cacheName, cacheName], doc.Summary.Select(s => s.Mask));
-        Assert.All(doc.Pairs, p => Assert.Equal(p.Condition == "none" ? null : cacheName, p.Mask));
+        Assert.Equal([null, maskPath, maskPath, maskPath], doc.Summary.Select(s => s.Mask));
+        Assert.All(doc.Pairs, p => Assert.Equal(p.Condition == "none" ? null : maskPath, p.Mask));
         Assert.All(doc.Summary, s => Assert.Equal(Math.Sqrt(s.Accuracy!.Value * (1 - s.Accuracy.Value) / 35), s.AccuracyStderr!.Value, 12));
         var uncertainty = doc.Uncertainty!;
         Assert.Equal((10_000, 42u), (uncertainty.BootstrapSamples, uncertainty.BootstrapSeed));
@@ -72,7 +71,7 @@ public class EvaluateCommandTests
         var rank = uncertainty.Comparisons[0].RandomAtLeastAsHarmful!.Value;
         Assert.Equal(2, rank.N);
         Assert.Contains($"random lesions at least as harmful as the language lesion: {rank.K} of 2", stdout);
-        var languageDelta = uncertainty.Comparisons[0].LanguageMinusNone!;
+        var languageDelta = uncertainty.Comparisons[0].NetworkMinusNone!;
         Assert.Equal(doc.Summary[1].Accuracy!.Value - doc.Summary[0].Accuracy!.Value, languageDelta.Value, 12);
         Assert.InRange(languageDelta.Value, languageDelta.Ci95.Low, languageDelta.Ci95.High);
         Assert.Contains("10000 resamples, seed 42", stdout);
@@ -88,14 +87,15 @@ public class EvaluateCommandTests
         File.WriteAllLines(pairs, MinimalPairs.Builtin().Take(3).Select(p =>
             System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["sentence_good"] = p.Good, ["sentence_bad"] = p.Bad })));
         var (code, stdout, stderr) = Run("evaluate", "--model-name", model, "--mask", maskPath, "--device", "cpu",
-            "--minimal-pairs", pairs, "--networks", "none", "random", "--bootstrap-seed", "7", "--bootstrap-samples", "500", "--json", json);
+            "--minimal-pairs", pairs, "--bootstrap-seed", "7", "--bootstrap-samples", "500", "--json", json);
         Assert.True(code == 0, stderr);
         var doc = TestJson.Read<EvaluationExport.Document>(json);
-        Assert.Equal([null, 42, 43, 44, 45, 46], doc.Summary.Select(s => s.Seed));
-        Assert.Equal([null, maskPath, maskPath, maskPath, maskPath, maskPath], doc.Summary.Select(s => s.Mask));
+        Assert.Equal([null, null, 42, 43, 44, 45, 46], doc.Summary.Select(s => s.Seed));
+        Assert.Equal([null, maskPath, maskPath, maskPath, maskPath, maskPath, maskPath], doc.Summary.Select(s => s.Mask));
         Assert.Equal((500, 7u), (doc.Uncertainty!.BootstrapSamples, doc.Uncertainty.BootstrapSeed));
         Assert.Contains("mean of 5 random masks", stdout);
-        Assert.DoesNotContain("at least as harmful", stdout); // no language lesion to rank
+        Assert.Contains("random lesions at least as harmful as the language lesion: ", stdout);
+        Assert.Contains("500 resamples, seed 7", stdout);
     }
 
     [Theory]

@@ -35,7 +35,8 @@ public class LesionUncertaintyTests
             var blimpScores = blimpCorrect.Select((c, i) => new PairScore(name, seed, i - Array.IndexOf(paradigm, paradigm[i]), blimpPhenomenon[i], -0.5, Bad(c), paradigm[i])).ToList();
             var pairScores = pairCorrect.Select((c, i) => new PairScore(name, seed, i, pairPhenomenon[i], -0.5, Bad(c))).ToList();
             var windows = tokens.Select((t, i) => new WindowScore(name, seed, 0, i, (int)t, loss[i])).ToList();
-            return new ConditionResult(new LesionCondition(name, seed, null), pairScores, windows, blimpScores);
+            // The random masks are drawn like the language mask (LesionCondition.Network).
+            return new ConditionResult(new LesionCondition(name, seed, null) { Network = name == "none" ? null : "language" }, pairScores, windows, blimpScores);
         }).ToList();
         return new EvaluationResult("synthetic", 8, [], conditions);
     }
@@ -93,9 +94,10 @@ public class LesionUncertaintyTests
                 Close(expected.GetProperty(key).GetProperty("value").GetDouble(), actual!.Value);
                 Close(expected.GetProperty(key).GetProperty("ci95"), actual.Ci95);
             }
-            Same("language_minus_none", comparison.LanguageMinusNone);
+            Assert.Equal("language", comparison.Network);
+            Same("language_minus_none", comparison.NetworkMinusNone);
             Same("random_minus_none", comparison.RandomMinusNone);
-            Same("language_minus_random", comparison.LanguageMinusRandom);
+            Same("language_minus_random", comparison.NetworkMinusRandom);
             var perMask = Doubles(expected.GetProperty("random_masks_minus_none"));
             Assert.Equal(perMask.Length, comparison.RandomMasksMinusNone.Count);
             for (int i = 0; i < perMask.Length; i++) Close(perMask[i], comparison.RandomMasksMinusNone[i]);
@@ -122,13 +124,32 @@ public class LesionUncertaintyTests
         var result = SyntheticResult();
         var noRandom = result with { Conditions = result.Conditions.Where(c => c.Condition.Name != "random").ToList() };
         var report = LesionUncertainty.Compute(noRandom, 100, 0);
+        Assert.Equal(3, report.Comparisons.Count);
         Assert.All(report.Comparisons, c =>
         {
-            Assert.NotNull(c.LanguageMinusNone);
+            Assert.NotNull(c.NetworkMinusNone);
             Assert.Null(c.RandomMinusNone);
             Assert.Null(c.RandomAtLeastAsHarmful);
         });
         var onlyNone = result with { Conditions = result.Conditions.Take(1).ToList() };
         Assert.Empty(LesionUncertainty.Compute(onlyNone, 100, 0).Comparisons);
+    }
+
+    [Fact]
+    public void RandomMasksAreComparedWithTheNetworkTheyAreDrawnLike()
+    {
+        // A second network (theory-of-mind) beside language: only language, whose mask the random ones are drawn like,
+        // is ranked among them; theory-of-mind gets its difference from none.
+        var result = SyntheticResult();
+        var language = result.Conditions[1];
+        var tom = language with { Condition = new LesionCondition("theory-of-mind", null, null) { Network = "theory-of-mind" } };
+        var report = LesionUncertainty.Compute(result with { Conditions = [.. result.Conditions, tom] }, 200, 1);
+        var blimp = report.Comparisons.Where(c => c.Task == "BLiMP").ToList();
+        Assert.Equal(["language", "theory-of-mind"], blimp.Select(c => c.Network));
+        Assert.NotNull(blimp[0].RandomAtLeastAsHarmful);
+        Assert.Null(blimp[1].RandomMinusNone);
+        Assert.Null(blimp[1].RandomAtLeastAsHarmful);
+        // Same scores as language, same resamples: the same difference and interval.
+        Assert.Equal(blimp[0].NetworkMinusNone, blimp[1].NetworkMinusNone);
     }
 }
