@@ -61,6 +61,10 @@ public class BlimpTests(TinyGpt2 gpt2) : IClassFixture<TinyGpt2>
         var firstPair = FirstPairs(first.Paradigm!, 1)[0];
         Assert.True(Math.Abs(first.LogpGood - LogP(firstPair.Good)) < 1e-4);
         Assert.Equal(firstPair.Term, first.Phenomenon);
+        Assert.Equal((firstPair.Good, firstPair.Bad), (first.SentenceGood, first.SentenceBad));
+        // A paradigm's standard error is mean_stderr of its 0/1 scores: √(p(1 − p)/(n − 1)).
+        foreach (var (paradigm, p) in expectedNone)
+            Assert.Equal(Math.Sqrt(p * (1 - p) / (limit - 1)), doc.Summary[0].BlimpAccuracyStderrByParadigm[paradigm]!.Value, 12);
 
         Assert.Contains("BLiMP", stdout);
         Assert.Contains("anaphor_agreement", stdout);
