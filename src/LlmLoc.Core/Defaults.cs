@@ -9,4 +9,6 @@ public static class Defaults
     public const string Range = "100-100";
     /// <summary>--percentage of a cached mask looked up without --percentage or --num-units (plot.py's and the paper's 1 %).</summary>
     public const double LookupPercentage = 1;
+    /// <summary>evaluate's --random-seeds: random control masks the language lesion is ranked among (p ≥ 1/6).</summary>
+    public const int RandomSeeds = 5;
 }

@@ -19,7 +19,7 @@ public static class EvaluateCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var randomLike = LesionFlags.RandomLike();
-        var randomSeeds = new Option<int>("--random-seeds") { Description = "number of random control masks (seeds seed, seed+1, …)", DefaultValueFactory = _ => 1 };
+        var randomSeeds = new Option<int>("--random-seeds") { Description = "number of random control masks (seeds seed, seed+1, …)", DefaultValueFactory = _ => Defaults.RandomSeeds };
         var batchSize = new Option<int>("--batch-size") { Description = "sequences per forward pass (results do not depend on it)", DefaultValueFactory = _ => 8 };
         var text = new Option<string?>("--text") { Description = "text to compute loss and perplexity on (plain text, or JSONL with a \"text\" field)" };
         var maxTokens = new Option<int?>("--max-tokens-per-window") { Description = "cap on the window size for --text (default: min(2048, the model's context))" };
@@ -45,6 +45,10 @@ public static class EvaluateCommand
         };
         model.AddTo(command);
         mask.AddTo(command);
+        var bootstrapSamples = new Option<int>("--bootstrap-samples") { Description = "resamples behind each bootstrap interval", DefaultValueFactory = _ => LlmLoc.Statistics.Uncertainty.DefaultBootstrapSamples };
+        var bootstrapSeed = new Option<int?>("--bootstrap-seed") { Description = "seed of the bootstrap resamples (default: --seed)" };
+        command.Options.Add(bootstrapSamples);
+        command.Options.Add(bootstrapSeed);
         command.SetAction(parse =>
         {
             string[]? paradigms = parse.GetResult(blimp) is null ? null : parse.GetValue(blimp) ?? [];
@@ -73,6 +77,8 @@ public static class EvaluateCommand
                 Limit = parse.GetValue(limit),
                 JsonOut = parse.GetValue(json),
                 TableOut = parse.GetValue(table),
+                BootstrapSamples = parse.GetValue(bootstrapSamples),
+                BootstrapSeed = parse.GetValue(bootstrapSeed),
             };
             EvaluateRun.Run(options, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
             return ExitCodes.Ok;

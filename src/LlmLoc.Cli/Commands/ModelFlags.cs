@@ -18,7 +18,7 @@ public sealed class ModelFlags
     };
     public Option<int> Seed { get; }
     public Option<string?> Device { get; } = new("--device") { Description = "cpu, cuda or cuda:N (default: CUDA when available)" };
-    public Option<bool> Offline { get; } = new("--offline") { Description = "use only the local Hugging Face cache (as HF_HUB_OFFLINE=1)" };
+    public Option<bool> Offline { get; } = new("--offline") { Description = "no network: use only the local Hugging Face cache (as HF_HUB_OFFLINE=1) and never fetch stimuli or BLiMP" };
     public Option<string> Weights { get; } = new("--weights")
     {
         Description = "auto: in memory when the model fits in half the available memory, else streamed; in-memory; streamed: block weights stay in the checkpoint and are converted one block at a time",

@@ -15,7 +15,7 @@ public sealed record EvaluateOptions
     public IReadOnlyList<string>? Networks { get; init; }
     /// <summary>--random-like; null: <see cref="RandomLikeNetwork"/>'s rule.</summary>
     public string? RandomLike { get; init; }
-    public int RandomSeeds { get; init; } = 1;
+    public int RandomSeeds { get; init; } = Defaults.RandomSeeds;
     public int BatchSize { get; init; } = 8;
     public int? MaxTokensPerWindow { get; init; }
     public string? TextFile { get; init; }
@@ -30,6 +30,11 @@ public sealed record EvaluateOptions
     public string? JsonOut { get; init; }
     /// <summary>--table: per-pair and per-window rows (.csv or .parquet).</summary>
     public string? TableOut { get; init; }
+    /// <summary>--bootstrap-samples: resamples behind every bootstrap interval.</summary>
+    public int BootstrapSamples { get; init; } = Statistics.Uncertainty.DefaultBootstrapSamples;
+    /// <summary>--bootstrap-seed: seeds the resamples (null: --seed).</summary>
+    public int? BootstrapSeed { get; init; }
+    public uint ResolvedBootstrapSeed => (uint)(BootstrapSeed ?? Model.Seed);
 
     /// <summary>The conditions evaluated, in order.</summary>
     public IReadOnlyList<string> Conditions => Networks ?? Masks.Networks.EvaluationOrder(Mask.Network);
@@ -57,6 +62,7 @@ public sealed record EvaluateOptions
         FlagChecks.AtLeastOne("--batch-size", BatchSize);
         FlagChecks.AtLeastOne("--random-seeds", RandomSeeds);
         FlagChecks.SeedRange(Model.Seed, RandomSeeds);
+        LesionUncertainty.CheckFlags(BootstrapSamples, BootstrapSeed);
         if (MaxTokensPerWindow is < 2)
             throw new LlmLocException($"--max-tokens-per-window {MaxTokensPerWindow} is too small: give 2 or more", ExitCodes.Usage);
         IO.AtomicFile.CheckDistinct(
@@ -83,5 +89,5 @@ public sealed record EvaluateOptions
 
     /// <summary>The lesion of one condition (random: seeded draw like <see cref="RandomLikeNetwork"/>).</summary>
     public LesionRequest Lesion(string condition, int seed) =>
-        new() { Model = Model, Mask = Mask, Condition = condition, RandomLike = RandomLikeNetwork, Seed = seed };
+        new() { Model = Model, Mask = condition == Masks.Networks.None ? Mask with { File = null } : Mask, Condition = condition, RandomLike = RandomLikeNetwork, Seed = seed };
 }

@@ -18,18 +18,20 @@ public static class EvaluateRun
             options.MinimalPairsFile is { } pairs ? MinimalPairs.Load(pairs) : [],
             options.TextFile is { } text ? TextDocuments.Load(text) : [],
             options.Blimp is { } blimp ? LoadBlimp(blimp, options, stderr) : []);
+        LesionUncertainty.CheckItemCounts(tasks, options);
         var conditions = Conditions(options, stderr);
         foreach (var condition in conditions) options.Model.CheckFits(condition.Mask);
 
         using var session = ModelSession.Open(options.Model, stderr);
         var result = Evaluator.Run(options.Model.ModelName, session.Model, session.Tokenizer, conditions, tasks, options.BatchSize,
-            options.MaxTokensPerWindow, stderr);
+            options.MaxTokensPerWindow, stderr, minimumItems: Statistics.Uncertainty.MinimumBootstrapItems);
+        var uncertainty = LesionUncertainty.Compute(result, options.BootstrapSamples, options.ResolvedBootstrapSeed);
 
-        EvaluationTable.Write(result, stdout);
+        EvaluationTable.Write(result, uncertainty, stdout);
         // Both files or neither.
         using (var outputs = new IO.OutputSet())
         {
-            if (options.JsonOut is { } json) outputs.Add(json, s => EvaluationExport.WriteJson(result, s));
+            if (options.JsonOut is { } json) outputs.Add(json, s => EvaluationExport.WriteJson(result, uncertainty, s));
             if (options.TableOut is { } table) IO.TableFile.Add(outputs, table, EvaluationExport.ToItemRows(result));
             outputs.Commit();
         }
@@ -41,7 +43,7 @@ public static class EvaluateRun
     static IReadOnlyList<MinimalPair> LoadBlimp(IReadOnlyList<string> requested, EvaluateOptions options, TextWriter log)
     {
         var (dir, explicitDir) = BlimpStore.Locate(options.BlimpDir);
-        return BlimpStore.FromEnvironment().Load(BlimpParadigms.Select(requested), dir, explicitDir, options.Limit, log);
+        return BlimpStore.FromEnvironment(options.Model.Offline).Load(BlimpParadigms.Select(requested), dir, explicitDir, options.Limit, log);
     }
 
     /// <summary>none → one unlesioned run; a network → its mask; random → one mask per seed seed, seed+1, …,

@@ -10,25 +10,62 @@ namespace LlmLoc.Evaluation;
 /// </summary>
 public static class EvaluationExport
 {
+    /// <summary>The JSON layout's version (docs/evaluate.md): 2 added format_version, the stderr columns, the
+    /// pairs' sentences and mask, and "uncertainty"; files without the key are version 1.</summary>
+    public const int FormatVersion = 2;
+
     public sealed record SummaryRow(string Condition, string? Network, string? Mask, string? Label, int? Seed, long MaskedUnits, long Tokens, double? Loss, double? Perplexity,
         int Pairs, double? Accuracy, IReadOnlyDictionary<string, double> AccuracyByPhenomenon,
         int BlimpPairs, double? BlimpAccuracy, IReadOnlyDictionary<string, double> BlimpAccuracyByPhenomenon,
-        IReadOnlyDictionary<string, double> BlimpAccuracyByParadigm);
+        IReadOnlyDictionary<string, double> BlimpAccuracyByParadigm)
+    {
+        /// <summary>lm-evaluation-harness's mean_stderr of this run's 0/1 scores (null for one pair).</summary>
+        public double? AccuracyStderr { get; init; }
+        public IReadOnlyDictionary<string, double?> AccuracyStderrByPhenomenon { get; init; } = new Dictionary<string, double?>();
+        /// <summary>√(Σ paradigm se²) / k over the run's paradigms.</summary>
+        public double? BlimpAccuracyStderr { get; init; }
+        public IReadOnlyDictionary<string, double?> BlimpAccuracyStderrByPhenomenon { get; init; } = new Dictionary<string, double?>();
+        public IReadOnlyDictionary<string, double?> BlimpAccuracyStderrByParadigm { get; init; } = new Dictionary<string, double?>();
+    }
 
     public sealed record Document(string Model, int WindowSize, int[] ContextIds, IReadOnlyList<SummaryRow> Summary,
-        IReadOnlyList<PairScore> Pairs, IReadOnlyList<WindowScore> Windows, IReadOnlyList<PairScore> Blimp);
+        IReadOnlyList<PairScore> Pairs, IReadOnlyList<WindowScore> Windows, IReadOnlyList<PairScore> Blimp)
+    {
+        [JsonPropertyOrder(-1)]
+        public int FormatVersion { get; init; } = EvaluationExport.FormatVersion;
+        /// <summary>Per condition (all its masks) the scores with their uncertainty, and the lesion comparisons.</summary>
+        public UncertaintyReport? Uncertainty { get; init; }
+    }
 
-    public static Document ToDocument(EvaluationResult result) => new(
+    public static Document ToDocument(EvaluationResult result, UncertaintyReport uncertainty) => new(
         result.ModelName, result.WindowSize, result.ContextIds,
-        result.Conditions.Select(c => new SummaryRow(c.Condition.Name, c.Condition.Network, c.Condition.MaskName, c.Condition.Label,
-            c.Condition.Seed, c.Condition.MaskedUnits, c.Tokens, c.Loss,
-            c.Perplexity, c.Pairs.Count, c.Accuracy, c.AccuracyByPhenomenon,
-            c.Blimp.Count, c.BlimpAccuracy, c.BlimpByPhenomenon, c.BlimpByParadigm)).ToList(),
+        result.Conditions.Select(Summary).ToList(),
         result.Conditions.SelectMany(c => c.Pairs).ToList(),
         result.Conditions.SelectMany(c => c.Windows).ToList(),
-        result.Conditions.SelectMany(c => c.Blimp).ToList());
+        result.Conditions.SelectMany(c => c.Blimp).ToList())
+    { Uncertainty = uncertainty };
 
-    public static void WriteJson(EvaluationResult result, Stream stream) => JsonSerializer.Serialize(stream, ToDocument(result), IO.JsonOutput.Options);
+    static SummaryRow Summary(ConditionResult c)
+    {
+        var pairs = c.Pairs.Count > 0 ? LesionUncertainty.PooledAccuracy([c.Pairs]) : null;
+        var blimp = c.Blimp.Count > 0 ? LesionUncertainty.BlimpAccuracy([c.Blimp]) : null;
+        static Dictionary<string, double?> Stderrs(AccuracyEstimates? a, Func<AccuracyEstimates, IReadOnlyDictionary<string, ScoreEstimate>> part) =>
+            a is null ? [] : part(a).ToDictionary(kv => kv.Key, kv => kv.Value.Stderr);
+        return new SummaryRow(c.Condition.Name, c.Condition.Network, c.Condition.MaskName, c.Condition.Label,
+            c.Condition.Seed, c.Condition.MaskedUnits, c.Tokens, c.Loss,
+            c.Perplexity, c.Pairs.Count, c.Accuracy, c.AccuracyByPhenomenon,
+            c.Blimp.Count, c.BlimpAccuracy, c.BlimpByPhenomenon, c.BlimpByParadigm)
+        {
+            AccuracyStderr = pairs?.Overall.Stderr,
+            AccuracyStderrByPhenomenon = Stderrs(pairs, a => a.ByPhenomenon),
+            BlimpAccuracyStderr = blimp?.Overall.Stderr,
+            BlimpAccuracyStderrByPhenomenon = Stderrs(blimp, a => a.ByPhenomenon),
+            BlimpAccuracyStderrByParadigm = Stderrs(blimp, a => a.ByParadigm),
+        };
+    }
+
+    public static void WriteJson(EvaluationResult result, UncertaintyReport uncertainty, Stream stream) =>
+        JsonSerializer.Serialize(stream, ToDocument(result, uncertainty), IO.JsonOutput.Options);
 
     /// <summary>One Parquet row; property names are the column names (snake_case, as in the JSON).</summary>
     public sealed class ItemRow
@@ -49,6 +86,8 @@ public static class EvaluationExport
         public int? document { get; set; }
         public int? tokens { get; set; }
         public double? loss { get; set; }
+        public string? sentence_good { get; set; }
+        public string? sentence_bad { get; set; }
 #pragma warning restore IDE1006
     }
 
@@ -58,6 +97,7 @@ public static class EvaluationExport
         {
             kind = kind, condition = p.Condition, network = c.Network, mask = c.MaskName, seed = p.Seed, pair = p.Pair,
             paradigm = p.Paradigm, phenomenon = p.Phenomenon, logp_good = p.LogpGood, logp_bad = p.LogpBad, correct = p.Correct,
+            sentence_good = p.SentenceGood, sentence_bad = p.SentenceBad,
         };
         return result.Conditions.SelectMany(c =>
             c.Pairs.Select(p => Pair("pair", c.Condition, p))

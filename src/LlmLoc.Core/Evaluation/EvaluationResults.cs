@@ -24,10 +24,19 @@ public sealed record PairScore(string Condition, int? Seed, int Pair, string? Ph
 {
     /// <summary>Strictly greater: a tie counts as wrong.</summary>
     public bool Correct => LogpGood > LogpBad;
+
+    public string? SentenceGood { get; init; }
+    public string? SentenceBad { get; init; }
+    /// <summary>The condition's <see cref="LesionCondition.MaskName"/>.</summary>
+    public string? Mask { get; init; }
 }
 
 /// <summary>A scored text window: number of predicted tokens and their mean negative log-likelihood (nats).</summary>
-public sealed record WindowScore(string Condition, int? Seed, int Document, int Window, int Tokens, double Loss);
+public sealed record WindowScore(string Condition, int? Seed, int Document, int Window, int Tokens, double Loss)
+{
+    /// <summary>The condition's <see cref="LesionCondition.MaskName"/>.</summary>
+    public string? Mask { get; init; }
+}
 
 /// <summary>All scores of one condition, with its aggregates: --minimal-pairs in <see cref="Pairs"/>, --blimp in
 /// <see cref="Blimp"/>, --text in <see cref="Windows"/>.</summary>

@@ -18,7 +18,7 @@ public static class Evaluator
 {
     public static EvaluationResult Run(string modelName, ICausalLanguageModel model, HfTokenizer tokenizer,
         IReadOnlyList<LesionCondition> conditions, EvaluationTasks tasks, int batchSize, int? maxTokensPerWindow,
-        TextWriter? progress = null)
+        TextWriter? progress = null, int minimumItems = 1)
     {
         var context = new ScoringContext(tokenizer);
         int windowSize = TextWindows.WindowSize(model.Config, tokenizer.ModelMaxLength, maxTokensPerWindow);
@@ -36,6 +36,8 @@ public static class Evaluator
             ModelInputs.Check(model.Config, paradigm.Inputs.Select(s => (IReadOnlyList<int>)s.Ids), $"BLiMP {paradigm.Paradigm} sentence");
         if (tasks.Documents.Count > 0 && windows.Count == 0)
             throw new LlmLocException("the --text file gives no token to score: give a longer text");
+        if (tasks.Documents.Count > 0 && windows.Count < minimumItems)
+            throw new LlmLocException($"the --text file gives {windows.Count} window of {windowSize} tokens: a bootstrap interval needs at least {minimumItems} windows; give a longer text or a smaller --max-tokens-per-window");
 
         var results = new List<ConditionResult>();
         foreach (var condition in conditions)
@@ -48,7 +50,8 @@ public static class Evaluator
             {
                 var logps = Score(model, sentences, tokenizer.PadTokenId, batchSize, progress, $"{label}: minimal pairs", "sentences");
                 for (int i = 0; i < tasks.Pairs.Count; i++)
-                    pairScores.Add(new PairScore(condition.Name, condition.Seed, i, tasks.Pairs[i].Phenomenon, logps[2 * i].Sum(), logps[2 * i + 1].Sum()));
+                    pairScores.Add(new PairScore(condition.Name, condition.Seed, i, tasks.Pairs[i].Phenomenon, logps[2 * i].Sum(), logps[2 * i + 1].Sum())
+                        { SentenceGood = tasks.Pairs[i].Good, SentenceBad = tasks.Pairs[i].Bad, Mask = condition.MaskName });
             }
 
             var windowScores = new List<WindowScore>();
@@ -56,7 +59,8 @@ public static class Evaluator
             {
                 var logps = Score(model, windows.Select(w => w.Input).ToList(), tokenizer.PadTokenId, batchSize, progress, $"{label}: text", "windows");
                 for (int i = 0; i < windows.Count; i++)
-                    windowScores.Add(new WindowScore(condition.Name, condition.Seed, windows[i].Document, i, logps[i].Length, -logps[i].Average()));
+                    windowScores.Add(new WindowScore(condition.Name, condition.Seed, windows[i].Document, i, logps[i].Length, -logps[i].Average())
+                        { Mask = condition.MaskName });
             }
             var blimpScores = new List<PairScore>();
             for (int b = 0; b < blimp.Count; b++)
@@ -64,7 +68,8 @@ public static class Evaluator
                 var (paradigm, items, inputs) = blimp[b];
                 var logps = Score(model, inputs, tokenizer.PadTokenId, batchSize, progress, $"{label}: BLiMP {b + 1}/{blimp.Count} {paradigm}", "sentences");
                 for (int i = 0; i < items.Count; i++)
-                    blimpScores.Add(new PairScore(condition.Name, condition.Seed, i, items[i].Phenomenon, logps[2 * i].Sum(), logps[2 * i + 1].Sum(), paradigm));
+                    blimpScores.Add(new PairScore(condition.Name, condition.Seed, i, items[i].Phenomenon, logps[2 * i].Sum(), logps[2 * i + 1].Sum(), paradigm)
+                        { SentenceGood = items[i].Good, SentenceBad = items[i].Bad, Mask = condition.MaskName });
             }
             results.Add(new ConditionResult(condition, pairScores, windowScores, blimpScores));
         }

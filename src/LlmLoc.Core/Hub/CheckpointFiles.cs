@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LlmLoc.Downloads;
 
 namespace LlmLoc.Hub;
 
@@ -42,10 +43,10 @@ internal static class CheckpointFiles
     /// <summary>Weights present: model.safetensors, or the index and every shard it names.</summary>
     public static bool HasWeights(string snapshot)
     {
-        if (HubCacheRepo.IsPresent(Path.Combine(snapshot, SafetensorsSingle))) return true;
+        if (FileDownload.IsPresent(Path.Combine(snapshot, SafetensorsSingle))) return true;
         string index = Path.Combine(snapshot, SafetensorsIndex);
-        if (!HubCacheRepo.IsPresent(index)) return false;
-        try { return ShardsOf(index).All(s => HubCacheRepo.IsPresent(Path.Combine(snapshot, HubCacheRepo.RelativeLocalPath(s)))); }
+        if (!FileDownload.IsPresent(index)) return false;
+        try { return ShardsOf(index).All(s => FileDownload.IsPresent(Path.Combine(snapshot, HubCacheRepo.RelativeLocalPath(s)))); }
         catch (LlmLocException) { return false; }
     }
 

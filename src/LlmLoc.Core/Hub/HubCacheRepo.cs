@@ -1,3 +1,5 @@
+using LlmLoc.Downloads;
+
 namespace LlmLoc.Hub;
 
 /// <summary>
@@ -41,12 +43,7 @@ internal sealed class HubCacheRepo(string cacheRoot, HubModelId id)
         File.WriteAllText(path, commit);
     }
 
-    public bool HasFile(string commit, string file) => IsPresent(PointerPath(commit, file));
-
-    /// <summary>A file whose content can be read: .NET's File.Exists is true for a dangling link (its blob deleted),
-    /// which must count as missing so that it is downloaded again.</summary>
-    internal static bool IsPresent(string path) =>
-        File.Exists(path) && (new FileInfo(path).LinkTarget is null || new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true) is { Exists: true });
+    public bool HasFile(string commit, string file) => FileDownload.IsPresent(PointerPath(commit, file));
     public bool KnownMissing(string commit, string file) => File.Exists(NoExistPath(commit, file));
 
     public void MarkMissing(string commit, string file)
@@ -86,8 +83,7 @@ internal sealed class HubCacheRepo(string cacheRoot, HubModelId id)
         CheckInside(existing, root);
         Directory.CreateDirectory(folder);
         CheckInside(folder, root);
-        if (new FileInfo(path).LinkTarget is not null) File.Delete(path);
-        return path;
+        return FileDownload.PrepareWrite(path);
     }
 
     void CheckInside(string folder, string root)

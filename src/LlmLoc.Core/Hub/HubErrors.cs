@@ -1,15 +1,13 @@
+using LlmLoc.Downloads;
+
 namespace LlmLoc.Hub;
 
 /// <summary>One-line, actionable messages for hub failures. None of them ever include the token.</summary>
 internal static class HubErrors
 {
-    /// <summary>The hub's machine-readable error kind (RepoNotFound, GatedRepo, EntryNotFound, RevisionNotFound).</summary>
-    public static string? ErrorCode(HttpResponseMessage response) => HubHttp.Header(response, "X-Error-Code");
-
-    public static LlmLocException ForStatus(HttpResponseMessage response, HubContext hub, string file)
+    /// <param name="code">The hub's machine-readable error kind (X-Error-Code: RepoNotFound, GatedRepo, EntryNotFound, RevisionNotFound).</param>
+    public static LlmLocException ForStatus(int status, string? code, HubContext hub, string file)
     {
-        int status = (int)response.StatusCode;
-        string? code = ErrorCode(response);
         string login = "set HF_TOKEN to a token of an account that has access (or run `huggingface-cli login`)";
         string tokenState = hub.Settings.Token is null ? "no token was found" : "the token that was sent was refused";
 
@@ -28,13 +26,17 @@ internal static class HubErrors
             "or set HF_HUB_OFFLINE=1 to use only the local cache", ExitCodes.RuntimeError);
     }
 
-    public static LlmLocException Unreachable(HubContext hub, string reason) =>
-        new HubUnreachableException($"cannot reach the Hugging Face hub at {hub.Settings.DisplayEndpoint} for model '{hub.Model}' ({ErrorText.OneLine(reason).TrimEnd('.')}); check the network " +
-            $"or proxy, or set HF_HUB_OFFLINE=1 to use only models already in the cache ({hub.Settings.CacheRoot})");
-
-    public static LlmLocException DiskFull(HubContext hub, string file, IOException e) =>
-        new($"the disk is full while downloading '{file}' of model '{hub.Model}' into {hub.Settings.CacheRoot}; free space there or point " +
-            "HF_HUB_CACHE (or HF_HOME) at a larger disk, then run again (the download resumes)", ExitCodes.RuntimeError, e);
+    /// <summary>A failed request or blob download, in the hub's words.</summary>
+    public static LlmLocException ForDownload(DownloadException e, HubContext hub, string file) => e.Failure switch
+    {
+        DownloadFailure.Unreachable => new HubUnreachableException($"cannot reach the Hugging Face hub at {hub.Settings.DisplayEndpoint} for model " +
+            $"'{hub.Model}' ({ErrorText.OneLine(e.Message).TrimEnd('.')}); check the network or proxy, or set HF_HUB_OFFLINE=1 to use only models already in the cache " +
+            $"({hub.Settings.CacheRoot})"),
+        DownloadFailure.Refused => ForStatus(e.Status!.Value, e.ErrorCode, hub, file),
+        DownloadFailure.DiskFull => new($"the disk is full while downloading '{file}' of model '{hub.Model}' into {hub.Settings.CacheRoot}; free " +
+            "space there or point HF_HUB_CACHE (or HF_HOME) at a larger disk, then run again (the download resumes)", ExitCodes.RuntimeError, e),
+        _ => new($"could not download '{file}' of model '{hub.Model}' from {hub.Settings.DisplayEndpoint}: {e.Message}", ExitCodes.RuntimeError, e),
+    };
 }
 
 /// <summary>The hub could not be reached: the caller may still fall back to what the cache has.</summary>

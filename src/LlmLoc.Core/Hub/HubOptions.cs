@@ -15,11 +15,7 @@ public sealed record HubOptions(
     TextWriter? Progress = null,
     bool WithoutWeights = false)
 {
-    /// <summary>The wait before a broken download is resumed: 1 s, as huggingface_hub (tests shorten it).</summary>
+    // Tests' hooks into the downloads (see Downloads.DownloadSettings): a shorter retry wait, a disk that is full.
     internal TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>Opens a download's partial file (path, append?); tests substitute a stream that fails as a full disk does,
-    /// which cannot be made otherwise without a device node.</summary>
-    internal Func<string, bool, Stream> OpenPartialFile { get; init; } = (path, append) =>
-        new FileStream(path, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+    internal Func<string, bool, Stream> OpenPartialFile { get; init; } = Downloads.DownloadSettings.OpenFile;
 }

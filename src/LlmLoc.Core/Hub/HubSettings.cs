@@ -1,23 +1,20 @@
+using LlmLoc.Downloads;
+using LlmLoc.Reporting;
+
 namespace LlmLoc.Hub;
 
 /// <summary>
 /// The effective hub settings: <see cref="HubOptions"/> first, then the environment variables huggingface_hub and
 /// transformers read, with the same precedence and defaults.
 /// </summary>
-internal sealed record HubSettings(
-    string CacheRoot, string Endpoint, string? Token, bool Offline,
-    TimeSpan EtagTimeout, TimeSpan DownloadTimeout, TextWriter? ProgressWriter, bool WithoutWeights = false)
+/// <param name="Download">Timeouts from HF_HUB_ETAG_TIMEOUT (the wait for an answer) and HF_HUB_DOWNLOAD_TIMEOUT (for the
+/// next bytes), 10 s each; progress on <see cref="HubOptions.Progress"/>.</param>
+internal sealed record HubSettings(string CacheRoot, string Endpoint, string? Token, bool Offline, DownloadSettings Download, bool WithoutWeights = false)
 {
     public const string DefaultEndpoint = "https://huggingface.co";
 
     /// <summary>The endpoint as messages show it: without the user:password a mirror URL may carry.</summary>
     public string DisplayEndpoint => Secrets.Redact(Endpoint);
-
-    /// <summary>The wait before a broken download is resumed (<see cref="HubOptions.RetryDelay"/>).</summary>
-    public required TimeSpan RetryDelay { get; init; }
-
-    /// <summary>Opens a download's partial file (<see cref="HubOptions.OpenPartialFile"/>).</summary>
-    public required Func<string, bool, Stream> OpenPartialFile { get; init; }
 
     public static HubSettings From(HubOptions? options, Func<string, string?> env)
     {
@@ -38,20 +35,15 @@ internal sealed record HubSettings(
             throw new LlmLocException($"HF_ENDPOINT '{Secrets.Redact(endpoint)}' is not an http(s) URL; unset it or set it to e.g. {DefaultEndpoint}",
                 ExitCodes.InputError);
 
-        // huggingface_hub reads HF_HUB_OFFLINE, falling back to TRANSFORMERS_OFFLINE only when the first is unset.
-        bool offline = options.Offline || IsTrue(Env("HF_HUB_OFFLINE") ?? Env("TRANSFORMERS_OFFLINE"));
+        bool offline = options.Offline || DownloadSettings.HubOffline(env);
 
         string? token = CleanToken(options.Token) ?? CleanToken(Env("HF_TOKEN")) ?? CleanToken(Env("HUGGING_FACE_HUB_TOKEN"))
             ?? ReadTokenFile(ExpandHome(Env("HF_TOKEN_PATH") ?? Path.Combine(home, "token"), env));
 
-        return new HubSettings(Path.GetFullPath(ExpandHome(cache, env)), endpoint, token, offline,
-            Seconds(Env("HF_HUB_ETAG_TIMEOUT"), 10), Seconds(Env("HF_HUB_DOWNLOAD_TIMEOUT"), 10), options.Progress, options.WithoutWeights)
-        { RetryDelay = options.RetryDelay, OpenPartialFile = options.OpenPartialFile };
+        var download = new DownloadSettings(Seconds(Env("HF_HUB_ETAG_TIMEOUT"), 10), Seconds(Env("HF_HUB_DOWNLOAD_TIMEOUT"), 10),
+            new DownloadProgress(options.Progress)) { RetryDelay = options.RetryDelay, OpenPartialFile = options.OpenPartialFile };
+        return new HubSettings(Path.GetFullPath(ExpandHome(cache, env)), endpoint, token, offline, download, options.WithoutWeights);
     }
-
-    /// <summary>huggingface_hub's truthy values for boolean environment variables.</summary>
-    internal static bool IsTrue(string? value) =>
-        value is not null && value.ToUpperInvariant() is "1" or "ON" or "YES" or "TRUE";
 
     static string? CleanToken(string? token)
     {

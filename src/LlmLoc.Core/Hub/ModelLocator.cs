@@ -1,5 +1,3 @@
-using LlmLoc.Reporting;
-
 namespace LlmLoc.Hub;
 
 /// <summary>
@@ -32,8 +30,7 @@ public static class ModelLocator
 
         var id = HubModelId.Parse(modelName);
         var settings = HubSettings.From(options, env);
-        var hub = new HubContext(settings, id, DownloadProgress.For(settings.ProgressWriter));
-        return await SnapshotResolver.ResolveAsync(hub, ct);
+        return await SnapshotResolver.ResolveAsync(new HubContext(settings, id), ct);
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using LlmLoc.Downloads;
+
 namespace LlmLoc.Hub;
 
 /// <summary>
@@ -27,7 +29,7 @@ internal static class SnapshotResolver
         }
         catch (HubUnreachableException e) when (usable)
         {
-            hub.Progress.Note($"{e.Message.Split("; ")[0]}; using the cached snapshot {cachedCommit}");
+            hub.Settings.Download.Progress.Note($"{e.Message.Split("; ")[0]}; using the cached snapshot {cachedCommit}");
             return cache.SnapshotFolder(cachedCommit!);
         }
     }
@@ -121,11 +123,21 @@ internal static class SnapshotResolver
         return head.Found;
     }
 
+    /// <summary>Downloads the file into blobs/&lt;etag&gt; (checked against its size and, for LFS files, against the sha256
+    /// the etag is; locked in .locks/ against other processes, llmloc or Python) and links it into the snapshot.</summary>
     static async Task StoreAsync(HubContext hub, string commit, string file, HubFileMetadata meta, Uri resolveUrl, CancellationToken ct)
     {
         if (hub.Cache.HasFile(commit, file)) return;
-        if (!HubCacheRepo.IsPresent(hub.Cache.BlobPath(meta.Etag)))
-            await BlobDownloader.DownloadAsync(hub, file, meta, resolveUrl, ct);
+        var request = new DownloadRequest(meta.Location, hub.Cache.BlobPath(meta.Etag), file)
+        {
+            Token = meta.Location == resolveUrl ? hub.Settings.Token : null, // to the hub only, never to the CDN an LFS file redirects to
+            Size = meta.Size,
+            Sha256 = meta.EtagIsSha256 ? meta.Etag.ToLowerInvariant() : null,
+            LockPath = Path.Combine(hub.Cache.LocksFolder, meta.Etag + ".lock"),
+            PrepareWrite = hub.Cache.PrepareWrite,
+        };
+        try { await FileDownload.FetchAsync(request, hub.Settings.Download, ct); }
+        catch (DownloadException e) { throw HubErrors.ForDownload(e, hub, file); }
         hub.Cache.LinkPointer(commit, file, meta.Etag);
     }
 }

@@ -24,7 +24,7 @@ public static class Localizer
         var cache = options.Mask.Cache;
         // Cheap checks first: an unwritable output should fail before stimuli are fetched or a model is loaded.
         if (options.StatsOut is { } statsPath) IO.AtomicFile.CheckCanWriteFile(statsPath, "--stats-out");
-        var fetch = autoFetch ?? StimuliAutoFetch.FromEnvironment();
+        var fetch = autoFetch ?? StimuliAutoFetch.FromEnvironment(options.Model.Offline);
         if (options.Mask.Localizer is not null)
         {
             // A custom localizer's cache name needs its token ids: the model's tokenizer reads its items (no weights

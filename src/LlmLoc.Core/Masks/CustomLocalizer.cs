@@ -8,7 +8,7 @@ namespace LlmLoc.Masks;
 /// </summary>
 public sealed record CustomLocalizer(string Name, string File, Pooling? DefaultPooling)
 {
-    /// <summary>Null until resolved for a model (<c>Sessions.LocalizerReference.Resolve</c>); the built-in's name for a
+    /// <summary>Null until resolved for a model (by LocalizerReference.Resolve, in Sessions); the built-in's name for a
     /// definition that is an exact copy of the built-in of its name.</summary>
     public string? CacheNetwork { get; init; }
 }

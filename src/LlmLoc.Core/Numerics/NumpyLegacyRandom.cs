@@ -54,10 +54,35 @@ public sealed class NumpyLegacyRandom
     /// <summary><c>np.random.randint(low, high)</c> with Python ints (dtype int64): a value in [low, high).</summary>
     public long RandInt(long low, long high)
     {
+        Span<long> one = stackalloc long[1];
+        RandInt(low, high, one);
+        return one[0];
+    }
+
+    /// <summary>
+    /// <c>randint(low, high, size)</c> (dtype int64) filling <paramref name="destination"/> in C order: numpy fills an
+    /// array with the same masked rejection draws, one after another, as repeated scalar calls (32-bit draws when
+    /// high − low − 1 fits 32 bits, else 64-bit), so a (B, n) array is B·n consecutive scalar draws.
+    /// </summary>
+    public void RandInt(long low, long high, Span<long> destination)
+    {
         if (high <= low)
             throw new ArgumentOutOfRangeException(nameof(high), $"randint needs low < high (got low={low}, high={high})");
         ulong range = unchecked((ulong)(high - 1) - (ulong)low);
-        return unchecked(low + (long)BoundedMasked(range));
+        if (range is > 0 and < uint.MaxValue)
+        {
+            // The common case (bootstrap resamples) without re-deriving the mask per draw.
+            uint mask = (uint)SmallestMaskCovering(range), max = (uint)range;
+            for (int i = 0; i < destination.Length; i++)
+            {
+                uint value;
+                do value = NextUInt32() & mask; while (value > max);
+                destination[i] = low + value;
+            }
+            return;
+        }
+        for (int i = 0; i < destination.Length; i++)
+            destination[i] = unchecked(low + (long)BoundedMasked(range));
     }
 
     /// <summary><c>np.random.choice(items)</c>: one element, drawn as randint(0, len(items)).</summary>

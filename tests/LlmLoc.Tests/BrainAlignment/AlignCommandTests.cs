@@ -2,8 +2,6 @@ using System.Globalization;
 using LlmLoc.BrainAlignment;
 using LlmLoc.Numerics;
 using LlmLoc.Statistics;
-using LlmLoc.Tests.Infrastructure;
-using LlmLoc.Tests.Localization;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace LlmLoc.Tests.BrainAlignment;

@@ -2,8 +2,6 @@ using LlmLoc.Evaluation;
 using LlmLoc.Extraction;
 using LlmLoc.Masks;
 using LlmLoc.Numerics;
-using LlmLoc.Tests.Infrastructure;
-using LlmLoc.Tests.Localization;
 
 namespace LlmLoc.Tests.BrainAlignment;
 

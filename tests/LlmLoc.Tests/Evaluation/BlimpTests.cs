@@ -1,11 +1,9 @@
 using LlmLoc.Masks;
 using System.Text.Json;
-using LlmLoc.Cli;
 using LlmLoc.Evaluation;
 using LlmLoc.Evaluation.Blimp;
 using LlmLoc.Lesion;
-using LlmLoc.Tests.Infrastructure;
-using LlmLoc.Tests.Workflow;
+using static LlmLoc.Tests.Infrastructure.CliRunner;
 
 namespace LlmLoc.Tests.Evaluation;
 
@@ -15,14 +13,6 @@ public class BlimpTests(TinyGpt2 gpt2) : IClassFixture<TinyGpt2>
 {
     static string SharedBlimp => Shared.Path_("blimp");
     static readonly string[] Paradigms = ["anaphor_gender_agreement", "anaphor_number_agreement", "adjunct_island"];
-
-    static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = Program.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
 
     /// <summary>The first <paramref name="limit"/> lines of a paradigm file, read with plain System.Text.Json.</summary>
     static List<(string Good, string Bad, string Term)> FirstPairs(string paradigm, int limit) =>
@@ -71,6 +61,10 @@ public class BlimpTests(TinyGpt2 gpt2) : IClassFixture<TinyGpt2>
         var firstPair = FirstPairs(first.Paradigm!, 1)[0];
         Assert.True(Math.Abs(first.LogpGood - LogP(firstPair.Good)) < 1e-4);
         Assert.Equal(firstPair.Term, first.Phenomenon);
+        Assert.Equal((firstPair.Good, firstPair.Bad), (first.SentenceGood, first.SentenceBad));
+        // A paradigm's standard error is mean_stderr of its 0/1 scores: √(p(1 − p)/(n − 1)).
+        foreach (var (paradigm, p) in expectedNone)
+            Assert.Equal(Math.Sqrt(p * (1 - p) / (limit - 1)), doc.Summary[0].BlimpAccuracyStderrByParadigm[paradigm]!.Value, 12);
 
         Assert.Contains("BLiMP", stdout);
         Assert.Contains("anaphor_agreement", stdout);

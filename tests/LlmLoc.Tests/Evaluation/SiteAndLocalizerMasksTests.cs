@@ -4,8 +4,6 @@ using LlmLoc.Extraction;
 using LlmLoc.Masks;
 using LlmLoc.Models;
 using LlmLoc.Numerics;
-using LlmLoc.Tests.Infrastructure;
-using LlmLoc.Tests.Localization;
 
 namespace LlmLoc.Tests.Evaluation;
 

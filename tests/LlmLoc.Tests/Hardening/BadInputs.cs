@@ -1,8 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json.Nodes;
-using LlmLoc.Tests.Infrastructure;
-using LlmLoc.Tests.Localization;
 
 namespace LlmLoc.Tests.Hardening;
 
@@ -107,16 +105,8 @@ public sealed class BadInputs : IDisposable
     {
         var result = CliRunner.Run(args);
         Assert.True(exitCode == result.ExitCode, $"exit {result.ExitCode}, expected {exitCode}; stderr: {result.Stderr}");
-        AssertOneErrorLine(result.Stderr, messagePart);
+        CliRunner.AssertOneErrorLine(result.Stderr, messagePart);
         return result;
-    }
-
-    public static void AssertOneErrorLine(string stderr, string messagePart)
-    {
-        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        string error = Assert.Single(lines, l => l.StartsWith("llmloc: error: ", StringComparison.Ordinal));
-        Assert.DoesNotContain(lines, l => l.Contains("   at ", StringComparison.Ordinal));
-        Assert.Contains(messagePart, error);
     }
 
     /// <summary>A tomloc.zip with every expected file, one of which inflates from a few kB to <paramref name="bombBytes"/>.</summary>

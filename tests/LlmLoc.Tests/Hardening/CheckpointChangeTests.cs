@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using LlmLoc.Tests.Infrastructure;
-using LlmLoc.Tests.Localization;
 
 namespace LlmLoc.Tests.Hardening;
 
@@ -58,7 +56,7 @@ public sealed class CheckpointChangeTests : IDisposable
         else
         {
             Assert.True(process.ExitCode == ExitCodes.RuntimeError, $"exit {process.ExitCode}; stderr: {err}");
-            BadInputs.AssertOneErrorLine(err, "model.safetensors");
+            CliRunner.AssertOneErrorLine(err, "model.safetensors");
             Assert.DoesNotContain(BadInputs.FilesIn(cache), f => f.Contains("perc="));
         }
     }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using LlmLoc.Tests.Infrastructure;
 
 namespace LlmLoc.Tests.Hardening;
 
@@ -43,6 +42,6 @@ public sealed class CultureTests : IDisposable
         var result = ChildCli.Run(["localize", "--model-name", "/nonexistent/llmloc-model", "--percentage", "1,5"], German);
         Assert.Contains($"{StartupHook.Prefix}de-DE", result.Stderr);
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
-        BadInputs.AssertOneErrorLine(result.Stderr, "--percentage '1,5' is not a number: write numbers with a decimal point");
+        CliRunner.AssertOneErrorLine(result.Stderr, "--percentage '1,5' is not a number: write numbers with a decimal point");
     }
 }

@@ -1,7 +1,5 @@
 using LlmLoc.Cli;
 using LlmLoc.IO;
-using LlmLoc.Tests.Infrastructure;
-using LlmLoc.Tests.Localization;
 
 namespace LlmLoc.Tests.Hardening;
 
@@ -371,7 +369,7 @@ public sealed class StimuliArchiveLimitTests : IDisposable
     {
         byte[] zip = BadInputs.TomZipWithBomb(40 << 20); // 40 MB of zeros, a few kB compressed
         Assert.True(zip.Length < 200_000);
-        using var server = new LlmLoc.Tests.Workflow.LocalHttpServer(new() { ["/tomloc.zip"] = zip });
+        using var server = new LocalHttpServer(new() { ["/tomloc.zip"] = zip });
         var downloader = new LlmLoc.Stimuli.Download.StimuliDownloader(
             new LlmLoc.Stimuli.Download.StimuliSources(server.Url("/language.zip"), server.Url("/tomloc.zip")));
         string stimuli = temp.File("stimuli");

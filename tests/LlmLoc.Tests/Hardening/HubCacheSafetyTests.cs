@@ -1,5 +1,3 @@
-using LlmLoc.Tests.Hub;
-
 namespace LlmLoc.Tests.Hardening;
 
 /// <summary>Issue 12, class 7: the hub cache may be shared, so planted links never redirect a write outside it, a

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using LlmLoc.Tests.Infrastructure;
-using LlmLoc.Tests.Localization;
 
 namespace LlmLoc.Tests.Hardening;
 
@@ -24,7 +22,7 @@ public sealed class LimitsAndOddInputsTests : IDisposable
     static void Clean(CliRunner.Result result, int exitCode, string message)
     {
         Assert.True(exitCode == result.ExitCode, $"exit {result.ExitCode}, expected {exitCode}; stderr: {result.Stderr}");
-        BadInputs.AssertOneErrorLine(result.Stderr, message);
+        CliRunner.AssertOneErrorLine(result.Stderr, message);
         string line = result.Stderr.Split('\n').Single(l => l.StartsWith("llmloc: error:", StringComparison.Ordinal));
         Assert.DoesNotMatch(@"\b([A-Z][A-Za-z]*Exception\b|internal error)", line);
     }

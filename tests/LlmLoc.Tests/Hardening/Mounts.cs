@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace LlmLoc.Tests.Hardening;
 
 /// <summary>
@@ -64,11 +62,8 @@ public sealed class Tmpfs : IDisposable
 
     static (int Code, string Error) Run(params string[] args)
     {
-        using var process = Process.Start(new ProcessStartInfo(args[0], args[1..]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
-        string error = process.StandardError.ReadToEnd();
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, error);
+        var run = Shell.Run(Environment.CurrentDirectory, args[0], args[1..]);
+        return (run.ExitCode, run.Stderr);
     }
 }
 

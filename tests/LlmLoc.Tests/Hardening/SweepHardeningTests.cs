@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using LlmLoc.Sweeps;
-using LlmLoc.Tests.Infrastructure;
-using LlmLoc.Tests.Localization;
 
 namespace LlmLoc.Tests.Hardening;
 
@@ -228,7 +226,7 @@ public sealed class SweepHardeningTests : IDisposable
 
         var result = ChildCli.Run(["sweep", "run", planOnFull, "--local"], timeout: TimeSpan.FromSeconds(120));
         Assert.Equal(ExitCodes.InputError, result.ExitCode);
-        BadInputs.AssertOneErrorLine(result.Stderr, "no space left on the device");
+        CliRunner.AssertOneErrorLine(result.Stderr, "no space left on the device");
         NoTypeNames(result.Stderr);
         // Nothing partial: no log, no record, no temporary file; and no cell process left behind.
         Assert.Equal(["filler", "grid.plan.jsonl"], BadInputs.FilesIn(tmpfs.Path));

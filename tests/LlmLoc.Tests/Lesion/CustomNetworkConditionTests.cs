@@ -4,8 +4,6 @@ using LlmLoc.Models;
 using LlmLoc.Numerics;
 using LlmLoc.Sessions;
 using LlmLoc.Statistics;
-using LlmLoc.Tests.Infrastructure;
-using LlmLoc.Tests.Localization;
 
 namespace LlmLoc.Tests.Lesion;
 

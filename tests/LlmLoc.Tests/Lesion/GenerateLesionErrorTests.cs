@@ -1,4 +1,3 @@
-using LlmLoc.Tests.Infrastructure;
 using static LlmLoc.Tests.Lesion.LesionCli;
 
 namespace LlmLoc.Tests.Lesion;
@@ -6,12 +5,12 @@ namespace LlmLoc.Tests.Lesion;
 /// <summary>User errors: one line on stderr, a non-zero exit code, nothing on stdout.</summary>
 public class GenerateLesionErrorTests
 {
-    /// <summary>The error contract (<see cref="Hardening.BadInputs.AssertOneErrorLine"/>) and nothing on stdout.</summary>
-    static void AssertOneLineError(Result result, int exitCode)
+    /// <summary>The error contract (<see cref="CliRunner.AssertOneErrorLine"/>) and nothing on stdout.</summary>
+    static void AssertOneLineError(CliRunner.Result result, int exitCode)
     {
         Assert.Equal(exitCode, result.ExitCode);
         Assert.Equal("", result.Stdout);
-        Hardening.BadInputs.AssertOneErrorLine(result.Stderr, "");
+        CliRunner.AssertOneErrorLine(result.Stderr, "");
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using LlmLoc.Lesion;
 using LlmLoc.Masks;
 using LlmLoc.Statistics;
-using LlmLoc.Tests.Infrastructure;
 using static LlmLoc.Tests.Lesion.LesionCli;
 
 namespace LlmLoc.Tests.Lesion;
@@ -26,7 +25,7 @@ public class GenerateLesionMaskTests
                 $"tiny-gpt2_network=language_pooling=last-token_range=100-100_perc={percentage}_nunits=None_pretrained=True.npy"));
         }
 
-        public Result Run(params string[] args) => LesionCli.Run(
+        public CliRunner.Result Run(params string[] args) => LesionCli.Run(
             ["--model-name", Model, "--prompt", "The quick brown fox", "--percentage", "1", "--cache-dir", Cache, "--greedy", .. args]);
 
         public void Dispose() => dir.Dispose();

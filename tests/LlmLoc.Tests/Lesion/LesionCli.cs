@@ -1,28 +1,19 @@
 using System.Text.Json;
-using LlmLoc.Tests.Infrastructure;
 
 namespace LlmLoc.Tests.Lesion;
 
 /// <summary>Runs <c>llmloc generate-lesion</c> in-process and reads the generation fixtures.</summary>
 internal static class LesionCli
 {
-    public sealed record Result(int ExitCode, string Stdout, string Stderr);
-
     public sealed record Expected(long[] Prompt, int MaxLength, long[] Greedy, long[] LesionGreedy);
 
     public static string ModelFolder(string name) => Shared.Fixture("models", name);
     public static string FixtureMask(string name) => Path.Combine(ModelFolder(name), "lesion_mask.npy");
 
-    public static Result Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = LlmLoc.Cli.Program.Run(["generate-lesion", .. args], stdout, stderr);
-        return new Result(code, stdout.ToString(), stderr.ToString());
-    }
+    public static CliRunner.Result Run(params string[] args) => CliRunner.Run(["generate-lesion", .. args]);
 
     /// <summary>The gpt2 fixture with the original's prompt; extra flags appended.</summary>
-    public static Result Gpt2(params string[] args) =>
+    public static CliRunner.Result Gpt2(params string[] args) =>
         Run(["--model-name", ModelFolder("gpt2"), "--prompt", "The quick brown fox", "--percentage", "1", .. args]);
 
     public static Expected ReadExpected(string name)

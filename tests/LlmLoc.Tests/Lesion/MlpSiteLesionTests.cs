@@ -2,7 +2,7 @@ using LlmLoc.Lesion;
 using LlmLoc.Masks;
 using LlmLoc.Models;
 using TorchSharp;
-using static LlmLoc.Tests.Models.ModelFixture;
+using static LlmLoc.Tests.Infrastructure.ModelFixture;
 using static TorchSharp.torch;
 
 namespace LlmLoc.Tests.Lesion;

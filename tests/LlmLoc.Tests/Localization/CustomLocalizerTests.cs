@@ -2,7 +2,6 @@ using LlmLoc.Lesion;
 using LlmLoc.Masks;
 using LlmLoc.Models;
 using LlmLoc.Numerics;
-using LlmLoc.Tests.Infrastructure;
 
 namespace LlmLoc.Tests.Localization;
 

@@ -1,6 +1,3 @@
-using LlmLoc.Tests.Hub;
-using LlmLoc.Tests.Infrastructure;
-
 namespace LlmLoc.Tests.Localization;
 
 [CollectionDefinition("process environment", DisableParallelization = true)]
@@ -92,7 +89,7 @@ public sealed class HubEndToEndTests : IDisposable
         Directory.CreateDirectory(local);
         foreach (var file in new[] { "config.json", "generation_config.json", "model.safetensors" })
             File.Copy(Path.Combine(Shared.Fixture("models-more", "pythia"), file), Path.Combine(local, file));
-        LlmLoc.Tests.Tokenization.FamilyTokenizerFiles.WriteByteTokenizer(local, "gpt_neox");
+        FamilyTokenizerFiles.WriteByteTokenizer(local, "gpt_neox");
         Dictionary<string, FakeFile> Files(string folder) => Directory.GetFiles(folder)
             .ToDictionary(f => Path.GetFileName(f), f => new FakeFile(File.ReadAllBytes(f), Lfs: f.EndsWith(".safetensors")));
         var main = Files(local);

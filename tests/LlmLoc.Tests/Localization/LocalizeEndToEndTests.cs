@@ -136,7 +136,7 @@ public sealed class LocalizeEndToEndTests : IDisposable
             Assert.Equal(r.Selected ? "True" : "False", f[5]);
         }
         // Any other extension is a usage error before the model loads; nothing is written.
-        var bad = LlmLoc.Tests.Localization.CliRunner.Run("localize", "--model-name", "no-such-model", "--percentage", "1", "--stats-out", Path.Combine(dir.Path, "stats.txt"), "--cache-dir", cache);
+        var bad = CliRunner.Run("localize", "--model-name", "no-such-model", "--percentage", "1", "--stats-out", Path.Combine(dir.Path, "stats.txt"), "--cache-dir", cache);
         Assert.Equal(ExitCodes.Usage, bad.ExitCode);
         Assert.Contains("a table is written as .csv or .parquet", bad.Stderr);
         Assert.False(File.Exists(Path.Combine(dir.Path, "stats.txt")));

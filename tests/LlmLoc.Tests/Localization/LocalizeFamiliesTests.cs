@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using LlmLoc.Tests.Infrastructure;
 
 namespace LlmLoc.Tests.Localization;
 
@@ -68,7 +67,7 @@ public sealed class LocalizeFamiliesTests : IDisposable
         Assert.True(reference.SequenceEqual(Localize("16", "streamed")), "streamed weights give another mask than in-memory");
     }
 
-    public static TheoryData<string> MoreFamilies => new(LlmLoc.Tests.Models.ModelFixture.MoreFamilies);
+    public static TheoryData<string> MoreFamilies => new(ModelFixture.MoreFamilies);
 
     /// <summary>
     /// The models-more checkpoints (GPT-NeoX, Qwen2, Gemma 2, OLMo), each with a byte tokenizer.json of its family's
@@ -81,9 +80,9 @@ public sealed class LocalizeFamiliesTests : IDisposable
         string folder = Path.Combine(dir.Path, family);
         Directory.CreateDirectory(folder);
         foreach (var file in new[] { "config.json", "model.safetensors" })
-            File.CreateSymbolicLink(Path.Combine(folder, file), Path.Combine(LlmLoc.Tests.Models.ModelFixture.Folder(family), file));
+            File.CreateSymbolicLink(Path.Combine(folder, file), Path.Combine(ModelFixture.Folder(family), file));
         string shape = family.StartsWith("qwen2") ? "qwen2" : family.StartsWith("gemma2") ? "gemma2" : "gpt_neox";
-        LlmLoc.Tests.Tokenization.FamilyTokenizerFiles.WriteByteTokenizer(folder, shape);
+        FamilyTokenizerFiles.WriteByteTokenizer(folder, shape);
 
         string one = Path.Combine(dir.Path, "b1"), many = Path.Combine(dir.Path, "b16");
         foreach (var (cache, batch) in new[] { (one, "1"), (many, "16") })

@@ -1,9 +1,8 @@
 using System.Text.Json.Nodes;
 using LlmLoc.Models;
 using LlmLoc.Models.SafeTensors;
-using LlmLoc.Tests.Infrastructure;
 using TorchSharp;
-using static LlmLoc.Tests.Models.ModelFixture;
+using static LlmLoc.Tests.Infrastructure.ModelFixture;
 using static TorchSharp.torch;
 
 namespace LlmLoc.Tests.Models;

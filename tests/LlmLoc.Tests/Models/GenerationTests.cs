@@ -2,7 +2,7 @@ using System.Text.Json;
 using LlmLoc.Models;
 using LlmLoc.Numerics;
 using TorchSharp;
-using static LlmLoc.Tests.Models.ModelFixture;
+using static LlmLoc.Tests.Infrastructure.ModelFixture;
 using static TorchSharp.torch;
 
 namespace LlmLoc.Tests.Models;

@@ -5,9 +5,8 @@ using LlmLoc.Models.Common;
 using LlmLoc.Models.SafeTensors;
 using LlmLoc.Numerics;
 using LlmLoc.Recording;
-using LlmLoc.Tests.Infrastructure;
 using TorchSharp;
-using static LlmLoc.Tests.Models.ModelFixture;
+using static LlmLoc.Tests.Infrastructure.ModelFixture;
 using static TorchSharp.torch;
 
 namespace LlmLoc.Tests.Models;

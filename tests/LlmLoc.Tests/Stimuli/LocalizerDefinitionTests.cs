@@ -1,7 +1,6 @@
 using LlmLoc.Masks;
 using LlmLoc.Sessions;
 using LlmLoc.Stimuli;
-using LlmLoc.Tests.Infrastructure;
 
 namespace LlmLoc.Tests.Stimuli;
 

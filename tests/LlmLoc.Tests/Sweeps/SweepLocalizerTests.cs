@@ -1,7 +1,5 @@
 using LlmLoc.Masks;
 using LlmLoc.Sweeps;
-using LlmLoc.Tests.Infrastructure;
-using LlmLoc.Tests.Localization;
 
 namespace LlmLoc.Tests.Sweeps;
 

@@ -1,6 +1,4 @@
 using LlmLoc.Sweeps;
-using LlmLoc.Tests.Infrastructure;
-using LlmLoc.Tests.Localization;
 
 namespace LlmLoc.Tests.Sweeps;
 

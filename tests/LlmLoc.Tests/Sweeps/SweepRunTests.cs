@@ -1,7 +1,5 @@
 using LlmLoc.Numerics;
 using LlmLoc.Sweeps;
-using LlmLoc.Tests.Infrastructure;
-using LlmLoc.Tests.Localization;
 
 namespace LlmLoc.Tests.Sweeps;
 

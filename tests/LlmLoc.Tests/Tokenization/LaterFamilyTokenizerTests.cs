@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
-using LlmLoc.Tests.Infrastructure;
 using LlmLoc.Tokenization;
-using static LlmLoc.Tests.Tokenization.FamilyTokenizerFiles;
+using static LlmLoc.Tests.Infrastructure.FamilyTokenizerFiles;
 
 namespace LlmLoc.Tests.Tokenization;
 

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using LlmLoc.Tests.Infrastructure;
-
 namespace LlmLoc.Tests.Workflow;
 
 /// <summary>The bash scripts against the same local sources: same files as the shared stimuli, nothing else.</summary>
@@ -21,18 +18,9 @@ public sealed class DownloadScriptTests : IDisposable
 
     (int exitCode, string stderr) RunScript(string script, string stimuliDir, string variable, Uri url)
     {
-        var start = new ProcessStartInfo("bash", [Path.Combine(Shared.RepoRoot, "scripts", script), stimuliDir])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = _temp.Path,
-        };
-        start.Environment[variable] = url.ToString();
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
-        Assert.True(process.WaitForExit(60_000), script + " did not finish");
-        return (process.ExitCode, stderr.Result);
+        var run = Shell.Run(_temp.Path, "bash", [Path.Combine(Shared.RepoRoot, "scripts", script), stimuliDir],
+            new Dictionary<string, string?> { [variable] = url.ToString() }, TimeSpan.FromSeconds(60));
+        return (run.ExitCode, run.Stderr);
     }
 
     [Fact]

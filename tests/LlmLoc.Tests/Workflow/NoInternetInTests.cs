@@ -11,5 +11,5 @@ static class NoInternetInTests
 {
     [ModuleInitializer]
     internal static void DisableStimuliDownload() =>
-        Environment.SetEnvironmentVariable(LlmLoc.IO.Downloads.DisableVariable, "1");
+        Environment.SetEnvironmentVariable(LlmLoc.Downloads.DownloadSettings.DisableVariable, "1");
 }

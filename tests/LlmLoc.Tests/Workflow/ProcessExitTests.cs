@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using LlmLoc.Tests.Localization;
-
 namespace LlmLoc.Tests.Workflow;
 
 /// <summary>
@@ -9,18 +6,6 @@ namespace LlmLoc.Tests.Workflow;
 /// </summary>
 public sealed class ProcessExitTests
 {
-    static CliRunner.Result RunChild(params string[] args)
-    {
-        string host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path ? path : "dotnet";
-        var start = new ProcessStartInfo(host, [typeof(LlmLoc.Cli.Program).Assembly.Location, .. args])
-        { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return new CliRunner.Result(process.ExitCode, stdout, stderr.Result);
-    }
-
     [Theory]
     [InlineData("--help")]
     [InlineData("localize", "--help")]
@@ -29,7 +14,7 @@ public sealed class ProcessExitTests
     public void AChildProcessDeliversAllOutputAndItsExitCode(params string[] args)
     {
         var inProcess = CliRunner.Run(args);
-        var child = RunChild(args);
+        var child = ChildCli.Run(args);
 
         Assert.Equal(inProcess.ExitCode, child.ExitCode);
         // Help names the program it runs in (the test host in process).

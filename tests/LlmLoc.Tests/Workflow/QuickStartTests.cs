@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using LlmLoc.Numerics;
-using LlmLoc.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace LlmLoc.Tests.Workflow;
@@ -73,7 +72,7 @@ public sealed class QuickStartTests(CleanClone clone, ITestOutputHelper output) 
             "--percentage", "1", "--prompt", "The quick", "--greedy", "--max-length", "6", "--device", "cpu"];
         var generate = Shell.Run(clone.Path, llmloc, generateArgs);
         Assert.True(generate.ExitCode == 0, generate.Stderr);
-        var inProcess = Localization.CliRunner.Run(generateArgs);
+        var inProcess = CliRunner.Run(generateArgs);
         Assert.Equal(0, inProcess.ExitCode);
         Assert.Equal(inProcess.Stdout, generate.Stdout);
     }

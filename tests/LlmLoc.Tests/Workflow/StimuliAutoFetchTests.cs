@@ -97,7 +97,7 @@ public sealed class StimuliAutoFetchTests : IDisposable
 
     [Fact]
     public void TheTestProcessHasAutoFetchOff() =>
-        Assert.True(LlmLoc.IO.Downloads.DisabledByEnvironment());
+        Assert.False(LlmLoc.Downloads.DownloadSettings.DataFetchAllowed());
 
     [Fact]
     public void ArithmeticNeedsNoFiles() => Assert.Null(StimuliAutoFetch.FolderOf(Networks.MultipleDemand));

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using LlmLoc.Stimuli.Download;
-using LlmLoc.Tests.Infrastructure;
 
 namespace LlmLoc.Tests.Workflow;
 
@@ -98,7 +97,7 @@ public sealed class StimuliDownloaderTests : IDisposable
 
         var tomAgain = await downloader.DownloadAsync("all", StimuliDir, _log, CancellationToken.None);
         Assert.Equal(["theory-of-mind"], tomAgain.Downloaded);
-        Assert.Equal([StimuliSourceArchives.TomPath], _server.Requests.Skip(2));
+        Assert.Equal([StimuliSourceArchives.TomPath], _server.Requests.Skip(2).Select(r => r.Path));
         Assert.True(File.Exists(Path.Combine(StimuliDir, "tom", "tomloc", "3b_story.txt")));
 
         var csv = Path.Combine(StimuliDir, "language", "langloc_fmri_run1_stim_set1.csv");
@@ -199,5 +198,31 @@ public sealed class StimuliDownloaderTests : IDisposable
 
         Assert.Equal(ExitCodes.Usage, e.ExitCode);
         Assert.Equal("unknown network 'multiple-demand' for the stimuli download; use language, theory-of-mind or all", e.Message);
+    }
+
+    [Fact]
+    public async Task StimuliDownloadsOfOneFolderAtOnceFetchEachArchiveOnce()
+    {
+        var downloader = Downloader();
+
+        var results = await Task.WhenAll(
+            downloader.DownloadAsync("theory-of-mind", StimuliDir, TextWriter.Null, CancellationToken.None),
+            downloader.DownloadAsync("theory-of-mind", StimuliDir, TextWriter.Null, CancellationToken.None));
+
+        Assert.Single(_server.Requests);
+        Assert.Equal(new[] { new[] { "theory-of-mind" }, [] }, results.Select(r => r.Downloaded.ToArray()).OrderByDescending(d => d.Length));
+        Assert.Equal(["SOURCES.sha256", "tom"], Directory.GetFileSystemEntries(StimuliDir).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public async Task AnArchiveWhoseConnectionDropsIsResumedWhereItStopped()
+    {
+        _server.DropOnce[StimuliSourceArchives.LanguagePath] = true;
+
+        var result = await Downloader().DownloadAsync("language", StimuliDir, _log, CancellationToken.None);
+
+        Assert.Equal(["language"], result.Downloaded);
+        Assert.Equal([null, $"bytes={_languageZip.Length / 2}-"], _server.Requests.Select(r => r.Header("Range")));
+        Assert.Equal(10, Directory.GetFiles(Path.Combine(StimuliDir, "language")).Length);
     }
 }

@@ -1,7 +1,5 @@
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using LlmLoc.IO;
-using LlmLoc.Reporting;
+using LlmLoc.Downloads;
 
 namespace LlmLoc.Evaluation.Blimp;
 
@@ -10,22 +8,24 @@ namespace LlmLoc.Evaluation.Blimp;
 /// fetching only the paradigms asked for; a folder given by --blimp-dir or $LLMLOC_BLIMP is a copy the user
 /// made and is never downloaded into. Every file is checked against its pinned sha256 before it is read.
 /// </summary>
-public sealed class BlimpStore(Uri baseUrl, bool downloadEnabled, HttpClient? http = null)
+public sealed class BlimpStore(Uri baseUrl, bool downloadEnabled)
 {
     public const string DirVariable = "LLMLOC_BLIMP";
     public const string UrlVariable = "LLMLOC_BLIMP_URL";
     public const string DefaultDir = "blimp";
 
-    readonly HttpClient _http = http ?? IO.Downloads.Client;
+    /// <summary>The most a paradigm file may be (the largest is under 1 MB).</summary>
+    const long MaxFileBytes = 64L << 20;
 
-    /// <summary>GitHub at the pinned commit (or $LLMLOC_BLIMP_URL); no download when LLMLOC_NO_DOWNLOAD is set.</summary>
-    public static BlimpStore FromEnvironment()
+    /// <summary>GitHub at the pinned commit (or $LLMLOC_BLIMP_URL); no download with --offline (<paramref name="offline"/>),
+    /// LLMLOC_NO_DOWNLOAD or HF_HUB_OFFLINE.</summary>
+    public static BlimpStore FromEnvironment(bool offline = false)
     {
         Uri url = BlimpParadigms.DefaultBaseUrl;
         if (Environment.GetEnvironmentVariable(UrlVariable) is { Length: > 0 } text)
             url = Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out var u) ? u
                 : throw new LlmLocException($"${UrlVariable} is not an absolute URL: '{Secrets.Redact(text)}'; set it to a folder URL holding the BLiMP .jsonl files or unset it", ExitCodes.Usage);
-        return new BlimpStore(url, !IO.Downloads.DisabledByEnvironment());
+        return new BlimpStore(url, DownloadSettings.DataFetchAllowed(offline));
     }
 
     /// <summary>The folder to read: --blimp-dir, else $LLMLOC_BLIMP (both explicit), else ./blimp.</summary>
@@ -43,7 +43,7 @@ public sealed class BlimpStore(Uri baseUrl, bool downloadEnabled, HttpClient? ht
         {
             string path = PathOf(dir, paradigm);
             byte[] bytes = File.ReadAllBytes(path);
-            if (Sha256Hex(bytes) != BlimpParadigms.Sha256[paradigm])
+            if (Convert.ToHexStringLower(SHA256.HashData(bytes)) != BlimpParadigms.Sha256[paradigm])
                 throw new LlmLocException($"{path} is not BLiMP's {paradigm}.jsonl at commit {BlimpParadigms.Commit[..7]} (its sha256 differs): " +
                     (explicitDir ? "replace it with the original file" : "delete it and llmloc fetches it again"), ExitCodes.InputError);
             using var reader = new StreamReader(new MemoryStream(bytes));
@@ -66,59 +66,22 @@ public sealed class BlimpStore(Uri baseUrl, bool downloadEnabled, HttpClient? ht
             throw new LlmLocException($"BLiMP folder {dir} lacks {missing.Count} paradigm file(s), e.g. {missing[0]}.jsonl: " +
                 "copy BLiMP's data/*.jsonl there, or unset --blimp-dir / $LLMLOC_BLIMP to fetch BLiMP", ExitCodes.InputError);
         if (!downloadEnabled)
-            throw new LlmLocException($"BLiMP is not in {Path.GetFullPath(dir)} and {IO.Downloads.DisableVariable} is set: " +
-                "unset it to fetch BLiMP once, or pass --blimp-dir with a copy of BLiMP's data/*.jsonl", ExitCodes.InputError);
+            throw new LlmLocException($"BLiMP is not in {Path.GetFullPath(dir)} and {DownloadSettings.DisableVariable} is set or llmloc runs " +
+                "offline (--offline, HF_HUB_OFFLINE): drop that to fetch BLiMP once, or pass --blimp-dir with a copy of BLiMP's data/*.jsonl",
+                ExitCodes.InputError);
 
-        bool created = !Directory.Exists(dir);
         log.WriteLine($"llmloc: fetching {missing.Count} BLiMP paradigm file(s) (commit {BlimpParadigms.Commit[..7]}) into {Path.GetFullPath(dir)}");
-        try
+        var settings = DownloadSettings.ForData(log);
+        foreach (string paradigm in missing)
         {
-            StepProgress.Run("fetching BLiMP (files)", missing.Count, log, advance =>
-            {
-                foreach (string paradigm in missing)
-                {
-                    AtomicFile.WriteAllBytes(PathOf(dir, paradigm), Fetch(paradigm));
-                    advance(1);
-                }
-                return 0;
-            });
+            var url = new Uri(baseUrl, paradigm + ".jsonl");
+            var request = new DownloadRequest(url, PathOf(dir, paradigm), paradigm + ".jsonl") { Sha256 = BlimpParadigms.Sha256[paradigm], MaxBytes = MaxFileBytes };
+            try { FileDownload.FetchAsync(request, settings, CancellationToken.None).GetAwaiter().GetResult(); }
+            catch (DownloadException e) { throw Failure(url, e.Status is { } status ? $"HTTP {status}" : e.Message, e); }
         }
-        finally
-        {
-            // No empty folder left behind by a failed first fetch.
-            if (created && Directory.Exists(dir) && !Directory.EnumerateFileSystemEntries(dir).Any())
-                Directory.Delete(dir);
-        }
-    }
-
-    byte[] Fetch(string paradigm)
-    {
-        var url = new Uri(baseUrl, paradigm + ".jsonl");
-        byte[] bytes;
-        try
-        {
-            using var response = _http.GetAsync(url).GetAwaiter().GetResult();
-            if (!response.IsSuccessStatusCode)
-                throw Failure(url, $"HTTP {(int)response.StatusCode}");
-            bytes = response.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult();
-        }
-        catch (HttpRequestException e)
-        {
-            throw Failure(url, e.HttpRequestError == HttpRequestError.NameResolutionError ? "no network (name resolution failed)" : ErrorText.FirstLine(e.Message), e);
-        }
-        catch (TaskCanceledException e)
-        {
-            throw Failure(url, "the server did not answer in time", e);
-        }
-        if (Sha256Hex(bytes) != BlimpParadigms.Sha256[paradigm])
-            throw Failure(url, "the file's sha256 is not the pinned one");
-        return bytes;
     }
 
     static LlmLocException Failure(Uri url, string reason, Exception? inner = null) =>
         new($"could not fetch BLiMP from {Secrets.Redact(url)}: {reason}; run once where GitHub is reachable, or pass --blimp-dir with a copy of BLiMP's data/*.jsonl",
             ExitCodes.RuntimeError, inner);
-
-
-    static string Sha256Hex(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 
 using LlmLoc.IO;
@@ -41,13 +40,5 @@ internal sealed class SourcesLedger
         var text = new StringBuilder();
         foreach (var (path, hash) in _hashes) text.Append(hash).Append("  ").Append(path).Append('\n');
         AtomicFile.WriteAllText(_path, text.ToString());
-    }
-
-    public static string Sha256Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
-
-    public static string Sha256HexOfFile(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 }

@@ -1,17 +1,19 @@
+using LlmLoc.Downloads;
 using LlmLoc.Masks;
 
 namespace LlmLoc.Stimuli.Download;
 
 /// <summary>
 /// Fetches a network's stimuli once when its folder is missing, so a first `llmloc localize` works on a fresh
-/// machine. Off with LLMLOC_NO_DOWNLOAD=1; LLMLOC_LANG_STIMULI_URL / LLMLOC_TOM_STIMULI_URL point it at a mirror
+/// machine. Off with LLMLOC_NO_DOWNLOAD=1, --offline or HF_HUB_OFFLINE=1; LLMLOC_LANG_STIMULI_URL / LLMLOC_TOM_STIMULI_URL point it at a mirror
 /// (the same variables the download scripts read).
 /// </summary>
 public sealed class StimuliAutoFetch(StimuliSources? sources, bool enabled = true)
 {
-    /// <summary>The auto-fetch the CLI uses: the original's sources unless overridden, disabled by LLMLOC_NO_DOWNLOAD.</summary>
-    public static StimuliAutoFetch FromEnvironment() =>
-        new(StimuliSources.FromEnvironment(), enabled: !IO.Downloads.DisabledByEnvironment());
+    /// <summary>The auto-fetch the CLI uses: the original's sources unless overridden, off with --offline
+    /// (<paramref name="offline"/>), LLMLOC_NO_DOWNLOAD or HF_HUB_OFFLINE.</summary>
+    public static StimuliAutoFetch FromEnvironment(bool offline = false) =>
+        new(StimuliSources.FromEnvironment(), enabled: DownloadSettings.DataFetchAllowed(offline));
 
     /// <summary>The folder (relative to the stimuli folder) a network reads, or null when it needs no files.</summary>
     public static string? FolderOf(string network) => network switch
@@ -38,9 +40,7 @@ public sealed class StimuliAutoFetch(StimuliSources? sources, bool enabled = tru
             return;
         string downloadNetwork = network == Networks.Language ? "language" : "theory-of-mind";
         log.WriteLine($"llmloc: the {network} stimuli are not in {Path.GetFullPath(stimuliDir)}; downloading them once " +
-                      $"(set {IO.Downloads.DisableVariable}=1 to turn this off)");
-        var existing = Directory.Exists(stimuliDir) ? Directory.GetDirectories(stimuliDir, "*", SearchOption.AllDirectories).ToHashSet() : [];
-        bool created = !Directory.Exists(stimuliDir);
+                      $"(set {DownloadSettings.DisableVariable}=1 to turn this off)");
         try
         {
             new StimuliDownloader(sources).DownloadAsync(downloadNetwork, stimuliDir, log, CancellationToken.None)
@@ -48,22 +48,10 @@ public sealed class StimuliAutoFetch(StimuliSources? sources, bool enabled = tru
         }
         catch (StimuliDownloadException e)
         {
-            RemoveEmptyFolders(stimuliDir, existing, created);
             throw new LlmLocException(
                 $"could not download the {network} stimuli from {Secrets.Redact(e.Url.GetLeftPart(UriPartial.Path))} ({e.Reason}): " +
                 $"run `llmloc stimuli download --network {downloadNetwork}` once with network access, or point --stimuli-dir at a copy",
                 ExitCodes.RuntimeError, e);
         }
-    }
-
-    /// <summary>Deletes the folders a failed download created and left empty (deepest first).</summary>
-    static void RemoveEmptyFolders(string stimuliDir, HashSet<string> existing, bool rootCreated)
-    {
-        if (!Directory.Exists(stimuliDir)) return;
-        foreach (string dir in Directory.GetDirectories(stimuliDir, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length))
-            if (!existing.Contains(dir) && !Directory.EnumerateFileSystemEntries(dir).Any())
-                Directory.Delete(dir);
-        if (rootCreated && !Directory.EnumerateFileSystemEntries(stimuliDir).Any())
-            Directory.Delete(stimuliDir);
     }
 }

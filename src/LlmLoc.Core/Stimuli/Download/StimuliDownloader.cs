@@ -1,7 +1,6 @@
-using LlmLoc.Masks;
 using System.IO.Compression;
-using System.Net.Http.Headers;
-
+using System.Security.Cryptography;
+using LlmLoc.Downloads;
 using LlmLoc.IO;
 
 namespace LlmLoc.Stimuli.Download;
@@ -11,11 +10,9 @@ namespace LlmLoc.Stimuli.Download;
 /// stimuli/language/*.csv and stimuli/tom/tomloc/{n}{b,p}_{story,question}.txt. Every file is written atomically,
 /// the sha256 of every archive and kept file goes to stimuli/SOURCES.sha256, and a complete set is not fetched again.
 /// </summary>
-public sealed class StimuliDownloader(StimuliSources? sources = null, HttpClient? http = null)
+public sealed class StimuliDownloader(StimuliSources? sources = null)
 {
-
     readonly StimuliSources _sources = sources ?? StimuliSources.Default;
-    readonly HttpClient _http = http ?? IO.Downloads.Client;
 
     /// <summary>The networks that have downloadable stimuli (the arithmetic localizer generates its own).</summary>
     public static IReadOnlyList<string> Networks { get; } = ["language", "theory-of-mind", "all"];
@@ -34,7 +31,9 @@ public sealed class StimuliDownloader(StimuliSources? sources = null, HttpClient
                 $"unknown network '{network}' for the stimuli download; use language, theory-of-mind or all", ExitCodes.Usage),
         };
 
-        Directory.CreateDirectory(stimuliDir);
+        // One download per folder at a time: parallel runs (a sweep's first cells) wait and then find the files, and
+        // SOURCES.sha256 has one writer. A failed first download leaves no empty folder behind.
+        using var folderLock = await FileDownload.LockAsync(Path.Combine(stimuliDir, ".download.lock"), removeWhenDone: true, ct);
         var ledger = SourcesLedger.Load(stimuliDir);
         List<string> downloaded = [], skipped = [], written = [];
         foreach (var layout in layouts)
@@ -48,14 +47,22 @@ public sealed class StimuliDownloader(StimuliSources? sources = null, HttpClient
             }
             var url = layout.Source(_sources);
             log.WriteLine($"downloading the {layout.Network} stimuli from {Secrets.Redact(url)}");
-            var archive = await FetchAsync(layout, url, folder, ct);
-            var files = Extract(layout, url, archive, stimuliDir, folder);
-            ledger.Record(layout.ArchiveName, SourcesLedger.Sha256Hex(archive));
-            foreach (var (relative, hash) in files) ledger.Record(relative, hash);
-            ledger.Save();
-            written.AddRange(files.Select(f => f.relative));
-            downloaded.Add(layout.Network);
-            log.WriteLine($"wrote {files.Count} {layout.Network} stimuli files to {folder}");
+            // The archive waits in the stimuli folder itself, so an interrupted download resumes and a failed one leaves
+            // no network folder behind; it is deleted once extracted, as the original scripts do.
+            string archive = Path.Combine(stimuliDir, Path.GetFileName(layout.ArchiveName));
+            try
+            {
+                await FileDownload.FetchAsync(new(url, archive, layout.ArchiveName) { MaxBytes = MaxArchiveBytes }, DownloadSettings.ForData(log), ct);
+                var files = Extract(layout, url, archive, stimuliDir, folder);
+                ledger.Record(layout.ArchiveName, FileDownload.Sha256Hex(archive));
+                foreach (var (relative, hash) in files) ledger.Record(relative, hash);
+                ledger.Save();
+                written.AddRange(files.Select(f => f.relative));
+                downloaded.Add(layout.Network);
+                log.WriteLine($"wrote {files.Count} {layout.Network} stimuli files to {folder}");
+            }
+            catch (DownloadException e) { throw Failure(layout, url, folder, e.Message, e); }
+            finally { File.Delete(archive); }
         }
         return new DownloadResult(downloaded, skipped, written);
     }
@@ -71,38 +78,16 @@ public sealed class StimuliDownloader(StimuliSources? sources = null, HttpClient
             var path = Path.Combine(stimuliDir, relative);
             if (!File.Exists(path)) return false;
             var recorded = ledger.Recorded(relative);
-            return recorded is null || recorded == SourcesLedger.Sha256HexOfFile(path);
+            return recorded is null || recorded == FileDownload.Sha256Hex(path);
         });
 
-    async Task<byte[]> FetchAsync(StimuliArchiveLayout layout, Uri url, string folder, CancellationToken ct)
-    {
-        try
-        {
-            using var response = await _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
-            if (!response.IsSuccessStatusCode)
-                throw Failure(layout, url, folder, $"HTTP {(int)response.StatusCode} ({response.ReasonPhrase})");
-            if (response.Content.Headers.ContentLength > MaxArchiveBytes)
-                throw Failure(layout, url, folder, $"the archive is {response.Content.Headers.ContentLength} bytes, more than the {MaxArchiveBytes >> 20} MB limit");
-            await using var body = await response.Content.ReadAsStreamAsync(ct);
-            return ReadAtMost(body, MaxArchiveBytes) ?? throw Failure(layout, url, folder, $"the archive is more than the {MaxArchiveBytes >> 20} MB limit");
-        }
-        catch (HttpRequestException e)
-        {
-            throw Failure(layout, url, folder, ErrorText.OneLine(e.Message), e);
-        }
-        catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
-        {
-            throw Failure(layout, url, folder, "the server did not answer in time", e);
-        }
-    }
-
     static List<(string relative, string hash)> Extract(
-        StimuliArchiveLayout layout, Uri url, byte[] archive, string stimuliDir, string folder)
+        StimuliArchiveLayout layout, Uri url, string archive, string stimuliDir, string folder)
     {
         ZipArchive zip;
         try
         {
-            zip = new ZipArchive(new MemoryStream(archive, writable: false), ZipArchiveMode.Read);
+            zip = ZipFile.OpenRead(archive);
         }
         catch (InvalidDataException e)
         {
@@ -147,14 +132,14 @@ public sealed class StimuliDownloader(StimuliSources? sources = null, HttpClient
             foreach (var (relative, bytes) in contents)
             {
                 outputs.Add(Path.Combine(stimuliDir, relative), bytes);
-                files.Add((relative, SourcesLedger.Sha256Hex(bytes)));
+                files.Add((relative, Convert.ToHexStringLower(SHA256.HashData(bytes))));
             }
             outputs.Commit();
             return files;
         }
     }
 
-    /// <summary>Limits on what a stimuli archive may make llmloc read and write (the real archives are a few MB;
+    /// <summary>Limits on what a stimuli archive may make llmloc download and write (the real archives are a few MB;
     /// the kept files are CSV and text files of a few kB each).</summary>
     const long MaxArchiveBytes = 512L << 20, MaxEntryBytes = 16L << 20, MaxExtractedBytes = 128L << 20;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using LlmLoc.Tests.Localization;
 
-namespace LlmLoc.Tests.Hardening;
+namespace LlmLoc.Tests.Infrastructure;
 
 /// <summary>
 /// llmloc run as a child process (what a user's shell does), for faults an in-process run cannot show: the locale the

@@ -1,7 +1,4 @@
-using System.Diagnostics;
-using LlmLoc.Tests.Infrastructure;
-
-namespace LlmLoc.Tests.Workflow;
+namespace LlmLoc.Tests.Infrastructure;
 
 /// <summary>
 /// Runs a script from scripts/ against a fake llmloc: a bash stub that appends its arguments to calls.log (one line
@@ -32,17 +29,10 @@ public sealed class ScriptRunner : IDisposable
     {
         string log = _dir.File("calls.log");
         File.WriteAllText(log, "");
-        var start = new ProcessStartInfo("bash", [Path.Combine(Shared.RepoRoot, "scripts", script), .. args])
-        { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _dir.Path };
-        start.Environment["LLMLOC"] = Fake;
-        start.Environment["FAKE_LOG"] = log;
-        start.Environment.Remove("LOC_CACHE");
-        foreach (var (k, v) in env) start.Environment[k] = v;
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return new Result(process.ExitCode, stdout, stderr.Result, File.ReadAllLines(log));
+        var vars = new Dictionary<string, string?> { ["LLMLOC"] = Fake, ["FAKE_LOG"] = log, ["LOC_CACHE"] = null };
+        foreach (var (k, v) in env) vars[k] = v;
+        var run = Shell.Run(_dir.Path, "bash", [Path.Combine(Shared.RepoRoot, "scripts", script), .. args], vars);
+        return new Result(run.ExitCode, run.Stdout, run.Stderr, File.ReadAllLines(log));
     }
 
     public void Dispose() => _dir.Dispose();

@@ -1,10 +1,9 @@
 using System.Text.Json;
 using LlmLoc.Models;
-using LlmLoc.Tests.Infrastructure;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace LlmLoc.Tests.Models;
+namespace LlmLoc.Tests.Infrastructure;
 
 /// <summary>Reads a fixture model folder's inputs.json and runs forwards that record block outputs.</summary>
 internal static class ModelFixture

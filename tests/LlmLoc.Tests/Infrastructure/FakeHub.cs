@@ -2,9 +2,8 @@ using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
-using LlmLoc.Tests.Infrastructure;
 
-namespace LlmLoc.Tests.Hub;
+namespace LlmLoc.Tests.Infrastructure;
 
 /// <summary>One file of a fake repo; LFS files are served through a CDN redirect and named by their sha256.</summary>
 public sealed record FakeFile(byte[] Content, bool Lfs)
@@ -36,12 +35,9 @@ public sealed class FakeRepo
 /// X-Error-Code answers (RepoNotFound, RevisionNotFound, EntryNotFound, GatedRepo), Range requests on the CDN,
 /// and fault injection (drop a connection halfway, corrupt a blob). One request per connection.
 /// </summary>
-public sealed class FakeHub : IDisposable
+public sealed class FakeHub : LoopbackServer
 {
-    readonly TcpListener listener = LoopbackHttp.Listen();
     readonly Dictionary<string, FakeRepo> repos = new();
-    readonly CancellationTokenSource stop = new();
-    readonly ConcurrentQueue<SeenRequest> seen = new();
 
     /// <summary>CDN paths (sha256) whose first GET is cut off after half the bytes.</summary>
     public ConcurrentDictionary<string, bool> DropOnce { get; } = new();
@@ -50,45 +46,9 @@ public sealed class FakeHub : IDisposable
     /// <summary>CDN blobs (sha256) served with one byte flipped.</summary>
     public ConcurrentDictionary<string, bool> Corrupt { get; } = new();
 
-    public FakeHub()
-    {
-        Endpoint = $"http://127.0.0.1:{LoopbackHttp.Port(listener)}";
-        _ = Task.Run(AcceptLoop);
-    }
-
-    public string Endpoint { get; }
-    public IReadOnlyList<SeenRequest> Requests => seen.ToArray();
     public FakeHub Add(string repoId, FakeRepo repo) { lock (repos) repos[repoId] = repo; return this; }
 
-    async Task AcceptLoop()
-    {
-        while (!stop.IsCancellationRequested)
-        {
-            TcpClient client;
-            try { client = await listener.AcceptTcpClientAsync(stop.Token); }
-            catch (Exception) { return; }
-            _ = Task.Run(() => Serve(client));
-        }
-    }
-
-    async Task Serve(TcpClient client)
-    {
-        using (client)
-        {
-            try
-            {
-                var stream = client.GetStream();
-                var request = await LoopbackHttp.ReadRequest(stream);
-                if (request is null) return;
-                seen.Enqueue(request);
-                await Respond(stream, request);
-            }
-            catch (IOException) { }
-            catch (SocketException) { }
-        }
-    }
-
-    async Task Respond(NetworkStream stream, SeenRequest request)
+    protected override async Task Respond(NetworkStream stream, SeenRequest request)
     {
         var path = request.Path.Split('?')[0];
         var parts = path.Trim('/').Split('/');
@@ -102,7 +62,7 @@ public sealed class FakeHub : IDisposable
         int resolve = Array.IndexOf(parts, "resolve");
         if (resolve is < 1 or > 2 || parts.Length < resolve + 3)
         {
-            await LoopbackHttp.Write(stream, 404, new() { ["X-Error-Code"] = "RepoNotFound" }, [], head);
+            await Write(stream, 404, new() { ["X-Error-Code"] = "RepoNotFound" }, [], head);
             return;
         }
         string repoId = string.Join('/', parts[..resolve]);
@@ -113,29 +73,29 @@ public sealed class FakeHub : IDisposable
         lock (repos) repos.TryGetValue(repoId, out repo);
         if (repo is null)
         {
-            await LoopbackHttp.Write(stream, 404, new() { ["X-Error-Code"] = "RepoNotFound", ["X-Error-Message"] = "Repository not found" }, [], head);
+            await Write(stream, 404, new() { ["X-Error-Code"] = "RepoNotFound", ["X-Error-Message"] = "Repository not found" }, [], head);
             return;
         }
         if (repo.RequiredToken is { } token && request.Header("Authorization") != $"Bearer {token}")
         {
             int status = request.Header("Authorization") is null ? 401 : 403;
-            await LoopbackHttp.Write(stream, status, new() { ["X-Error-Code"] = "GatedRepo", ["X-Error-Message"] = "Access to model is restricted" }, [], head);
+            await Write(stream, status, new() { ["X-Error-Code"] = "GatedRepo", ["X-Error-Message"] = "Access to model is restricted" }, [], head);
             return;
         }
         string? commit = repo.Commits.ContainsKey(revision) ? revision : repo.Revisions.GetValueOrDefault(revision);
         if (commit is null)
         {
-            await LoopbackHttp.Write(stream, 404, new() { ["X-Error-Code"] = "RevisionNotFound" }, [], head);
+            await Write(stream, 404, new() { ["X-Error-Code"] = "RevisionNotFound" }, [], head);
             return;
         }
         if (!repo.Commits[commit].TryGetValue(file, out var fake))
         {
-            await LoopbackHttp.Write(stream, 404, new() { ["X-Error-Code"] = "EntryNotFound", ["X-Repo-Commit"] = commit }, [], head);
+            await Write(stream, 404, new() { ["X-Error-Code"] = "EntryNotFound", ["X-Repo-Commit"] = commit }, [], head);
             return;
         }
         if (fake.Lfs)
         {
-            await LoopbackHttp.Write(stream, 302, new()
+            await Write(stream, 302, new()
             {
                 ["Location"] = $"{Endpoint}/cdn/{fake.Sha256}",
                 ["X-Repo-Commit"] = commit,
@@ -145,7 +105,7 @@ public sealed class FakeHub : IDisposable
             }, [], head);
             return;
         }
-        await LoopbackHttp.Write(stream, 200, new() { ["X-Repo-Commit"] = commit, ["ETag"] = $"\"{fake.GitSha1}\"" }, fake.Content, head);
+        await Write(stream, 200, new() { ["X-Repo-Commit"] = commit, ["ETag"] = $"\"{fake.GitSha1}\"" }, fake.Content, head);
     }
 
     async Task ServeCdn(NetworkStream stream, SeenRequest request, string sha, bool head)
@@ -153,37 +113,10 @@ public sealed class FakeHub : IDisposable
         FakeFile? blob;
         lock (repos)
             blob = repos.Values.SelectMany(r => r.Commits.Values).SelectMany(c => c.Values).FirstOrDefault(f => f.Lfs && f.Sha256 == sha);
-        if (blob is null) { await LoopbackHttp.Write(stream, 404, new(), [], head); return; }
+        if (blob is null) { await Write(stream, 404, new(), [], head); return; }
 
         byte[] content = blob.Content;
         if (Corrupt.ContainsKey(sha)) { content = (byte[])content.Clone(); content[content.Length / 2] ^= 0xFF; }
-
-        long from = 0;
-        if (request.Header("Range") is { } range && range.StartsWith("bytes=") && range.EndsWith('-'))
-            from = long.Parse(range["bytes=".Length..^1]);
-        if (from >= content.Length)
-        {
-            await LoopbackHttp.Write(stream, 416, new() { ["Content-Range"] = $"bytes */{content.Length}" }, [], head);
-            return;
-        }
-        var headers = new Dictionary<string, string> { ["Accept-Ranges"] = "bytes" };
-        if (from > 0) headers["Content-Range"] = $"bytes {from}-{content.Length - 1}/{content.Length}";
-        var body = content[(int)from..];
-
-        if (!head && DropOnce.TryRemove(sha, out _))
-        {
-            // Announce the full length, send half, hang up.
-            await LoopbackHttp.WriteHead(stream, from > 0 ? 206 : 200, headers, body.Length);
-            await stream.WriteAsync(body.AsMemory(0, body.Length / 2));
-            await stream.FlushAsync();
-            return;
-        }
-        await LoopbackHttp.Write(stream, from > 0 ? 206 : 200, headers, body, head);
-    }
-
-    public void Dispose()
-    {
-        stop.Cancel();
-        listener.Stop();
+        await WriteContent(stream, request, content, new(), !head && DropOnce.TryRemove(sha, out _));
     }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace LlmLoc.Tests;
+namespace LlmLoc.Tests.Infrastructure;
 
 /// <summary>Reads back a JSON result llmloc wrote, with the options it writes them with.</summary>
 static class TestJson

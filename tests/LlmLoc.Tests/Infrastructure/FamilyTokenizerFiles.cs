@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace LlmLoc.Tests.Tokenization;
+namespace LlmLoc.Tests.Infrastructure;
 
 /// <summary>
 /// Writes tokenizer.json + tokenizer_config.json in the shapes the later families ship (the pipeline parts as HF

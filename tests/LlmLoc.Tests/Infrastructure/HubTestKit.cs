@@ -1,8 +1,7 @@
 using System.Text;
 using LlmLoc.Hub;
-using LlmLoc.Tests.Infrastructure;
 
-namespace LlmLoc.Tests.Hub;
+namespace LlmLoc.Tests.Infrastructure;
 
 /// <summary>A fake hub with a few tiny repos, a private cache folder, and a Resolve that never reads the real environment.</summary>
 public sealed class HubTestKit : IDisposable
