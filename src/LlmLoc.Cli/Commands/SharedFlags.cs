@@ -12,7 +12,7 @@ public static class SharedFlags
     public static Option<string> ModelName() =>
         new("--model-name") { Description = "Hugging Face model id (org/name[@revision]) or a local model folder", Required = true };
 
-    public static Option<string?> Device() => new("--device") { Description = "cpu, cuda or cuda:N (default: CUDA when available)" };
+    public static Option<string?> Device() => new("--device") { Description = "cpu, cuda, cuda:N or mps (default: CUDA when available, else cpu)" };
 
     public static Option<bool> Offline() => new("--offline") { Description = "use only the local Hugging Face cache (as HF_HUB_OFFLINE=1)" };
 

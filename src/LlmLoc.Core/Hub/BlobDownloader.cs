@@ -6,7 +6,8 @@ namespace LlmLoc.Hub;
 /// <summary>
 /// Downloads one file into blobs/&lt;etag&gt;: into "&lt;etag&gt;.incomplete" first, resuming from its size with a Range request
 /// (also after a connection drops mid-file), then checks the size and, for LFS files, that the sha256 equals the etag,
-/// and only then moves it into place. A lock file in .locks/ keeps two processes (llmloc or Python) off the same blob.
+/// and only then moves it into place. A lock file in .locks/ keeps two processes (llmloc or Python) off the same blob
+/// (<see cref="Platform.FileLocks"/>: an advisory flock on Linux and macOS, as Python's filelock, a share lock on Windows).
 /// </summary>
 internal static class BlobDownloader
 {
@@ -18,7 +19,7 @@ internal static class BlobDownloader
     public static async Task DownloadAsync(HubContext hub, string file, HubFileMetadata meta, Uri resolveUrl, CancellationToken ct)
     {
         string blob = hub.Cache.BlobPath(meta.Etag), incomplete = blob + ".incomplete";
-        using var fileLock = await AcquireLockAsync(hub.Cache.PrepareWrite(Path.Combine(hub.Cache.LocksFolder, meta.Etag + ".lock")), ct);
+        using var fileLock = await Platform.FileLocks.AcquireAsync(hub.Cache.PrepareWrite(Path.Combine(hub.Cache.LocksFolder, meta.Etag + ".lock")), ct);
         if (HubCacheRepo.IsPresent(blob)) return; // another process finished it while we waited
         hub.Cache.PrepareWrite(incomplete); // a planted link must not receive the download
 
@@ -29,7 +30,7 @@ internal static class BlobDownloader
             await hub.Progress.RunAsync(file, meta.Size, SizeOf(incomplete),
                 report => FetchWithResumeAsync(hub, file, meta, sendToken, incomplete, report, ct));
             Verify(hub, file, meta, incomplete);
-            File.Move(incomplete, blob, overwrite: true);
+            Platform.FileReplace.Move(incomplete, blob);
         }
         catch (IOException e) when (ErrorReport.IsDiskFull(e))
         {
@@ -126,21 +127,4 @@ internal static class BlobDownloader
     }
 
     static long SizeOf(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
-
-    /// <summary>An exclusive lock file (an advisory flock on Unix, like Python's filelock), waited for with a poll.</summary>
-    static async Task<FileStream> AcquireLockAsync(string path, CancellationToken ct)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        while (true)
-        {
-            try { return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
-            catch (IOException e) when (IsHeldByAnother(e)) { await Task.Delay(200, ct); }
-        }
-    }
-
-    /// <summary>The lock is another process's (EWOULDBLOCK 11 from flock on Linux, where .NET's HResult is the errno;
-    /// a sharing or lock violation on Windows): worth waiting for. Any other failure (a read-only or broken cache, a
-    /// path too long, a full disk) would never go away, so it is reported instead of polled forever.</summary>
-    static bool IsHeldByAnother(IOException e) =>
-        e.HResult is 11 or unchecked((int)0x80070020) or unchecked((int)0x80070021);
 }

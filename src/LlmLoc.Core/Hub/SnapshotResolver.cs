@@ -124,8 +124,8 @@ internal static class SnapshotResolver
     static async Task StoreAsync(HubContext hub, string commit, string file, HubFileMetadata meta, Uri resolveUrl, CancellationToken ct)
     {
         if (hub.Cache.HasFile(commit, file)) return;
-        if (!HubCacheRepo.IsPresent(hub.Cache.BlobPath(meta.Etag)))
-            await BlobDownloader.DownloadAsync(hub, file, meta, resolveUrl, ct);
-        hub.Cache.LinkPointer(commit, file, meta.Etag);
+        bool newBlob = !HubCacheRepo.IsPresent(hub.Cache.BlobPath(meta.Etag));
+        if (newBlob) await BlobDownloader.DownloadAsync(hub, file, meta, resolveUrl, ct);
+        hub.Cache.LinkPointer(commit, file, meta.Etag, newBlob);
     }
 }

@@ -10,11 +10,9 @@ public sealed record MaskCacheKey(
     /// <summary>The original's model id: <c>os.path.basename(model_name)</c> ("meta-llama/Llama-3.2-1B" → "Llama-3.2-1B").</summary>
     public static string ModelIdOf(string modelName)
     {
-        // os.path.basename splits on '/' only (POSIX); a trailing slash gives "" in Python, which would collide
-        // across models, so a trailing slash is ignored here.
-        string trimmed = modelName.TrimEnd('/');
-        int at = trimmed.LastIndexOf('/');
-        return at >= 0 ? trimmed[(at + 1)..] : trimmed;
+        // os.path.basename of the system llmloc runs on (posixpath, or ntpath on Windows); a trailing separator gives
+        // "" in Python, which would collide across models, so it is ignored.
+        return Platform.PythonPaths.Basename(modelName, Platform.HostOs.Current);
     }
 
     public string MaskFileName =>
@@ -28,10 +26,11 @@ public sealed record MaskCacheKey(
     public string TValuesFileName =>
         $"{ModelId}_network={Network}_pooling={Pooling}_pretrained={PythonFormat.Bool(Pretrained)}_tvalues.npy";
 
-    public string TValuesPath(string cacheDir) => Path.Combine(cacheDir, TValuesFileName);
+    public string TValuesPath(string cacheDir) => Platform.OutputPaths.CacheEntry(cacheDir, ModelId, TValuesFileName);
 
-    public string MaskPath(string cacheDir) => Path.Combine(cacheDir, MaskFileName);
-    public string PValuesPath(string cacheDir) => Path.Combine(cacheDir, PValuesFileName);
+    // Names valid on every system, no entry that differs only in case, a path within this system's limit.
+    public string MaskPath(string cacheDir) => Platform.OutputPaths.CacheEntry(cacheDir, ModelId, MaskFileName);
+    public string PValuesPath(string cacheDir) => Platform.OutputPaths.CacheEntry(cacheDir, ModelId, PValuesFileName);
 
     /// <summary>The cache folder: an explicit --cache-dir, else $LOC_CACHE, else "cache" (as the original).</summary>
     public static string ResolveCacheDir(string? explicitDir) =>

@@ -59,8 +59,7 @@ public static class SlurmScript
         path ??= plan.SbatchPath;
         Directory.CreateDirectory(plan.LogsDir);
         AtomicFile.WriteAllText(path, Render(plan, options, self));
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(path, File.GetUnixFileMode(path) | UnixFileMode.UserExecute);
+        Platform.Executables.MarkExecutable(path);
         return path;
     }
 

@@ -29,7 +29,7 @@ public sealed record ErrorRecord
     }
 
     public void Write(string path) =>
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true, NewLine = Platform.TextOutput.NewLine }) + Platform.TextOutput.NewLine);
 }
 
 /// <summary>Runs cells: one in this process (a Slurm task), or a whole plan as child processes of llmloc.</summary>
@@ -125,7 +125,7 @@ public static class SweepRunner
         };
         if (Environment.GetEnvironmentVariable("OMP_NUM_THREADS") is null)
             start.Environment["OMP_NUM_THREADS"] = threads.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        using var writer = new StreamWriter(log, append: false) { AutoFlush = true };
+        using var writer = new StreamWriter(log, append: false) { AutoFlush = true, NewLine = Platform.TextOutput.NewLine };
         using var process = new Process { StartInfo = start };
         void Append(object _, DataReceivedEventArgs e) { if (e.Data is { } line) lock (writer) writer.WriteLine(line); }
         process.OutputDataReceived += Append;
