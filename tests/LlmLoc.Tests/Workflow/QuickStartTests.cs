@@ -63,8 +63,8 @@ public sealed class QuickStartTests(CleanClone clone, ITestOutputHelper output) 
         Assert.True(pack.ExitCode == 0, pack.Stdout + pack.Stderr);
         var packages = Directory.GetFiles(clone.Artifacts, "*.nupkg").ToDictionary(p => Path.GetFileName(p));
         output.WriteLine($"dotnet pack: {pack.Elapsed.TotalSeconds:F0} s; " +
-            string.Join(", ", packages.Order().Select(p => $"{p.Key} {new FileInfo(p.Value).Length / 1e6:F1} MB")));
-        Assert.Equal(["llmloc.0.1.0.nupkg", "llmloc.linux-x64.0.1.0.nupkg", "llmloc.osx-arm64.0.1.0.nupkg", "llmloc.win-x64.0.1.0.nupkg"], packages.Keys.Order());
+            string.Join(", ", packages.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {new FileInfo(p.Value).Length / 1e6:F1} MB")));
+        Assert.Equal(["llmloc.0.1.0.nupkg", "llmloc.linux-x64.0.1.0.nupkg", "llmloc.osx-arm64.0.1.0.nupkg", "llmloc.win-x64.0.1.0.nupkg"], packages.Keys.Order(StringComparer.Ordinal));
         return packages;
     }
 
