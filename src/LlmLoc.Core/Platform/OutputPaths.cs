@@ -29,7 +29,11 @@ public static class OutputPaths
     public static void CheckUserPath(string path, string flag, OsFamily os, bool windowsLongPaths)
     {
         string full = os == HostOs.Current ? Path.GetFullPath(path) : path;
-        if (PortableNames.PathProblem(full, os, windowsLongPaths) is { } problem)
+        // The path as given too: Windows' own full-path step drops a trailing dot or space, silently naming another file.
+        string? problem = PortableNames.PathProblem(full, os, windowsLongPaths)
+            ?? PortableNames.Components(path, os).Select(c => PortableNames.NameProblem(c, os) is { } p ? $"'{c}' is not a valid name on {PortableNames.Describe(os)}: {p}" : null)
+                .FirstOrDefault(p => p is not null);
+        if (problem is not null)
             throw new LlmLocException($"{flag} {path}: {problem}; choose another path", ExitCodes.Usage);
     }
 
