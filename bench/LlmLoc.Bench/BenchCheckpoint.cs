@@ -5,13 +5,16 @@ static class BenchCheckpoint
 {
     public static string Folder { get; } = Path.Combine(Path.GetTempPath(), "llmloc-bench-gpt2");
 
-    public static string Ensure(string sharedRoot)
+    /// <param name="size">A built-in GPT-2 size (gpt2, gpt2-medium, ...); other sizes go to their own folder.</param>
+    public static string Ensure(string sharedRoot, string size = "gpt2")
     {
-        if (!File.Exists(Path.Combine(Folder, "model.safetensors")))
+        string folder = size == "gpt2" ? Folder : Path.Combine(Path.GetTempPath(), "llmloc-bench-" + size);
+        if (!File.Exists(Path.Combine(folder, "model.safetensors")))
         {
-            using var fresh = ModelLoader.LoadUntrainedGpt2("gpt2");
-            ModelLoader.Save(fresh, Folder);
+            using var fresh = ModelLoader.LoadUntrainedGpt2(size);
+            ModelLoader.Save(fresh, folder);
         }
+        if (size != "gpt2") return folder;
         foreach (var name in new[] { "vocab.json", "merges.txt" })
         {
             var target = Path.Combine(Folder, name);

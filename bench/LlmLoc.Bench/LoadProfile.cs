@@ -36,6 +36,19 @@ static class LoadProfile
         }
     }
 
+    /// <summary>One in-memory load in this (fresh) process, the stored dtype on the CPU: ModelLoader.Load, then touching
+    /// every weight once (what the first forward pays), and the process's peak RSS after both.</summary>
+    public static void OneMode(string folder, bool map)
+    {
+        long rssBefore = Machine.PeakRssBytes();
+        ICausalLanguageModel loaded = null!;
+        Time($"ModelLoader.Load, MapFile={map}", () => loaded = ModelLoader.Load(folder, new LoadOptions { MapFile = map, Weights = WeightsMode.InMemory }));
+        Time("  then touch every weight (sum)", () => { foreach (var p in ((CausalLmBase)loaded).parameters()) p.sum().Dispose(); });
+        long bytes = ((CausalLmBase)loaded).parameters().Sum(p => p.NumberOfElements * p.ElementSize);
+        Console.WriteLine($"  weights {bytes / 1e6:F0} MB, peak RSS before load {rssBefore / 1e6:F0} MB, after {Machine.PeakRssBytes() / 1e6:F0} MB, load average {Machine.LoadAverage()}");
+        loaded.Dispose();
+    }
+
     static void Time(string what, Action action)
     {
         var sw = Stopwatch.StartNew();

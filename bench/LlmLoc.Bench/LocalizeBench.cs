@@ -88,7 +88,7 @@ static class LocalizeBench
         var sw = Stopwatch.StartNew();
         var stimuli = LanguageStimuli.Load(stimuliDir);
         double tStimuli = Lap(sw);
-        using var session = ModelSession.Open(new ModelRequest(folder));
+        using var session = ModelSession.Open(new ModelSpec(folder));
         double tLoad = Lap(sw);
         var pos = stimuli.Positive.Select(t => session.Tokenizer.Encode(t, maxLength: Localizer.LanguageMaxTokens)).ToList();
         var neg = stimuli.Negative.Select(t => session.Tokenizer.Encode(t, maxLength: Localizer.LanguageMaxTokens)).ToList();
@@ -102,7 +102,7 @@ static class LocalizeBench
         double tRecordWarm = Lap(sw);
         int layers = session.Model.NumLayers, hidden = session.Model.HiddenSize;
         var stats = LocalizerStatistics.Compute(a, b, layers, hidden);
-        var mask = Localizer.SelectUnits(stats.T, LocalizeRange.Parse("100-100"), (int)(0.01 * layers * hidden), 42, out _);
+        var mask = UnitSelection.Select(stats.T, 100, 100, (int)(0.01 * layers * hidden), LlmLoc.Defaults.Seed, out _);
         double tStats = Lap(sw);
         using (var cache = new TempFolder())
         {

@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 // Benchmarks (not part of the test run). Modes:
 //   [runtime] [batch=8] [seq=128]     load time, peak RSS, forward throughput vs the matmul floor
+//   load-mode read|map [gpt2-size]    one load (memory-mapped or read weights) in a fresh process: load, touch, peak RSS
 //   load-profile                      where load time goes (raw read, header, modules, weights; read vs memory map)
 //   localize [batch sizes...]         `llmloc localize` end to end as a child process vs the floor, + phase breakdown
 //   parts [batch=64]                  each step of a GPT-2 block at batch × 12 tokens, matmuls vs the rest
@@ -37,6 +38,9 @@ switch (mode)
         break;
     case "shapes":
         ForwardShapes.Run(BenchCheckpoint.Ensure(shared));
+        break;
+    case "load-mode":
+        LoadProfile.OneMode(BenchCheckpoint.Ensure(shared, rest.Length > 1 ? rest[1] : "gpt2"), map: rest.Length > 0 && rest[0] == "map");
         break;
     case "load-profile":
         BenchCheckpoint.Ensure(shared);

@@ -16,6 +16,13 @@ internal static class ParseErrorText
         foreach (string token in parse.UnmatchedTokens)
             if (token.StartsWith('-') && Suggest(command, token) is { } known)
                 return $"unknown flag '{token}': did you mean {known}?";
+        // A mistyped verb (localise) right after a command that has verbs.
+        if (command.Subcommands.Count > 0 && parse.UnmatchedTokens.FirstOrDefault() is { } first && !first.StartsWith('-'))
+        {
+            string? verb = Suggestions.Nearest(first, command.Subcommands.Select(c => c.Name));
+            string where = command is RootCommand ? "llmloc" : $"llmloc {command.Name}";
+            return $"unknown verb '{first}'{(verb is null ? "" : $": did you mean '{where} {verb}'?")}";
+        }
 
         // A value that does not convert: the only error whose message names the option's .NET type.
         if (error.SymbolResult is OptionResult { Option: { } option } result && result.Tokens.Count > 0

@@ -27,6 +27,8 @@ public readonly record struct ErrorReport(string Message, int ExitCode)
         IOException io when IsDiskFull(io) => new($"no space left on the device ({io.Message}); free some space or point the output elsewhere", ExitCodes.InputError),
         IOException io => new($"file system error: {io.Message}; check the paths given and that each output location is a writable folder", ExitCodes.InputError),
         OutOfMemoryException => new("out of memory; use a smaller --batch-size, a smaller model or a machine with more memory", ExitCodes.RuntimeError),
+        // Text System.Text.Json parsed but cannot decode (a lone "\ud800" escape) in a JSON input no parsing site checked.
+        InvalidOperationException json when IO.JsonStrings.IsBadText(json) => new($"a JSON input holds text that is not valid Unicode, such as a lone UTF-16 surrogate escape (\\ud800); fix or re-download the file", ExitCodes.InputError),
         InsufficientExecutionStackException => new("input too deeply nested; check the input files", ExitCodes.InputError),
         // TorchSharp raises libtorch's errors as ExternalException; Win32Exception (a failed process start) derives from it too.
         ExternalException native when native is not System.ComponentModel.Win32Exception => new($"the tensor library failed: {ErrorText.FirstLine(native.Message)}; check the device, the model files and the free memory", ExitCodes.RuntimeError),

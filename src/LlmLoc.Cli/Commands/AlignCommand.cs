@@ -1,60 +1,67 @@
-using LlmLoc.Masks;
 using System.CommandLine;
 using LlmLoc.BrainAlignment;
 
 namespace LlmLoc.Cli.Commands;
 
-/// <summary><c>llmloc align</c>: cross-validated linear predictivity of brain responses from the language units,
+/// <summary><c>llmloc align</c>: cross-validated linear predictivity of brain responses from a network's units,
 /// random units of the same number, and optionally one layer.</summary>
 public static class AlignCommand
 {
     public static Command Create()
     {
+        var model = new ModelFlags("seed of the first random unit set (seeds seed, seed+1, …)", loadsModel: false);
+        var mask = new MaskFlags(MaskFlags.Use.Lookup);
         var activations = new Option<string>("--activations") { Description = "activations .npy from `llmloc extract` ([items × layers × hidden], or [items × units])", Required = true };
         var responses = new Option<string>("--responses") { Description = "brain responses [items × columns]: .npy, or .csv with a header line; rows in the order of the extracted items", Required = true };
-        var mask = new Option<string?>("--mask") { Description = "language mask .npy [layers × hidden] (instead of the cached one of --model-name)" };
-        var modelName = new Option<string?>("--model-name") { Description = "model whose cached language mask to use (as evaluate)" };
-        var percentage = new Option<double>("--percentage") { Description = "percentage of the cached language mask", DefaultValueFactory = _ => 1.0 };
-        var pooling = SharedFlags.Pooling("pooling of the cached language mask");
-        var range = SharedFlags.LocalizeRange("localize range of the cached language mask");
-        var cacheDir = SharedFlags.CacheDir("where cached masks are (default: $LOC_CACHE, else cache)");
-        var untrained = SharedFlags.Untrained("use the mask localized in the untrained model (pretrained=False)");
-        var seed = SharedFlags.Seed("seed of the first random unit set (seeds seed, seed+1, …)");
-        var randomSeeds = new Option<int>("--random-seeds") { Description = "number of random unit sets of the language mask's size, drawn outside it", DefaultValueFactory = _ => 5 };
-        var layer = new Option<int?>("--layer") { Description = "also score all units of this layer (0-based)" };
+        var randomSeeds = new Option<int>("--random-seeds") { Description = "number of random unit sets of the mask's size, drawn outside it", DefaultValueFactory = _ => 5 };
+        var layer = new Option<string?>("--layer") { Description = "also score all units of this layer (0-based), or of every layer (all)" };
         var method = new Option<string>("--method") { Description = "linear (least squares, as Brain-Score's Pereira2018 linear metric) or ridge (alpha by leave-one-out)", DefaultValueFactory = _ => "linear" };
         method.AcceptOnlyFromAmong("linear", "ridge");
-        var folds = new Option<int>("--folds") { Description = "number of cross-validation folds", DefaultValueFactory = _ => 10 };
-        var splitSeed = new Option<int>("--split-seed") { Description = "seed of the fold split (numpy RandomState shuffle, as scikit-learn KFold)", DefaultValueFactory = _ => 0 };
+        var folds = new Option<int>("--folds") { Description = "number of cross-validation folds (or shuffle splits)", DefaultValueFactory = _ => 10 };
+        var splitSeed = new Option<int>("--split-seed") { Description = "seed of the splits (numpy RandomState, as scikit-learn KFold / ShuffleSplit)", DefaultValueFactory = _ => 0 };
         var json = new Option<string?>("--json") { Description = "write every per-fold and per-column number to this JSON file" };
-        var parquet = new Option<string?>("--parquet") { Description = "write one row per condition, fold and response column to this Parquet file" };
+        var table = new Option<string?>("--table", "--parquet") { Description = "write one row per condition, fold and response column to this table (.csv or .parquet)" };
+        // Brain-Score's procedure (docs/alignment.md).
+        var cv = new Option<string>("--cv") { Description = "kfold (default) or shuffle-split (scikit-learn ShuffleSplit: --folds independent random splits)", DefaultValueFactory = _ => "kfold" };
+        cv.AcceptOnlyFromAmong("kfold", "shuffle-split");
+        var trainSize = new Option<double?>("--train-size") { Description = "training fraction of each shuffle split (default 0.9)" };
+        var brainscore = new Option<bool>("--brainscore") { Description = "Brain-Score's Pereira2018 linear metric: " + BrainScoreProcedure.PresetFlags };
+        var ceiling = new Option<string[]>("--ceiling") { Description = "also report score / ceiling clipped to [0, 1]: C, or GROUP=C per group (repeat)", AllowMultipleArgumentsPerToken = false };
+        var groupColumn = new Option<string?>("--group-column") { Description = "score each group of this item-table column separately and average (needs --items)" };
+        var itemsTable = new Option<string?>("--items") { Description = "item table .csv or .parquet from `llmloc extract` (for --group-column)" };
 
-        var command = new Command("align", "Score brain alignment: cross-validated linear predictivity of brain responses from language units vs random units.")
+        var command = new Command("align", "Score brain alignment: cross-validated linear predictivity of brain responses from a network's units vs random units.")
         {
-            activations, responses, mask, modelName, percentage, pooling, range, cacheDir, untrained, seed, randomSeeds, layer,
-            method, folds, splitSeed, json, parquet,
+            activations, responses, randomSeeds, layer, method, folds, splitSeed, json, table,
+            cv, trainSize, brainscore, ceiling, groupColumn, itemsTable,
         };
+        model.AddTo(command);
+        mask.AddTo(command);
         command.SetAction(parse =>
         {
+            var modelSpec = model.ReadOptional(parse);
             var options = new AlignOptions
             {
                 ActivationsFile = parse.GetValue(activations)!,
                 ResponsesFile = parse.GetValue(responses)!,
-                MaskFile = parse.GetValue(mask),
-                ModelName = parse.GetValue(modelName),
-                Percentage = parse.GetValue(percentage),
-                Pooling = PoolingNames.Parse(parse.GetValue(pooling)!),
-                Range = LocalizeRange.Parse(parse.GetValue(range)!),
-                CacheDir = parse.GetValue(cacheDir),
-                Untrained = parse.GetValue(untrained),
-                Seed = parse.GetValue(seed),
+                Model = modelSpec,
+                Mask = mask.Read(parse),
+                Seed = parse.GetValue(model.Seed),
                 RandomSeeds = parse.GetValue(randomSeeds),
-                Layer = parse.GetValue(layer),
+                Layer = BrainScoreProcedure.ParseLayer(parse.GetValue(layer)),
                 Method = parse.GetValue(method) == "ridge" ? RegressionMethod.Ridge : RegressionMethod.Linear,
                 Folds = parse.GetValue(folds),
                 SplitSeed = parse.GetValue(splitSeed),
                 JsonOut = parse.GetValue(json),
-                ParquetOut = parse.GetValue(parquet),
+                TableOut = parse.GetValue(table),
+                CrossValidation = parse.GetValue(cv) == "shuffle-split" ? CrossValidationScheme.ShuffleSplit : CrossValidationScheme.KFold,
+                TrainSize = parse.GetValue(trainSize),
+                BrainScore = parse.GetValue(brainscore),
+                Ceilings = parse.GetValue(ceiling) ?? [],
+                GroupColumn = parse.GetValue(groupColumn),
+                ItemsFile = parse.GetValue(itemsTable),
+                AllLayers = parse.GetValue(layer) == "all",
+                ExplicitFlags = new Option[] { cv, folds, trainSize, splitSeed, method }.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToArray(),
             };
             AlignRun.Run(options, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
             return ExitCodes.Ok;

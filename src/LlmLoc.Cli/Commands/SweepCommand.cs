@@ -18,6 +18,7 @@ public static class SweepCommand
         plan.SetAction(parse =>
         {
             string gridPath = parse.GetValue(grid)!;
+            IO.AtomicFile.CheckDistinct([("GRID", gridPath)], [("--out", parse.GetValue(planOut))]);
             var cells = SweepPlan.Expand(SweepGrid.Load(gridPath));
             var written = SweepPlan.Write(parse.GetValue(planOut) ?? SweepPlan.DefaultPathFor(gridPath), cells);
             int cached = cells.Count(c => c.CachedMaskProblem() is null);
@@ -40,7 +41,7 @@ public static class SweepCommand
                 if (parse.GetValue(task) is not null)
                     throw new LlmLocException("--local runs the whole plan: drop --task, or drop --local to run one cell", ExitCodes.Usage);
                 int processes = Masks.FlagChecks.AtLeastOne("--jobs", parse.GetValue(jobs));
-                return SweepRunner.RunLocal(SweepPlan.Load(parse.GetValue(planArg)!), SelfCommand(), processes, output);
+                return SweepRunner.RunLocal(SweepPlan.Load(parse.GetValue(planArg)!), SelfCommand(), processes, parse.InvocationConfiguration.Error);
             }
             int? index = parse.GetValue(task) ?? SlurmTaskId();
             if (index is null)

@@ -12,16 +12,31 @@ namespace LlmLoc.BrainAlignment;
 /// </summary>
 public sealed record ResponseMatrix(Matrix<double> Values, int[] Kept, IReadOnlyList<string> Names, int Dropped)
 {
-    public static ResponseMatrix Load(string path)
+    /// <summary>The file's columns that are complete over all its rows.</summary>
+    public static ResponseMatrix Load(string path) => ResponseTable.Load(path).Complete(null, "");
+}
+
+/// <summary>A response file as read, missing values included (<see cref="Complete"/> drops them per set of rows, as
+/// Brain-Score's <c>dropna('neuroid')</c> after selecting one experiment).</summary>
+public sealed record ResponseTable(string Path, int Rows, int Columns, double[] Values, string[] Names)
+{
+    public static ResponseTable Load(string path)
     {
         if (!File.Exists(path))
             throw new LlmLocException($"responses file {path} does not exist: give a .npy or .csv matrix [items × columns]");
         var (rows, columns, values, names) = path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) ? FromNpy(path) : FromCsv(path);
-        int[] kept = Enumerable.Range(0, columns).Where(c => Enumerable.Range(0, rows).All(r => double.IsFinite(values[(long)r * columns + c]))).ToArray();
+        return new ResponseTable(path, rows, columns, values, names);
+    }
+
+    /// <summary>The given rows (null: all) and the columns finite on all of them; <paramref name="where"/> names the rows in an error.</summary>
+    public ResponseMatrix Complete(int[]? rows, string where)
+    {
+        rows ??= Enumerable.Range(0, Rows).ToArray();
+        int[] kept = Enumerable.Range(0, Columns).Where(c => rows.All(r => double.IsFinite(Values[(long)r * Columns + c]))).ToArray();
         if (kept.Length == 0)
-            throw new LlmLocException($"every column of {path} holds a NaN or an infinity: give responses with at least one complete column");
-        var matrix = Matrix<double>.Build.Dense(rows, kept.Length, (r, k) => values[(long)r * columns + kept[k]]);
-        return new ResponseMatrix(matrix, kept, kept.Select(c => names[c]).ToArray(), columns - kept.Length);
+            throw new LlmLocException($"every column of {Path} holds a NaN or an infinity{where}: give responses with at least one complete column");
+        var matrix = Matrix<double>.Build.Dense(rows.Length, kept.Length, (r, k) => Values[(long)rows[r] * Columns + kept[k]]);
+        return new ResponseMatrix(matrix, kept, kept.Select(c => Names[c]).ToArray(), Columns - kept.Length);
     }
 
     static (int Rows, int Columns, double[] Values, string[] Names) FromNpy(string path)

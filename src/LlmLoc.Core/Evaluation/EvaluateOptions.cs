@@ -1,27 +1,20 @@
 using LlmLoc.Evaluation.Blimp;
+using LlmLoc.Lesion;
 using LlmLoc.Masks;
+using LlmLoc.Sessions;
 
 namespace LlmLoc.Evaluation;
 
 /// <summary>Everything <c>llmloc evaluate</c> takes.</summary>
 public sealed record EvaluateOptions
 {
-    public required string ModelName { get; init; }
-    public double Percentage { get; init; } = 1;
-    public string Pooling { get; init; } = "last-token";
-    public string Range { get; init; } = "100-100";
+    public required ModelSpec Model { get; init; }
+    public MaskSpec Mask { get; init; } = new();
+    /// <summary>The conditions, in order: none, random, or networks whose masks are ablated.</summary>
     public IReadOnlyList<string> Networks { get; init; } = Masks.Networks.EvaluationOrder;
-    public string? MaskFile { get; init; }
-    public int Seed { get; init; } = 42;
+    /// <summary>--random-like; null: <see cref="RandomLikeNetwork"/>'s rule.</summary>
+    public string? RandomLike { get; init; }
     public int RandomSeeds { get; init; } = 1;
-    public string? Device { get; init; }
-    public string? CacheDir { get; init; }
-    public bool Untrained { get; init; }
-    public bool Offline { get; init; }
-    /// <summary>--weights: in memory, streamed block by block, or chosen from the available memory.</summary>
-    public Models.WeightsMode Weights { get; init; } = Models.WeightsMode.Auto;
-    /// <summary>--dtype: compute dtype (null: float32 on the CPU).</summary>
-    public string? DType { get; init; }
     public int BatchSize { get; init; } = 8;
     public int? MaxTokensPerWindow { get; init; }
     public string? TextFile { get; init; }
@@ -34,7 +27,8 @@ public sealed record EvaluateOptions
     /// <summary>--limit: the first N pairs of each BLiMP paradigm.</summary>
     public int? Limit { get; init; }
     public string? JsonOut { get; init; }
-    public string? ParquetOut { get; init; }
+    /// <summary>--table: per-pair and per-window rows (.csv or .parquet).</summary>
+    public string? TableOut { get; init; }
 
     /// <summary>Checks what can be checked before a model is loaded; throws a one-line usage error.</summary>
     public void Validate()
@@ -46,18 +40,40 @@ public sealed record EvaluateOptions
         if (Blimp is not null) BlimpParadigms.Select(Blimp); // throws on an unknown paradigm name
         if (Limit is { } limit) FlagChecks.AtLeastOne("--limit", limit);
         if (Networks.Count == 0)
-            throw new LlmLocException("no condition to evaluate: give --networks with some of none, language, random", ExitCodes.Usage);
-        foreach (string n in Networks)
-            if (!Masks.Networks.EvaluationOrder.Contains(n))
-                throw new LlmLocException($"unknown network '{n}': use none, language or random", ExitCodes.Usage);
-        FlagChecks.Percentage(Percentage);
+            throw new LlmLocException("no condition to evaluate: give --networks with some of none, language, random (or another network)", ExitCodes.Usage);
+        foreach (string n in Networks) Masks.Networks.ValidateCondition(n);
+        Model.Validate();
+        Mask.Validate();
+        string randomLike = RandomLikeNetwork;
+        int lesioned = Networks.Distinct().Count(n => !Masks.Networks.IsLesionControl(n));
+        if (Mask.File is not null && (lesioned > 1 || (lesioned == 1 && Networks.Contains(Masks.Networks.Random) && !Networks.Contains(randomLike))))
+            throw new LlmLocException("--mask stands for one network's mask, but the conditions read several: evaluate one network (and its random control) per run", ExitCodes.Usage);
         FlagChecks.AtLeastOne("--batch-size", BatchSize);
         FlagChecks.AtLeastOne("--random-seeds", RandomSeeds);
-        FlagChecks.Seed(Seed);
+        FlagChecks.SeedRange(Model.Seed, RandomSeeds);
         if (MaxTokensPerWindow is < 2)
             throw new LlmLocException($"--max-tokens-per-window {MaxTokensPerWindow} is too small: give 2 or more", ExitCodes.Usage);
         IO.AtomicFile.CheckDistinct(
-            [("--text", TextFile), ("--minimal-pairs", MinimalPairsFile == MinimalPairs.BuiltinName ? null : MinimalPairsFile), ("--mask", MaskFile)],
-            [("--json", JsonOut), ("--parquet", ParquetOut)]);
+            [("--text", TextFile), ("--minimal-pairs", MinimalPairsFile == MinimalPairs.BuiltinName ? null : MinimalPairsFile), ("--mask", Mask.File)],
+            [("--json", JsonOut), ("--table", TableOut)]);
+        if (TableOut is { } table) IO.TableFile.CheckPath("--table", table);
     }
+
+    /// <summary>The network a random control is drawn like: --random-like; else language when it is evaluated or no
+    /// other network is (generate_lesion.py's control); else the one other network evaluated.</summary>
+    public string RandomLikeNetwork
+    {
+        get
+        {
+            if (RandomLike is { } given) return given;
+            var lesioned = Networks.Where(n => !Masks.Networks.IsLesionControl(n)).Distinct().ToList();
+            if (lesioned.Count == 0 || lesioned.Contains(Masks.Networks.Language)) return Masks.Networks.Language;
+            return lesioned.Count == 1 ? lesioned[0]
+                : throw new LlmLocException($"random controls could match {string.Join(" or ", lesioned)}: say which with --random-like NETWORK", ExitCodes.Usage);
+        }
+    }
+
+    /// <summary>The lesion of one condition (random: seeded draw like <see cref="RandomLikeNetwork"/>).</summary>
+    public LesionRequest Lesion(string condition, int seed) =>
+        new() { Model = Model, Mask = Mask, Condition = condition, RandomLike = RandomLikeNetwork, Seed = seed };
 }

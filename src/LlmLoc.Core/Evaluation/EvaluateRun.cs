@@ -13,15 +13,16 @@ public static class EvaluateRun
     {
         options.Validate();
         if (options.JsonOut is { } jsonPath) IO.AtomicFile.CheckCanWriteFile(jsonPath, "--json");
-        if (options.ParquetOut is { } parquetPath) IO.AtomicFile.CheckCanWriteFile(parquetPath, "--parquet");
+        if (options.TableOut is { } tablePath) IO.AtomicFile.CheckCanWriteFile(tablePath, "--table");
         var tasks = new EvaluationTasks(
             options.MinimalPairsFile is { } pairs ? MinimalPairs.Load(pairs) : [],
             options.TextFile is { } text ? TextDocuments.Load(text) : [],
             options.Blimp is { } blimp ? LoadBlimp(blimp, options, stderr) : []);
-        var conditions = Conditions(options);
+        var conditions = Conditions(options, stderr);
+        foreach (var condition in conditions) options.Model.CheckFits(condition.Mask);
 
-        using var session = ModelSession.Open(new ModelRequest(options.ModelName, options.Device, options.Untrained, options.Seed, options.Offline, options.Weights, options.DType), stderr);
-        var result = Evaluator.Run(options.ModelName, session.Model, session.Tokenizer, conditions, tasks, options.BatchSize,
+        using var session = ModelSession.Open(options.Model, stderr);
+        var result = Evaluator.Run(options.Model.ModelName, session.Model, session.Tokenizer, conditions, tasks, options.BatchSize,
             options.MaxTokensPerWindow, stderr);
 
         EvaluationTable.Write(result, stdout);
@@ -29,10 +30,10 @@ public static class EvaluateRun
         using (var outputs = new IO.OutputSet())
         {
             if (options.JsonOut is { } json) outputs.Add(json, s => EvaluationExport.WriteJson(result, s));
-            if (options.ParquetOut is { } parquet) outputs.Add(parquet, s => EvaluationExport.WriteParquet(result, s));
+            if (options.TableOut is { } table) IO.TableFile.Add(outputs, table, EvaluationExport.ToItemRows(result));
             outputs.Commit();
         }
-        foreach (var written in new[] { options.JsonOut, options.ParquetOut }.OfType<string>())
+        foreach (var written in new[] { options.JsonOut, options.TableOut }.OfType<string>())
             stderr.WriteLine($"llmloc: wrote {written}");
         return result;
     }
@@ -43,31 +44,21 @@ public static class EvaluateRun
         return BlimpStore.FromEnvironment().Load(BlimpParadigms.Select(requested), dir, explicitDir, options.Limit, log);
     }
 
-    /// <summary>none → one unlesioned run; language → the language mask; random → one mask per seed seed, seed+1, ….</summary>
-    public static IReadOnlyList<LesionCondition> Conditions(EvaluateOptions options)
+    /// <summary>none → one unlesioned run; a network → its mask; random → one mask per seed seed, seed+1, …,
+    /// each drawn like the --random-like network's mask. One resolver serves every lesion verb.</summary>
+    public static IReadOnlyList<LesionCondition> Conditions(EvaluateOptions options, TextWriter? warnings = null)
     {
-        // The same mask choice as generate-lesion (one resolver serves both verbs).
-        UnitMask? Resolve(string network, int seed) => LesionMaskResolver.Resolve(new LesionMaskRequest
-        {
-            ModelName = options.ModelName,
-            Percentage = options.Percentage,
-            Network = network,
-            Pooling = PoolingNames.Parse(options.Pooling),
-            Range = LocalizeRange.Parse(options.Range),
-            Seed = seed,
-            Untrained = options.Untrained,
-            CacheDir = options.CacheDir,
-            MaskFile = network == Networks.None ? null : options.MaskFile,
-        }).Mask;
-
         var conditions = new List<LesionCondition>();
         foreach (string network in options.Networks.Distinct())
         {
-            if (network == Networks.Random)
-                for (int i = 0; i < options.RandomSeeds; i++)
-                    conditions.Add(new LesionCondition(network, options.Seed + i, Resolve(network, options.Seed + i)));
-            else
-                conditions.Add(new LesionCondition(network, null, Resolve(network, options.Seed)));
+            int seeds = network == Networks.Random ? options.RandomSeeds : 1;
+            for (int i = 0; i < seeds; i++)
+            {
+                int seed = options.Model.Seed + i;
+                var resolved = LesionMaskResolver.Resolve(options.Lesion(network, seed), warnings);
+                if (resolved.Mask is not null) warnings = null; // the flags' warnings once
+                conditions.Add(LesionCondition.From(resolved, network == Networks.Random ? seed : null));
+            }
         }
         return conditions;
     }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Parquet.Serialization;
 
 namespace LlmLoc.Evaluation;
 
@@ -11,7 +10,7 @@ namespace LlmLoc.Evaluation;
 /// </summary>
 public static class EvaluationExport
 {
-    public sealed record SummaryRow(string Condition, int? Seed, long MaskedUnits, long Tokens, double? Loss, double? Perplexity,
+    public sealed record SummaryRow(string Condition, string? Network, string? Mask, string? Label, int? Seed, long MaskedUnits, long Tokens, double? Loss, double? Perplexity,
         int Pairs, double? Accuracy, IReadOnlyDictionary<string, double> AccuracyByPhenomenon,
         int BlimpPairs, double? BlimpAccuracy, IReadOnlyDictionary<string, double> BlimpAccuracyByPhenomenon,
         IReadOnlyDictionary<string, double> BlimpAccuracyByParadigm);
@@ -21,7 +20,8 @@ public static class EvaluationExport
 
     public static Document ToDocument(EvaluationResult result) => new(
         result.ModelName, result.WindowSize, result.ContextIds,
-        result.Conditions.Select(c => new SummaryRow(c.Condition.Name, c.Condition.Seed, c.Condition.MaskedUnits, c.Tokens, c.Loss,
+        result.Conditions.Select(c => new SummaryRow(c.Condition.Name, c.Condition.Network, c.Condition.MaskName, c.Condition.Label,
+            c.Condition.Seed, c.Condition.MaskedUnits, c.Tokens, c.Loss,
             c.Perplexity, c.Pairs.Count, c.Accuracy, c.AccuracyByPhenomenon,
             c.Blimp.Count, c.BlimpAccuracy, c.BlimpByPhenomenon, c.BlimpByParadigm)).ToList(),
         result.Conditions.SelectMany(c => c.Pairs).ToList(),
@@ -36,6 +36,8 @@ public static class EvaluationExport
 #pragma warning disable IDE1006 // column names match the JSON keys
         public string kind { get; set; } = "";
         public string condition { get; set; } = "";
+        public string? network { get; set; }
+        public string? mask { get; set; }
         public int? seed { get; set; }
         public int? pair { get; set; }
         public int? window { get; set; }
@@ -52,21 +54,18 @@ public static class EvaluationExport
 
     public static IReadOnlyList<ItemRow> ToItemRows(EvaluationResult result)
     {
-        static ItemRow Pair(string kind, PairScore p) => new()
+        static ItemRow Pair(string kind, LesionCondition c, PairScore p) => new()
         {
-            kind = kind, condition = p.Condition, seed = p.Seed, pair = p.Pair, paradigm = p.Paradigm, phenomenon = p.Phenomenon,
-            logp_good = p.LogpGood, logp_bad = p.LogpBad, correct = p.Correct,
+            kind = kind, condition = p.Condition, network = c.Network, mask = c.MaskName, seed = p.Seed, pair = p.Pair,
+            paradigm = p.Paradigm, phenomenon = p.Phenomenon, logp_good = p.LogpGood, logp_bad = p.LogpBad, correct = p.Correct,
         };
         return result.Conditions.SelectMany(c =>
-            c.Pairs.Select(p => Pair("pair", p))
-                .Concat(c.Blimp.Select(p => Pair("blimp", p)))
+            c.Pairs.Select(p => Pair("pair", c.Condition, p))
+                .Concat(c.Blimp.Select(p => Pair("blimp", c.Condition, p)))
                 .Concat(c.Windows.Select(w => new ItemRow
                 {
-                    kind = "window", condition = w.Condition, seed = w.Seed, window = w.Window, document = w.Document,
-                    tokens = w.Tokens, loss = w.Loss,
+                    kind = "window", condition = w.Condition, network = c.Condition.Network, mask = c.Condition.MaskName, seed = w.Seed,
+                    window = w.Window, document = w.Document, tokens = w.Tokens, loss = w.Loss,
                 }))).ToList();
     }
-
-    public static void WriteParquet(EvaluationResult result, Stream stream) =>
-        ParquetSerializer.SerializeAsync(ToItemRows(result), stream).GetAwaiter().GetResult();
 }

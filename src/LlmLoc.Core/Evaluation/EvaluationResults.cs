@@ -2,10 +2,20 @@ using LlmLoc.Masks;
 
 namespace LlmLoc.Evaluation;
 
-/// <summary>One lesion condition: "none", "language" or "random" (with the seed of its random draw).</summary>
+/// <summary>One lesion condition: "none", a network ("language", "theory-of-mind", …) or "random" (with the seed of
+/// its random draw); <see cref="Network"/> and <see cref="MaskName"/> say which mask defines it.</summary>
 public sealed record LesionCondition(string Name, int? Seed, UnitMask? Mask)
 {
     public long MaskedUnits => Mask?.Count ?? 0;
+    /// <summary>The network whose mask was ablated (for random: the network it is drawn like); null for none.</summary>
+    public string? Network { get; init; }
+    /// <summary>The mask file (cache name or --mask path) the condition's mask comes from; null for none.</summary>
+    public string? MaskName { get; init; }
+    /// <summary>--label, or the network and its mask settings.</summary>
+    public string? Label { get; init; }
+
+    public static LesionCondition From(Lesion.ResolvedLesionMask resolved, int? seed) =>
+        new(resolved.Condition, seed, resolved.Mask) { Network = resolved.Network, MaskName = resolved.MaskName, Label = resolved.Label };
 }
 
 /// <summary>A scored minimal pair: total log-probabilities (nats) of both sentences. For BLiMP, <see cref="Pair"/>

@@ -43,6 +43,7 @@ public static class EvaluationTable
             table.AddRow(cells.Select(c => new Text(c)).ToArray());
         }
         console.Write(table);
+        WriteMasks(result, writer);
 
         WriteBreakdown(console, rows, "phenomenon (accuracy)", r => r.AccuracyByPhenomenon);
 
@@ -57,6 +58,19 @@ public static class EvaluationTable
         console.Write(blimp);
         WriteBreakdown(console, rows, "BLiMP phenomenon", r => r.BlimpByPhenomenon);
         WriteBreakdown(console, rows, "BLiMP paradigm", r => r.BlimpByParadigm);
+    }
+
+    /// <summary>Which mask each lesioned condition ablated: its label (--label, or network and settings) and file.</summary>
+    static void WriteMasks(EvaluationResult result, TextWriter writer)
+    {
+        foreach (var group in result.Conditions.Select(c => c.Condition).Where(c => c.Mask is not null).GroupBy(c => c.Name))
+        {
+            var first = group.First();
+            string what = first.Name == Networks.Random
+                ? $"{group.Count()} mask(s) of {first.MaskedUnits} units drawn outside {first.Label}"
+                : first.Label ?? first.Network ?? first.Name;
+            writer.WriteLine($"{first.Name}: {what}, from {first.MaskName}");
+        }
     }
 
     /// <summary>One row per key, one column per condition.</summary>

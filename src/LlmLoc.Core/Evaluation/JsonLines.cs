@@ -16,6 +16,7 @@ internal static class JsonLines
             try
             {
                 using var doc = JsonDocument.Parse(line);
+                IO.JsonStrings.Check(doc.RootElement);
                 item = doc.RootElement.Clone();
             }
             catch (JsonException e)

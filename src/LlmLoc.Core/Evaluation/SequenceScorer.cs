@@ -30,8 +30,8 @@ public static class SequenceScorer
         var results = new double[inputs.Count][];
         // Longest first, so rows of a batch have similar lengths (less padding); results go back by index.
         int[] order = Enumerable.Range(0, inputs.Count).OrderByDescending(i => inputs[i].Ids.Length).ToArray();
-        var batches = Enumerable.Range(0, (order.Length + batchSize - 1) / batchSize)
-            .Select(b => order[(b * batchSize)..Math.Min(order.Length, (b + 1) * batchSize)]).ToList();
+        // Chunk, not index arithmetic: b * batchSize overflows an int for a --batch-size near 2^31.
+        var batches = order.Chunk(batchSize).ToList();
         int done = 0;
         foreach (var group in Groups(batches, inputs, (long)model.HiddenSize * sizeof(float), groupHiddenBytes))
         {

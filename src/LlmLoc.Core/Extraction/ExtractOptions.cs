@@ -1,12 +1,14 @@
+using LlmLoc.IO;
 using LlmLoc.Lesion;
 using LlmLoc.Masks;
+using LlmLoc.Sessions;
 
 namespace LlmLoc.Extraction;
 
 /// <summary>Everything <c>llmloc extract</c> takes.</summary>
 public sealed record ExtractOptions
 {
-    public required string ModelName { get; init; }
+    public required ModelSpec Model { get; init; }
     /// <summary>.txt (one item per line), .csv (a text column) or .jsonl ("text").</summary>
     public required string InputFile { get; init; }
     /// <summary>The activations, float32 .npy: [items × layers × hidden], or [items × units] with a mask.</summary>
@@ -22,62 +24,36 @@ public sealed record ExtractOptions
     public string TextColumn { get; init; } = "text";
     public string PassageColumn { get; init; } = "passage";
 
-    // The units to keep: a mask file, or the cached language mask of --percentage (as generate-lesion / evaluate).
-    public string? MaskFile { get; init; }
-    public double? Percentage { get; init; }
-    public Pooling MaskPooling { get; init; } = Pooling.LastToken;
-    public LocalizeRange Range { get; init; } = LocalizeRange.Parse("100-100");
-    public string? CacheDir { get; init; }
-
-    public string? Device { get; init; }
-    public bool Untrained { get; init; }
-    public int Seed { get; init; } = 42;
-    public bool Offline { get; init; }
-    /// <summary>--weights: in memory, streamed block by block, or chosen from the available memory.</summary>
-    public Models.WeightsMode Weights { get; init; } = Models.WeightsMode.Auto;
-    /// <summary>--dtype: compute dtype (null: float32 on the CPU).</summary>
-    public string? DType { get; init; }
+    /// <summary>The units to keep: a mask file or a cached mask (pooling: --mask-pooling); null: every unit.</summary>
+    public MaskSpec? Mask { get; init; }
     public int BatchSize { get; init; } = 64;
 
-    public bool HasMask => MaskFile is not null || Percentage is not null;
+    public bool HasMask => Mask is not null;
 
     public string Stem => OutputFile[..^".npy".Length];
     public string ItemsPath => ItemsFile ?? Stem + ".items.csv";
     public string UnitsPath => UnitsFile ?? Stem + ".units.csv";
 
-    public LesionMaskRequest MaskRequest => new()
-    {
-        ModelName = ModelName,
-        Percentage = Percentage ?? 1,
-        Network = Networks.Language,
-        Pooling = MaskPooling,
-        Range = Range,
-        Untrained = Untrained,
-        CacheDir = CacheDir,
-        MaskFile = MaskFile,
-    };
+    /// <summary>The mask's network read as a lesion verb reads it (the same resolver).</summary>
+    public LesionRequest? MaskRequest => Mask is null ? null : new() { Model = Model, Mask = Mask, Condition = Mask.Network };
 
     /// <summary>Checks flags and paths before anything is loaded; throws a one-line usage error.</summary>
     public void Validate()
     {
         FlagChecks.AtLeastOne("--batch-size", BatchSize);
-        if (Percentage is { } p) FlagChecks.Percentage(p);
-        if (MaskFile is not null && Percentage is not null)
-            throw new LlmLocException("give either --mask FILE or --percentage (the cached language mask), not both", ExitCodes.Usage);
+        Model.Validate();
+        Mask?.Validate();
+        if (Mask is { File: not null } && (Mask.Percentage is not null || Mask.NumUnits is not null))
+            throw new LlmLocException("give either --mask FILE or --percentage/--num-units (a cached mask), not both", ExitCodes.Usage);
         if (!OutputFile.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
             throw new LlmLocException($"--output {OutputFile} should end in .npy (the activations are a numpy array)", ExitCodes.Usage);
-        foreach (var (flag, path) in new[] { ("--items", ItemsPath), ("--units", UnitsPath) })
-            if (!IsTable(path))
-                throw new LlmLocException($"{flag} {path} should end in .csv or .parquet", ExitCodes.Usage);
+        TableFile.CheckPath("--items", ItemsPath);
+        TableFile.CheckPath("--units", UnitsPath);
         if (UnitsFile is not null && !HasMask)
-            throw new LlmLocException("--units needs --mask or --percentage: without a mask every unit is written, in layer × hidden order", ExitCodes.Usage);
+            throw new LlmLocException("--units needs --mask or --percentage/--num-units: without a mask every unit is written, in layer × hidden order", ExitCodes.Usage);
         if (PassageContext && Pooling == Pooling.Mean)
             throw new LlmLocException("--context passage needs --pooling last-token: mean pooling would average the context's tokens too", ExitCodes.Usage);
-        IO.AtomicFile.CheckDistinct([("--input", InputFile), ("--mask", MaskFile)],
+        AtomicFile.CheckDistinct([("--input", InputFile), ("--mask", Mask?.File)],
             [("--output", OutputFile), ("--items", ItemsPath), ("--units", HasMask ? UnitsPath : null)]);
-        FlagChecks.Seed(Seed);
     }
-
-    public static bool IsParquet(string path) => path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
-    static bool IsTable(string path) => IsParquet(path) || path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);
 }

@@ -9,7 +9,6 @@ using LlmLoc.Recording;
 using LlmLoc.Reporting;
 using LlmLoc.Sessions;
 using LlmLoc.Tokenization;
-using Parquet.Serialization;
 
 namespace LlmLoc.Extraction;
 
@@ -33,10 +32,10 @@ public static class ExtractRun
         AtomicFile.CheckCanWriteFile(options.ItemsPath, "--items");
         if (options.HasMask) AtomicFile.CheckCanWriteFile(options.UnitsPath, "--units");
         var items = ExtractionItems.Load(options.InputFile, options.TextColumn, options.PassageColumn, options.PassageContext);
-        var mask = options.HasMask ? LesionMaskResolver.Resolve(options.MaskRequest).Mask : null;
+        var mask = options.MaskRequest is { } request ? LesionMaskResolver.Resolve(request, stderr).Mask : null;
+        options.Model.CheckFits(mask);
 
-        using var session = ModelSession.Open(
-            new ModelRequest(options.ModelName, options.Device, options.Untrained, options.Seed, options.Offline, options.Weights, options.DType), stderr);
+        using var session = ModelSession.Open(options.Model, stderr);
         var model = session.Model;
         int layers = model.NumLayers, hidden = model.HiddenSize;
         mask?.EnsureFits(layers, hidden);
@@ -75,12 +74,12 @@ public static class ExtractRun
                 }));
                 return 0;
             });
-            outputs.Add(options.ItemsPath, ItemsTable(items, tokens, dropped, ExtractOptions.IsParquet(options.ItemsPath)));
-            if (mask is not null) outputs.Add(options.UnitsPath, UnitsTable(units, hidden, ExtractOptions.IsParquet(options.UnitsPath)));
+            AddItemTable(outputs, options.ItemsPath, items, tokens, dropped);
+            if (mask is not null) IO.TableFile.Add(outputs, options.UnitsPath, UnitRows(units, hidden));
             outputs.Commit();
         }
 
-        stdout.WriteLine($"> Model: {options.ModelName} ({layers} layers × {hidden} units), pooling: {options.Pooling.ToFlag()}" +
+        stdout.WriteLine($"> Model: {options.Model.ModelName} ({layers} layers × {hidden} units), pooling: {options.Pooling.ToFlag()}" +
             (options.PassageContext ? ", context: earlier items of the passage" : ""));
         stdout.WriteLine($"> Saved activations ({string.Join(" × ", shape)}, float32) to {options.OutputFile}");
         stdout.WriteLine($"> Saved item table to {options.ItemsPath}");
@@ -135,23 +134,24 @@ public static class ExtractRun
         return items * (long)layers * hidden * sizeof(double) + positions * ((long)hidden * sizeof(float) + longest + inputBytes);
     }
 
-    /// <summary>Token ids per item (special tokens as the tokenizer adds them). A context longer than the model reads
-    /// loses its earliest tokens (a leading BOS is kept); an item that alone is too long is an error.</summary>
+    /// <summary>Token ids per item (special tokens as the tokenizer adds them). With a context, see
+    /// <see cref="PassageContext.Tokenize"/>; an item that alone is too long is an error.</summary>
     static List<IReadOnlyList<int>> Tokenize(string path, IReadOnlyList<ExtractionItem> items, bool withContext, HfTokenizer tokenizer, int windowSize, out int[] dropped)
     {
-        var inputs = ExtractionItems.ModelInputs(items, withContext);
-        var result = new List<IReadOnlyList<int>>();
-        dropped = new int[items.Count];
-        for (int i = 0; i < items.Count; i++)
+        if (withContext)
         {
-            var ids = tokenizer.Encode(inputs[i]);
-            if (ids.Count <= windowSize) { result.Add(ids); continue; }
-            int alone = tokenizer.Encode(items[i].Text).Count;
-            if (!withContext || alone > windowSize)
-                throw new LlmLocException($"{path} line {items[i].Line} (item {i}) has {alone} tokens, more than the model reads ({windowSize}): shorten it");
-            int keepFront = tokenizer.BosTokenId is { } bos && ids[0] == bos ? 1 : 0;
-            dropped[i] = ids.Count - windowSize;
-            result.Add([.. ids.Take(keepFront), .. ids.Skip(keepFront + dropped[i])]);
+            var withPassage = PassageContext.Tokenize(items, tokenizer, windowSize, path);
+            dropped = withPassage.Select(t => t.Dropped).ToArray();
+            return withPassage.Select(t => t.Ids).ToList();
+        }
+        dropped = new int[items.Count];
+        var result = new List<IReadOnlyList<int>>();
+        foreach (var item in items)
+        {
+            var ids = tokenizer.Encode(item.Text);
+            if (ids.Count > windowSize)
+                throw new LlmLocException($"{path} line {item.Line} (item {item.Index}) has {ids.Count} tokens, more than the model reads ({windowSize}): shorten it");
+            result.Add(ids);
         }
         return result;
     }
@@ -179,30 +179,17 @@ public static class ExtractRun
 #pragma warning restore IDE1006
     }
 
-    static byte[] ItemsTable(IReadOnlyList<ExtractionItem> items, IReadOnlyList<IReadOnlyList<int>> tokens, int[] dropped, bool parquet) =>
-        Table(parquet, items.Select(i => new ItemRow
+    /// <summary>Stages the item table: its own columns, then the input's other columns as text.</summary>
+    internal static void AddItemTable(IO.OutputSet outputs, string path, IReadOnlyList<ExtractionItem> items, IReadOnlyList<IReadOnlyList<int>> tokens, int[] dropped) =>
+        IO.TableFile.Add(outputs, path, ItemRows(items, tokens, dropped), ExtractionItems.ExtraColumns(items),
+            (i, column) => items[i].Extra is { } extra && extra.TryGetValue(column, out var value) ? value : "");
+
+    static List<ItemRow> ItemRows(IReadOnlyList<ExtractionItem> items, IReadOnlyList<IReadOnlyList<int>> tokens, int[] dropped) =>
+        items.Select(i => new ItemRow
         {
             item = i.Index, line = i.Line, passage = i.Passage, text = i.Text, tokens = tokens[i.Index].Count, context_tokens_dropped = dropped[i.Index],
-        }).ToList(), r => [r.item.ToString(CultureInfo.InvariantCulture), r.line.ToString(CultureInfo.InvariantCulture), r.passage ?? "", r.text,
-            r.tokens.ToString(CultureInfo.InvariantCulture), r.context_tokens_dropped.ToString(CultureInfo.InvariantCulture)],
-            "item,line,passage,text,tokens,context_tokens_dropped");
+        }).ToList();
 
-    static byte[] UnitsTable(int[] units, int hidden, bool parquet) =>
-        Table(parquet, units.Select((u, k) => new UnitRow { column = k, layer = u / hidden, unit = u % hidden }).ToList(),
-            r => [r.column.ToString(CultureInfo.InvariantCulture), r.layer.ToString(CultureInfo.InvariantCulture), r.unit.ToString(CultureInfo.InvariantCulture)],
-            "column,layer,unit");
-
-    /// <summary>The table as Parquet or CSV bytes.</summary>
-    static byte[] Table<T>(bool parquet, IReadOnlyList<T> rows, Func<T, string[]> cells, string header)
-    {
-        if (parquet)
-        {
-            using var buffer = new MemoryStream();
-            ParquetSerializer.SerializeAsync(rows, buffer).GetAwaiter().GetResult();
-            return buffer.ToArray();
-        }
-        var csv = new StringBuilder(header).Append('\n');
-        foreach (var row in rows) csv.Append(string.Join(',', cells(row).Select(IO.CsvText.Field))).Append('\n');
-        return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(csv.ToString());
-    }
+    static List<UnitRow> UnitRows(int[] units, int hidden) =>
+        units.Select((u, k) => new UnitRow { column = k, layer = u / hidden, unit = u % hidden }).ToList();
 }

@@ -1,10 +1,12 @@
+using System.Text.Json;
 using LlmLoc.Evaluation;
 using LlmLoc.Stimuli;
 
 namespace LlmLoc.Extraction;
 
-/// <summary>One input item: its text, where it came from (1-based line of the file) and its passage, if any.</summary>
-public sealed record ExtractionItem(int Index, int Line, string Text, string? Passage);
+/// <summary>One input item: its text, where it came from (1-based line of the file), its passage, if any, and the
+/// values of the input's other columns (CSV) or fields (JSONL), passed through to the item table.</summary>
+public sealed record ExtractionItem(int Index, int Line, string Text, string? Passage, IReadOnlyDictionary<string, string>? Extra = null);
 
 /// <summary>
 /// Reads the items of <c>llmloc extract</c>: <c>.csv</c> (pandas' default dialect) with a text column and an optional
@@ -14,6 +16,20 @@ public sealed record ExtractionItem(int Index, int Line, string Text, string? Pa
 /// </summary>
 public static class ExtractionItems
 {
+    /// <summary>The item table's own columns: an input column of the same name cannot be passed through.</summary>
+    public static readonly string[] TableColumns = ["item", "line", "passage", "text", "tokens", "context_tokens_dropped"];
+
+    /// <summary>The passed-through columns, in the order first seen (the CSV header's order).</summary>
+    public static IReadOnlyList<string> ExtraColumns(IEnumerable<ExtractionItem> items)
+    {
+        var seen = new HashSet<string>();
+        var columns = new List<string>();
+        foreach (var item in items)
+            foreach (string name in item.Extra?.Keys ?? Enumerable.Empty<string>())
+                if (seen.Add(name)) columns.Add(name);
+        return columns;
+    }
+
     public static IReadOnlyList<ExtractionItem> Load(string path, string textColumn = "text", string passageColumn = "passage", bool needPassage = false)
     {
         if (!File.Exists(path))
@@ -50,13 +66,17 @@ public static class ExtractionItems
             throw new LlmLocException($"{path} has no column '{textColumn}' (columns: {string.Join(", ", table.Header)}): name the text column '{textColumn}' or pass --text-column");
         if (needPassage && passage < 0)
             throw new LlmLocException($"{path} has no column '{passageColumn}' for --context passage (columns: {string.Join(", ", table.Header)}): add it or pass --passage-column");
+        int[] extra = Enumerable.Range(0, table.Header.Count).Where(c => c != text && c != passage).ToArray();
+        foreach (int c in extra) CheckPassThrough(path, table.Header[c]);
         var items = new List<ExtractionItem>();
         foreach (var (line, fields) in table.Rows)
         {
             string value = text < fields.Length ? fields[text] : "";
             if (value.Trim().Length == 0)
                 throw new LlmLocException($"{path} line {line} has an empty '{textColumn}': give every row a text");
-            items.Add(new ExtractionItem(items.Count, line, value, passage >= 0 && passage < fields.Length ? fields[passage] : null));
+            var values = new OrderedDictionary<string, string>();
+            foreach (int c in extra) values[table.Header[c]] = c < fields.Length ? fields[c] : "";
+            items.Add(new ExtractionItem(items.Count, line, value, passage >= 0 && passage < fields.Length ? fields[passage] : null, values));
         }
         return items;
     }
@@ -71,26 +91,20 @@ public static class ExtractionItems
             string? passage = JsonLines.OptionalText(item, passageField);
             if (needPassage && passage is null)
                 throw new LlmLocException($"{path} line {line} has no \"{passageField}\" for --context passage: give every line one");
-            items.Add(new ExtractionItem(items.Count, line, text, passage));
+            var values = new OrderedDictionary<string, string>();
+            foreach (var field in item.EnumerateObject().Where(f => f.Name != textField && f.Name != passageField))
+            {
+                CheckPassThrough(path, field.Name);
+                values[field.Name] = JsonLines.OptionalText(item, field.Name) ?? (field.Value.ValueKind == JsonValueKind.Null ? "" : field.Value.GetRawText());
+            }
+            items.Add(new ExtractionItem(items.Count, line, text, passage, values));
         }
         return items;
     }
 
-    /// <summary>What the model reads per item: its text, or with <paramref name="withContext"/> the earlier items of
-    /// its passage (input order) and then its text, joined by spaces — how Brain-Score feeds passages such as
-    /// Pereira 2018's (a sentence is read after the sentences before it).</summary>
-    public static IReadOnlyList<string> ModelInputs(IReadOnlyList<ExtractionItem> items, bool withContext)
+    static void CheckPassThrough(string path, string column)
     {
-        if (!withContext) return items.Select(i => i.Text).ToList();
-        var sofar = new Dictionary<string, string>();
-        var inputs = new List<string>();
-        foreach (var item in items)
-        {
-            string key = item.Passage ?? "";
-            string input = sofar.TryGetValue(key, out var before) ? before + " " + item.Text : item.Text;
-            sofar[key] = input;
-            inputs.Add(input);
-        }
-        return inputs;
+        if (TableColumns.Contains(column))
+            throw new LlmLocException($"{path} has a column '{column}', which the item table computes itself: rename that column (other columns are copied to the item table)");
     }
 }

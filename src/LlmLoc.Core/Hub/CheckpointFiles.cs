@@ -26,6 +26,7 @@ internal static class CheckpointFiles
         try
         {
             using var doc = JsonDocument.Parse(File.ReadAllBytes(indexPath));
+            IO.JsonStrings.Check(doc.RootElement);
             if (!doc.RootElement.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
                 throw new LlmLocException($"{indexPath} has no \"weight_map\" object; the checkpoint index is malformed", ExitCodes.InputError);
             var shards = map.EnumerateObject().Select(p => p.Value.GetString() ?? "").Distinct().Order(StringComparer.Ordinal).ToList();

@@ -76,7 +76,24 @@ public static class AtomicFile
         string full = Path.GetFullPath(path);
         if (Directory.Exists(full))
             throw new LlmLocException($"{flag} {path} is a folder: give a file path", ExitCodes.Usage);
+        CheckNameFits(full, flag);
         CheckCanCreateIn(Path.GetDirectoryName(full)!, flag, path);
+    }
+
+    /// <summary>Most file systems take names of at most 255 bytes. An output is first written under its name plus the
+    /// temporary suffix (<see cref="TempName"/>), so a name that fits alone can still fail, after the whole computation:
+    /// refused up front instead.</summary>
+    public static void CheckNameFits(string path, string flag)
+    {
+        const int MaxNameBytes = 255;
+        string full = Path.GetFullPath(path);
+        int name = System.Text.Encoding.UTF8.GetByteCount(Path.GetFileName(full));
+        int suffix = System.Text.Encoding.UTF8.GetByteCount(Path.GetFileName(TempName(full))) - name;
+        if (name + suffix > MaxNameBytes)
+            throw new LlmLocException(
+                $"{flag} {path}: the file name is {name} bytes, too long for the temporary name llmloc writes first ({suffix} more bytes, {MaxNameBytes} at most); " +
+                $"use a name of at most {MaxNameBytes - suffix} bytes",
+                ExitCodes.Usage);
     }
 
     /// <summary>The same for an output folder (created when missing).</summary>

@@ -25,7 +25,9 @@ public sealed class JsonSettings(JsonObject raw, string name, string fix)
     {
         try
         {
-            return JsonNode.Parse(json) as JsonObject ?? throw new LlmLocException($"{source} is not a JSON object; {fix}");
+            var parsed = JsonNode.Parse(json) as JsonObject ?? throw new LlmLocException($"{source} is not a JSON object; {fix}");
+            JsonStrings.Check(parsed);
+            return parsed;
         }
         catch (JsonException e)
         {

@@ -17,9 +17,10 @@ public static class GenerateLesion
             MaxLength = options.MaxLength, DoSample = !options.Greedy, Temperature = options.Temperature,
             TopK = options.TopK ?? 0, TopP = options.TopP ?? 1.0, NumReturnSequences = options.NumReturnSequences,
         }.Validate();
-        var resolved = LesionMaskResolver.Resolve(options.Mask);
-        using var session = ModelSession.Open(
-            new ModelRequest(options.Mask.ModelName, options.Device, options.Mask.Untrained, options.Mask.Seed, options.Offline, options.Weights, options.DType), stderr);
+        options.Model.Validate();
+        var resolved = LesionMaskResolver.Resolve(options.Lesion, stderr);
+        options.Model.CheckFits(resolved.Mask);
+        using var session = ModelSession.Open(options.Model, stderr);
         var model = session.Model;
         stderr.WriteLine($"llmloc: model {session.ModelId} ({model.NumLayers} layers × {model.HiddenSize} units) on {model.Device}");
         resolved.Mask?.EnsureFits(model.NumLayers, model.HiddenSize);
@@ -32,6 +33,7 @@ public static class GenerateLesion
 
         var promptIds = session.Tokenizer.Encode(options.Prompt);
         Models.ModelInputs.Check(model.Config, [promptIds], "the prompt", Math.Max(0, settings.MaxLength - promptIds.Count));
+        GenerationMemory.Check(model.Config, promptIds.Count, settings);
         long[] prompt = [.. promptIds.Select(id => (long)id)];
         var sequences = LesionedGeneration.Generate(model, prompt, resolved.Mask, settings);
         var texts = sequences.Select(ids => session.Tokenizer.Decode(ids.Select(id => checked((int)id)), skipSpecialTokens: true)).ToList();
@@ -42,7 +44,7 @@ public static class GenerateLesion
     static GenerationSettings Settings(GenerateLesionOptions options, ModelSession session)
     {
         bool sample = !options.Greedy;
-        long seed = options.Mask.Seed;
+        long seed = options.Model.Seed;
         if (session.Folder is { } folder)
             return GenerationSettings.FromModelFolder(folder, session.Model.Config.Raw, options.MaxLength, sample, options.Temperature,
                 options.TopK, options.TopP, options.NumReturnSequences, seed);

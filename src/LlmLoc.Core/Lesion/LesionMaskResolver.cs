@@ -3,43 +3,66 @@ using LlmLoc.Statistics;
 
 namespace LlmLoc.Lesion;
 
-/// <summary>The mask to ablate and a one-line account of where it came from (for stderr).</summary>
-public sealed record ResolvedLesionMask(UnitMask? Mask, string Description);
+/// <summary>The mask to ablate, what it is (condition, network, mask file), and a one-line account for stderr.</summary>
+public sealed record ResolvedLesionMask(UnitMask? Mask, string Description)
+{
+    /// <summary>none, random or the ablated network (the table's <c>condition</c> column).</summary>
+    public string Condition { get; init; } = Networks.None;
+    /// <summary>The network whose mask defines the condition (a random control's base network); null for none.</summary>
+    public string? Network { get; init; }
+    /// <summary>The mask file read (cache name or --mask path); null for none.</summary>
+    public string? MaskName { get; init; }
+    /// <summary>--label or the network and its settings: how tables and figures name the mask.</summary>
+    public string? Label { get; init; }
+}
 
-/// <summary>generate_lesion.py's mask choice: the cached language mask, its random control, or none.</summary>
+/// <summary>generate_lesion.py's mask choice, for every network: a cached (or given) mask, its random control, or none.</summary>
 public static class LesionMaskResolver
 {
-    public static ResolvedLesionMask Resolve(LesionMaskRequest request)
+    /// <param name="warnings">Gets the warnings about the flags (both sizes given, a --mask whose cache name names
+    /// another network); a verb resolving several conditions passes it once.</param>
+    public static ResolvedLesionMask Resolve(LesionRequest request, TextWriter? warnings = null)
     {
         request.Validate();
-        if (request.Network == Networks.None)
+        if (request.Condition == Networks.None)
             return new ResolvedLesionMask(null, "network none: no lesion (intact model)");
 
-        var language = LoadLanguageMask(request);
-        string shape = $"({language.Layers}, {language.Hidden})";
-        if (request.Network == Networks.Language)
-            return new ResolvedLesionMask(language,
-                $"network language: lesioning {language.Count} units of a {shape} mask from {language.Source}");
+        string network = request.MaskNetwork!;
+        if (warnings is not null) Warn(request, network, warnings);
+        var mask = Load(request);
+        string shape = $"({mask.Layers}, {mask.Hidden})";
+        string label = request.MaskOfNetwork.Describe(request.Pooling);
+        var resolved = new ResolvedLesionMask(mask, "") { Condition = request.Condition, Network = network, MaskName = mask.Source, Label = label };
+        if (request.Condition != Networks.Random)
+            return resolved with { Description = $"network {network}: lesioning {mask.Count} units of a {shape} mask from {mask.Source}" };
 
-        long[] random = UnitSelection.RandomLesionMask(language.Values, request.Seed);
-        var mask = new UnitMask(random, language.Layers, language.Hidden, $"random control of {language.Source}");
-        return new ResolvedLesionMask(mask,
-            $"network random: lesioning {mask.Count} units of a {shape} mask drawn (seed {request.Seed}) from outside " +
-            $"the {language.Count} language units of {language.Source}");
+        long[] random = UnitSelection.RandomLesionMask(mask.Values, request.Seed, network);
+        var control = new UnitMask(random, mask.Layers, mask.Hidden, $"random control of {mask.Source}");
+        return resolved with
+        {
+            Mask = control,
+            Description = $"network random: lesioning {control.Count} units of a {shape} mask drawn (seed {request.Seed}) from outside " +
+                $"the {mask.Count} {network} units of {mask.Source}",
+        };
     }
 
-    static UnitMask LoadLanguageMask(LesionMaskRequest request)
+    static void Warn(LesionRequest request, string network, TextWriter warnings)
     {
-        if (request.MaskFile is { } file)
+        if (request.Mask.File is null) request.Mask.WarnAboutSize(warnings);
+        else if (MaskCacheKey.TryParse(request.Mask.File) is { } named && named.Network != network)
+            warnings.WriteLine($"llmloc: warning: --mask {request.Mask.File} is named as a {named.Network} mask but is ablated as {network}'s: " +
+                $"name its network with --network {named.Network}{(request.Condition == Networks.Random ? " (or --random-like)" : "")}");
+    }
+
+    /// <summary>The network's mask: --mask FILE, else the cached mask of the model and settings.</summary>
+    public static UnitMask Load(LesionRequest request)
+    {
+        if (request.Mask.File is { } file)
         {
             if (!File.Exists(file))
                 throw new LlmLocException($"mask file {file} does not exist: give the path of a .npy mask (e.g. one `llmloc localize` wrote)");
             return UnitMask.Load(file);
         }
-        string path = request.LanguageKey.MaskPath(MaskCacheKey.ResolveCacheDir(request.CacheDir));
-        if (!File.Exists(path))
-            throw new LlmLocException(
-                $"no cached language mask {path}: create it with `{request.LocalizeCommand}` (or pass --mask FILE.npy)");
-        return UnitMask.Load(path);
+        return request.Mask.Cache.Load(request.Key, request.LocalizeCommand);
     }
 }

@@ -1,59 +1,38 @@
 using LlmLoc.Masks;
+using LlmLoc.Sessions;
 
 namespace LlmLoc.Localization;
 
 /// <summary>Everything <c>llmloc localize</c> takes; flags one for one with localize.py plus llmloc's additions.</summary>
 public sealed record LocalizeOptions
 {
-    public required string ModelName { get; init; }
-    public double? Percentage { get; init; }
-    public LocalizeRange Range { get; init; } = LocalizeRange.Parse("100-100");
-    public string Network { get; init; } = Networks.Language;
-    public Pooling Pooling { get; init; } = Pooling.LastToken;
-    public long? NumUnits { get; init; }
-    public int Seed { get; init; } = 42;
-    public string? Device { get; init; }
-    public bool Untrained { get; init; }
+    public required ModelSpec Model { get; init; }
+    /// <summary>The mask to compute: network, size, pooling (null: last-token), range, cache folder.</summary>
+    public MaskSpec Mask { get; init; } = new();
     public bool Overwrite { get; init; }
     public int BatchSize { get; init; } = 64;
     public string StimuliDir { get; init; } = "stimuli";
     /// <summary>The user named the stimuli folder (--stimuli-dir or $LLMLOC_STIMULI): it must exist, nothing is fetched into a new one.</summary>
     public bool StimuliDirExplicit { get; init; }
-    public string? CacheDir { get; init; }
     public string? StatsOut { get; init; }
-    public bool Offline { get; init; }
-    /// <summary>--weights: in memory, streamed block by block, or chosen from the available memory.</summary>
-    public Models.WeightsMode Weights { get; init; } = Models.WeightsMode.Auto;
-    /// <summary>--dtype: compute dtype (null: float32 on the CPU).</summary>
-    public string? DType { get; init; }
+
+    public string Network => Mask.Network;
+    public Pooling Pooling => Mask.Pooling ?? PoolingDefaults.Localize(Mask.Network);
 
     /// <summary>The cache entry (mask, p- and t-values) localize reads and writes for these options.</summary>
-    public MaskCacheKey CacheKey =>
-        new(MaskCacheKey.ModelIdOf(ModelName), Network, Pooling.ToFlag(), Range.Text, Percentage, NumUnits, Pretrained: !Untrained);
+    public MaskCacheKey CacheKey => Model.KeyOf(Mask, Pooling);
 
     /// <summary>Checks what can be checked before a model is loaded; throws a one-line usage error.</summary>
     public void Validate()
     {
-        Networks.ValidateLocalized(Network);
-        if (Percentage is null && NumUnits is null)
+        Networks.ValidateLocalized(Mask.Network);
+        Model.Validate();
+        Mask.Validate();
+        if (Mask.Percentage is null && Mask.NumUnits is null)
             throw new LlmLocException("give --percentage (e.g. --percentage 1) or --num-units (e.g. --num-units 1024)", ExitCodes.Usage);
-        if (Percentage is { } p) FlagChecks.Percentage(p);
-        if (Percentage is null && NumUnits is <= 0)
-            throw new LlmLocException($"--num-units {NumUnits} is out of range: give a positive number of units", ExitCodes.Usage);
+        if (Mask.File is not null)
+            throw new LlmLocException("localize computes a mask: --mask names an existing one (for plot, generate-lesion, evaluate, extract, align)", ExitCodes.Usage);
         FlagChecks.AtLeastOne("--batch-size", BatchSize);
-        FlagChecks.Seed(Seed);
-    }
-
-    /// <summary>localize.py's rule: <c>int(percentage/100 * hidden * layers)</c> when a percentage is given
-    /// (it overrides --num-units), else --num-units.</summary>
-    public long UnitsToSelect(int layers, int hidden)
-    {
-        long total = (long)layers * hidden;
-        long units = Percentage is { } p ? Statistics.UnitSelection.NumUnitsFromPercentage(p, hidden, layers) : NumUnits!.Value;
-        if (units > total)
-            throw new LlmLocException($"--num-units {units} is larger than the model ({layers} layers × {hidden} units = {total}): give at most {total}", ExitCodes.Usage);
-        if (units < 1)
-            throw new LlmLocException($"--percentage {Percentage} selects no unit of {total}: give a larger percentage or --num-units", ExitCodes.Usage);
-        return units;
+        if (StatsOut is { } stats) IO.TableFile.CheckPath("--stats-out", stats);
     }
 }

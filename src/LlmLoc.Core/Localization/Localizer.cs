@@ -19,12 +19,14 @@ public static class Localizer
     public static void Run(LocalizeOptions options, TextWriter stdout, TextWriter stderr, StimuliAutoFetch? autoFetch = null)
     {
         options.Validate();
-        string cacheDir = MaskCacheKey.ResolveCacheDir(options.CacheDir);
+        options.Mask.WarnAboutSize(stderr);
+        var cache = options.Mask.Cache;
         // Cheap checks first: an unwritable output should fail before stimuli are fetched or a model is loaded.
-        IO.AtomicFile.CheckCanWriteFolder(cacheDir, "--cache-dir");
         if (options.StatsOut is { } statsPath) IO.AtomicFile.CheckCanWriteFile(statsPath, "--stats-out");
         var key = options.CacheKey;
-        string maskPath = key.MaskPath(cacheDir), pValuesPath = key.PValuesPath(cacheDir), tValuesPath = key.TValuesPath(cacheDir);
+        string maskPath = cache.MaskPath(key), pValuesPath = cache.PValuesPath(key), tValuesPath = cache.TValuesPath(key);
+        foreach (var output in new[] { maskPath, pValuesPath, tValuesPath })
+            IO.AtomicFile.CheckNameFits(output, "the cache file");
 
         if (File.Exists(maskPath) && !options.Overwrite && options.StatsOut is null)
         {
@@ -37,6 +39,8 @@ public static class Localizer
             }
             stderr.WriteLine($"llmloc: warning: cached mask {maskPath} is not valid for this run ({problem}); recomputing it");
         }
+        // Only a run that writes needs a writable cache: a valid mask is served from a read-only one (shared caches).
+        IO.AtomicFile.CheckCanWriteFolder(cache.Folder, "--cache-dir");
 
         // Stimuli first: a missing folder should fail before a model is downloaded or loaded.
         (autoFetch ?? StimuliAutoFetch.FromEnvironment()).EnsurePresent(options.Network, options.StimuliDir, stderr, options.StimuliDirExplicit);
@@ -44,10 +48,9 @@ public static class Localizer
         if (stimuli.Positive.Count < 2 || stimuli.Negative.Count < 2)
             throw new LlmLocException($"the {options.Network} stimuli in {options.StimuliDir} give {stimuli.Positive.Count} positive and " +
                 $"{stimuli.Negative.Count} negative items; the t-test needs at least 2 of each: restore the stimuli (llmloc stimuli download)");
-        using var session = ModelSession.Open(
-            new ModelRequest(options.ModelName, options.Device, options.Untrained, options.Seed, options.Offline, options.Weights, options.DType), stderr);
+        using var session = ModelSession.Open(options.Model, stderr);
         int layers = session.Model.NumLayers, hidden = session.Model.HiddenSize;
-        long units = options.UnitsToSelect(layers, hidden);
+        long units = key.UnitsToSelect(layers, hidden);
 
         int? maxTokens = options.Network == Networks.Language ? LanguageMaxTokens : null;
         var positiveIds = stimuli.Positive.Select(text => session.Tokenizer.Encode(text, maxLength: maxTokens)).ToList();
@@ -62,7 +65,8 @@ public static class Localizer
         ReadOnlyMemory<double> positive = all.AsMemory(0, (int)split), negative = all.AsMemory((int)split);
 
         var stats = LocalizerStatistics.Compute(positive, negative, layers, hidden);
-        long[] mask = SelectUnits(stats.T, options.Range, (int)units, options.Seed, out int nonFiniteDropped);
+        var range = options.Mask.Range;
+        long[] mask = UnitSelection.Select(stats.T, range.Low, range.High, (int)units, options.Model.Seed, out int nonFiniteDropped);
         if (stats.NanUnits > 0)
             stderr.WriteLine($"llmloc: warning: {stats.NanUnits} unit(s) are constant and equal in both conditions (t and p are NaN); they are never selected and their adjusted p-value is NaN (the original would crash here)");
         if (nonFiniteDropped > 0)
@@ -80,8 +84,8 @@ public static class Localizer
         }
 
         long selected = mask.Sum();
-        stdout.WriteLine($"> Model: {options.ModelName} ({layers} layers × {hidden} units)");
-        stdout.WriteLine($"> Network: {options.Network}, pooling: {options.Pooling.ToFlag()}, range: {options.Range.Text}");
+        stdout.WriteLine($"> Model: {options.Model.ModelName} ({layers} layers × {hidden} units)");
+        stdout.WriteLine($"> Network: {options.Network}, pooling: {options.Pooling.ToFlag()}, range: {range.Text}");
         stdout.WriteLine($"> Number of units: {selected}");
         stdout.WriteLine($"> Saved mask to {maskPath}");
         stdout.WriteLine($"> Saved adjusted p-values to {pValuesPath}");
@@ -93,25 +97,8 @@ public static class Localizer
     static LocalizerStimuli LoadStimuli(LocalizeOptions options) => options.Network switch
     {
         Networks.Language => LanguageStimuli.Load(options.StimuliDir),
-        Networks.TheoryOfMind => TomStimuli.Load(options.StimuliDir, options.Seed),
+        Networks.TheoryOfMind => TomStimuli.Load(options.StimuliDir, options.Model.Seed),
         Networks.MultipleDemand => MdStimuli.Generate(),
         _ => throw new LlmLocException($"unknown --network '{options.Network}'", ExitCodes.Usage),
     };
-
-    /// <summary>localize.py's selection; units with NaN t (which the original cannot cache) are never selected.</summary>
-    public static long[] SelectUnits(double[] t, LocalizeRange range, int units, int seed, out int nanDropped)
-    {
-        // ±inf t (both groups constant, means apart) still rank; NaN t (constant and equal) cannot.
-        int finite = t.Count(v => !double.IsNaN(v));
-        if (finite < units)
-            throw new LlmLocException($"only {finite} of {t.Length} units have a t-value that is not NaN, fewer than the {units} to select " +
-                "(the activations do not differ between the conditions); select fewer units or check the model and stimuli", ExitCodes.RuntimeError);
-        long[] mask = range.IsTop ? UnitSelection.TopK(t, units)
-            : range.IsBottom ? UnitSelection.BottomK(t, units)
-            : UnitSelection.RandomRange(t, range.Low, range.High, units, seed);
-        nanDropped = 0;
-        for (int i = 0; i < t.Length; i++)
-            if (mask[i] != 0 && double.IsNaN(t[i])) { mask[i] = 0; nanDropped++; }
-        return mask;
-    }
 }

@@ -16,7 +16,7 @@ public sealed class UnitStatsRow
     [JsonPropertyName("selected")] public bool Selected { get; set; }
 }
 
-/// <summary><c>--stats-out</c>: one Parquet row per unit — layer, unit, t, p, p_fdr, selected — for analyses in pandas/R.</summary>
+/// <summary><c>--stats-out</c>: one row per unit — layer, unit, t, p, p_fdr, selected — as Parquet or CSV, for analyses in pandas/R.</summary>
 public static class StatsTable
 {
     /// <summary>Stages the table in <paramref name="outputs"/> (written with the run's other files, or not at all).</summary>
@@ -31,7 +31,7 @@ public static class StatsTable
             PFdr = stats.PAdjusted[i],
             Selected = mask[i] != 0,
         });
-        outputs.Add(path, stream => ParquetSerializer.SerializeAsync(rows, stream).GetAwaiter().GetResult());
+        TableFile.Add(outputs, path, rows);
     }
 
     public static async Task<IList<UnitStatsRow>> ReadAsync(string path) =>

@@ -12,6 +12,13 @@ public static class FlagChecks
     public static int Seed(int value, string flag = "--seed") =>
         value < 0 ? throw new LlmLocException($"{flag} {value} is negative: numpy seeds must be between 0 and 2**32 - 1", ExitCodes.Usage) : value;
 
+    /// <summary>Seeds seed, seed+1, …, seed+count−1 must all be seeds.</summary>
+    public static void SeedRange(int seed, int count, string flag = "--seed")
+    {
+        if ((long)seed + count - 1 > int.MaxValue)
+            throw new LlmLocException($"{flag} {seed} with {count} random sets runs past the largest seed {int.MaxValue}: give a smaller {flag}", ExitCodes.Usage);
+    }
+
     public static int AtLeastOne(string flag, int value) =>
         value < 1 ? throw new LlmLocException($"{flag} {value} is out of range: give 1 or more", ExitCodes.Usage) : value;
 }

@@ -8,6 +8,9 @@ namespace LlmLoc.Masks;
 /// </summary>
 public sealed record LocalizeRange(string Text, double Low, double High)
 {
+    /// <summary>The default, <see cref="Defaults.Range"/>: the top units by t.</summary>
+    public static LocalizeRange Top { get; } = Parse(Defaults.Range);
+
     public bool IsTop => Low == 100 && High == 100;
     public bool IsBottom => Low == 0 && High == 0;
     public bool IsRandomRange => !IsTop && !IsBottom;

@@ -1,10 +1,14 @@
+using LlmLoc.IO;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
 namespace LlmLoc.Masks;
 
 /// <summary>
 /// The cache file names of localize.py: every option that changes the mask is in the mask's name; the FDR p-values
 /// depend only on model, network and pooling (so every range/percentage of one network+pooling shares one file).
 /// </summary>
-public sealed record MaskCacheKey(
+public sealed partial record MaskCacheKey(
     string ModelId, string Network, string Pooling, string Range, double? Percentage, long? NumUnits, bool Pretrained)
 {
     /// <summary>The original's model id: <c>os.path.basename(model_name)</c> ("meta-llama/Llama-3.2-1B" → "Llama-3.2-1B").</summary>
@@ -26,15 +30,34 @@ public sealed record MaskCacheKey(
     public string TValuesFileName =>
         $"{ModelId}_network={Network}_pooling={Pooling}_pretrained={PythonFormat.Bool(Pretrained)}_tvalues.npy";
 
-    public string TValuesPath(string cacheDir) => Platform.OutputPaths.CacheEntry(cacheDir, ModelId, TValuesFileName);
+    /// <summary>localize.py's rule: <c>int(percentage/100 * hidden * layers)</c> when a percentage is given (it
+    /// overrides --num-units), else --num-units; more units than the model has, or none, is a usage error.</summary>
+    public long UnitsToSelect(int layers, int hidden)
+    {
+        long total = (long)layers * hidden;
+        long units = Percentage is { } p ? Statistics.UnitSelection.NumUnitsFromPercentage(p, hidden, layers) : NumUnits!.Value;
+        if (units > total)
+            throw new LlmLocException($"--num-units {units} is larger than the model ({layers} layers × {hidden} units = {total}): give at most {total}", ExitCodes.Usage);
+        if (units < 1)
+            throw new LlmLocException($"--percentage {PythonFormat.OptionalFloat(Percentage)} selects no unit of {total}: give a larger percentage or --num-units", ExitCodes.Usage);
+        return units;
+    }
 
-    // Names valid on every system, no entry that differs only in case, a path within this system's limit.
-    public string MaskPath(string cacheDir) => Platform.OutputPaths.CacheEntry(cacheDir, ModelId, MaskFileName);
-    public string PValuesPath(string cacheDir) => Platform.OutputPaths.CacheEntry(cacheDir, ModelId, PValuesFileName);
+    /// <summary>The key a localize cache mask name spells, or null for any other file name.</summary>
+    public static MaskCacheKey? TryParse(string fileName)
+    {
+        var m = MaskName().Match(Path.GetFileName(fileName));
+        if (!m.Success) return null;
+        double? percentage = m.Groups["perc"].Value == "None" ? null
+            : double.TryParse(m.Groups["perc"].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double p) ? p : double.NaN;
+        long? numUnits = m.Groups["nunits"].Value == "None" ? null
+            : long.TryParse(m.Groups["nunits"].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out long n) ? n : -1;
+        if (percentage is double.NaN || numUnits is -1) return null;
+        return new MaskCacheKey(m.Groups["model"].Value, m.Groups["network"].Value, m.Groups["pooling"].Value, m.Groups["range"].Value,
+            percentage, numUnits, m.Groups["pretrained"].Value == "True");
+    }
 
-    /// <summary>The cache folder: an explicit --cache-dir, else $LOC_CACHE, else "cache" (as the original).</summary>
-    public static string ResolveCacheDir(string? explicitDir) =>
-        explicitDir is { Length: > 0 } ? explicitDir
-        : Environment.GetEnvironmentVariable("LOC_CACHE") is { Length: > 0 } env ? env
-        : "cache";
+    [GeneratedRegex(@"^(?<model>.+)_network=(?<network>[a-z0-9-]+)_pooling=(?<pooling>[a-z-]+)_range=(?<range>[0-9.]+-[0-9.]+)" +
+        @"_perc=(?<perc>[^_]+)_nunits=(?<nunits>[^_]+)_pretrained=(?<pretrained>True|False)\.npy$")]
+    private static partial Regex MaskName();
 }

@@ -12,11 +12,15 @@ public sealed record LoadOptions
     public ScalarType? DType { get; init; }
     /// <summary>Random weights from the config (transformers' init rules) instead of the checkpoint.</summary>
     public bool Untrained { get; init; }
-    public int Seed { get; init; } = 42;
+    public int Seed { get; init; } = Defaults.Seed;
     /// <summary>In memory, streamed block by block from the checkpoint, or chosen from the available memory.</summary>
     public WeightsMode Weights { get; init; } = WeightsMode.Auto;
-    /// <summary>CPU weights of the stored dtype view a private memory map of the safetensors file (no copy); false: read into fresh memory.</summary>
-    public bool MapFile { get; init; } = true;
+    /// <summary>True: CPU weights of the stored dtype view a private memory map of the safetensors file (no copy). Off by
+    /// default: a file truncated in place while mapped kills the process with SIGBUS, where read weights are unaffected
+    /// (the cost of reading is measured in bench/README.md, "Mapped or read weights").</summary>
+    public bool MapFile { get; init; }
+    /// <summary>Log where the weights live even when they are in memory (streaming is always logged).</summary>
+    public bool Verbose { get; init; }
 }
 
 /// <summary>Where the weights of a loaded model live (<c>--weights</c>).</summary>

@@ -23,7 +23,8 @@ public static class ModelLoader
             var dtype = options.DType ?? (options.Device.type == DeviceType.CPU ? ScalarType.Float32 : StoredDType(config, checkpoint));
             model = Create(config, options with { DType = dtype });
             var (streamed, why) = ChooseWeights(model, checkpoint, options.Weights, AvailableMemoryBytes());
-            log?.WriteLine($"llmloc: weights {(streamed ? "streamed block by block from the checkpoint" : "in memory")} as {dtype.ToString().ToLowerInvariant()}: {why}");
+            if (streamed || options.Verbose)
+                log?.WriteLine($"llmloc: weights {(streamed ? "streamed block by block from the checkpoint" : "in memory")} as {dtype.ToString().ToLowerInvariant()}: {why}");
             // Streamed: the other weights are copied, not mapped, so a shard truncated mid-run is reported by a
             // length-checked read instead of faulting on a mapped page.
             LoadWeights(model, checkpoint, options.MapFile && !streamed, streamed);
@@ -76,9 +77,10 @@ public static class ModelLoader
     /// and read one block at a time (<see cref="StreamedWeights"/>); the other parameters load as usual.
     /// With <paramref name="mapFile"/>, a CPU parameter of the stored dtype becomes a view of the memory-mapped file
     /// (<see cref="SafeTensorsFile.MapView"/>) instead of a copy: on a VM, faulting in fresh anonymous memory costs far
-    /// more than reading the page cache, and the weights are then shared with the page cache.
+    /// more than reading the page cache, and the weights are then shared with the page cache; but a file truncated in
+    /// place then kills the process (SIGBUS), so llmloc's verbs read (bench/README.md, "Mapped or read weights").
     /// </summary>
-    public static void LoadWeights(CausalLmBase model, Checkpoint checkpoint, bool mapFile = true, bool streamBlocks = false)
+    public static void LoadWeights(CausalLmBase model, Checkpoint checkpoint, bool mapFile = false, bool streamBlocks = false)
     {
         var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         var byParameter = new Dictionary<string, string>(StringComparer.Ordinal);

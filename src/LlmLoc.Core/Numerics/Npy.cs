@@ -52,12 +52,18 @@ public static class Npy
 {
     static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
+    /// <summary>Reads a whole array. The header is read and checked against the file's size first, so a file of the
+    /// wrong size (a multi-gigabyte one where a mask goes) is refused without reading it, and a FIFO is never waited on.</summary>
     public static NpyArray Read(string path)
     {
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
-        catch (FileNotFoundException) { throw new LlmLocException($"file not found: {path}"); }
-        catch (DirectoryNotFoundException) { throw new LlmLocException($"file not found: {path}"); }
+        using var stream = IO.UntrustedFile.OpenRegular(path, ".npy file");
+        var header = NpyHeader.Read(stream, path);
+        header.CheckDataLength(stream.Length - header.DataOffset, path);
+        if (stream.Length > Array.MaxLength)
+            throw new LlmLocException($"{path} holds {stream.Length} bytes, too many to load whole; give a smaller array");
+        var bytes = new byte[stream.Length];
+        stream.Position = 0;
+        stream.ReadExactly(bytes);
         return Parse(bytes, path);
     }
 

@@ -20,6 +20,21 @@ public static class MaskPlots
     /// <summary>Print resolution: a 4 × 6-inch heatmap (the original's figure size) is 600 × 900 px.</summary>
     public const int DefaultDpi = 150;
 
+    /// <summary>The largest image the renderer is asked for (a side, and 1 GB of RGBA pixels): larger, e.g. a mask with
+    /// tens of thousands of layers, fails inside the image library, so it is refused up front.</summary>
+    public const int MaxPixels = 32767;
+    const double MaxArea = 1 << 28;
+
+    static void CheckImageSize(double widthInches, double heightInches, int dpi, string what)
+    {
+        double width = widthInches * dpi, height = heightInches * dpi;
+        if (width > MaxPixels || height > MaxPixels || width * height > MaxArea)
+            throw new LlmLocException(
+                $"a heatmap of {what} would be {width:0} × {height:0} pixels at {dpi} dpi, more than an image may have ({MaxPixels} per side, {MaxArea:0} in all): " +
+                "plot fewer masks at once or give a smaller --dpi (a mask with thousands of layers is likely not a layer × unit mask)",
+                ExitCodes.InputError);
+    }
+
     /// <summary>
     /// Rows = layers (1 at the top), one column per mask: 100 * (selected units in the layer) / (units per layer),
     /// annotated "x.y %" as plot.py does, viridis colours, a colour bar. Masks with fewer layers leave blank cells.
@@ -31,6 +46,10 @@ public static class MaskPlots
             throw new LlmLocException("no masks to plot; pass at least one mask file", ExitCodes.Usage);
         var percentages = LayerSelection.Percentages(masks.Select(m => m.mask).ToList());
         int layers = percentages.GetLength(0), columns = percentages.GetLength(1);
+
+        // 4 × 6 inches for one column (plot.py's figure), wider by 0.8 inch per further column, taller for deep models.
+        double widthInches = 4 + 0.8 * (columns - 1), heightInches = Math.Max(6, 1.5 + 0.2 * layers);
+        CheckImageSize(widthInches, heightInches, dpi, $"{layers} layers × {columns} column(s)");
 
         var plot = new Plot();
         var heatmap = plot.Add.Heatmap(percentages);
@@ -73,8 +92,6 @@ public static class MaskPlots
         plot.HideGrid();
         if (!string.IsNullOrEmpty(title)) plot.Title(title);
 
-        // 4 × 6 inches for one column (plot.py's figure), wider by 0.8 inch per further column, taller for deep models.
-        double widthInches = 4 + 0.8 * (columns - 1), heightInches = Math.Max(6, 1.5 + 0.2 * layers);
         return Render(plot, widthInches, heightInches, dpi);
     }
 

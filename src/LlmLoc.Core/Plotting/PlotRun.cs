@@ -9,17 +9,17 @@ namespace LlmLoc.Plotting;
 /// <summary>Everything <c>llmloc plot</c> takes.</summary>
 public sealed record PlotOptions
 {
+    /// <summary>Models whose cached masks (<see cref="Mask"/>'s settings) are plotted, a column each.</summary>
     public IReadOnlyList<string> Models { get; init; } = [];
-    public IReadOnlyList<string> Masks { get; init; } = [];
+    /// <summary>The cached masks' settings; pooling null: plot.py's default, last-token for language, mean otherwise.</summary>
+    public MaskSpec Mask { get; init; } = new();
+    /// <summary>--mask files, a column each after the models'.</summary>
+    public IReadOnlyList<string> MaskFiles { get; init; } = [];
     /// <summary>A sweep summary CSV (model, network, pooling, range, percentage, num_units, pretrained, path).</summary>
     public string? Summary { get; init; }
-    public string Network { get; init; } = Networks.Language;
-    /// <summary>Null: plot.py's default, last-token for language, mean otherwise.</summary>
-    public string? Pooling { get; init; }
-    public string Range { get; init; } = "100-100";
-    public double Percentage { get; init; } = 1;
+    /// <summary>--label: the columns' names, in column order (models, then mask files, then summary rows).</summary>
+    public IReadOnlyList<string> Labels { get; init; } = [];
     public bool Untrained { get; init; }
-    public string? CacheDir { get; init; }
     /// <summary>Folder for every figure (default: the cache folder).</summary>
     public string? OutputDir { get; init; }
     public int Dpi { get; init; } = MaskPlots.DefaultDpi;
@@ -37,40 +37,56 @@ public static class PlotRun
     /// <summary>Returns the files written (PNG and SVG of the heatmap and of each histogram), all or none.</summary>
     public static IReadOnlyList<string> Run(PlotOptions options, TextWriter stderr)
     {
-        Networks.ValidateLocalized(options.Network);
-        FlagChecks.Percentage(options.Percentage);
-        string range = LocalizeRange.Parse(options.Range).Text;
-        string pooling = options.Pooling is { } p ? PoolingNames.Parse(p).ToFlag() : options.Network == Networks.Language ? "last-token" : "mean";
+        var spec = options.Mask;
+        spec.Validate();
+        var pooling = spec.Pooling ?? PoolingDefaults.PerNetwork(spec.Network);
         if (options.Dpi is < 30 or > 1200)
             throw new LlmLocException($"--dpi {options.Dpi} is out of range: give 30 to 1200, e.g. --dpi 300", ExitCodes.Usage);
-        if (options.Models.Count == 0 && options.Masks.Count == 0 && options.Summary is null)
+        if (options.Models.Count == 0 && options.MaskFiles.Count == 0 && options.Summary is null)
             throw new LlmLocException("nothing to plot: give --model-name (cached masks), --mask FILE.npy or --from-summary FILE.csv", ExitCodes.Usage);
 
-        string cache = MaskCacheKey.ResolveCacheDir(options.CacheDir);
-        AtomicFile.CheckCanWriteFolder(options.OutputDir ?? cache, options.OutputDir is null ? "--cache-dir" : "--output");
+        var cache = spec.Cache;
+        string cacheFolder = cache.Folder;
+        AtomicFile.CheckCanWriteFolder(options.OutputDir ?? cacheFolder, options.OutputDir is null ? "--cache-dir" : "--output");
         var columns = new List<Column>();
         foreach (string model in options.Models)
         {
-            var key = new MaskCacheKey(MaskCacheKey.ModelIdOf(model), options.Network, pooling, range, options.Percentage, null, !options.Untrained);
-            string path = key.MaskPath(cache);
-            if (!File.Exists(path))
-                throw new LlmLocException($"no cached mask {path}: run `llmloc localize --model-name {model} --network {options.Network} --pooling {pooling} " +
-                    $"--localize-range {range} --percentage {PythonFormat.Float(options.Percentage)}{(options.Untrained ? " --untrained" : "")}` first");
-            columns.Add(new Column(key.ModelId, ToMatrix(UnitMask.Load(path)), key, key.TValuesPath(cache)));
+            var key = spec.Key(model, options.Untrained, pooling);
+            string command = $"llmloc localize --model-name {model} {spec.Flags(pooling)}{(options.Untrained ? " --untrained" : "")}";
+            columns.Add(new Column(key.ModelId, ToMatrix(cache.Load(key, command)), key, cache.TValuesPath(key)));
         }
-        foreach (string path in options.Masks)
-            columns.Add(new Column(LabelOfMaskFile(path), ToMatrix(UnitMask.Load(path)), null, null));
+        foreach (string path in options.MaskFiles)
+        {
+            if (!File.Exists(path))
+                throw new LlmLocException($"mask file {path} does not exist: give the path of a .npy mask (e.g. one `llmloc localize` wrote)");
+            var key = MaskCacheKey.TryParse(path);
+            columns.Add(new Column(key?.ModelId ?? Path.GetFileNameWithoutExtension(path), ToMatrix(UnitMask.Load(path)), key,
+                key is null ? null : Path.Combine(Path.GetDirectoryName(path)!, key.TValuesFileName)));
+        }
         if (options.Summary is { } summary)
             columns.AddRange(ReadSummary(summary));
-        Disambiguate(columns);
+        if (options.Labels.Count > 0)
+        {
+            if (options.Labels.Count != columns.Count)
+                throw new LlmLocException($"{options.Labels.Count} --label value(s) for {columns.Count} column(s): give one label per column, in the order models, --mask files, summary rows", ExitCodes.Usage);
+            for (int i = 0; i < columns.Count; i++) columns[i] = columns[i] with { Label = options.Labels[i] };
+        }
+        else Disambiguate(columns);
 
         if (!MaskPlots.CanRenderText)
             stderr.WriteLine("llmloc: warning: no system font found; figures are written without text (install e.g. fonts-dejavu-core)");
-        string outputDir = options.OutputDir ?? cache;
-        string settings = $"network={options.Network}_pooling={pooling}_range={range}_perc={PythonFormat.Float(options.Percentage)}_pretrained={PythonFormat.Bool(!options.Untrained)}";
+        string outputDir = options.OutputDir ?? cacheFolder;
         var nameParts = new List<string>();
-        if (options.Models.Count > 0) nameParts.Add($"model={string.Join('+', options.Models.Select(MaskCacheKey.ModelIdOf))}_{settings}");
-        if (options.Masks.Count > 0) nameParts.Add($"mask={string.Join('+', options.Masks.Select(LabelOfMaskFile))}");
+        if (options.Models.Count > 0)
+        {
+            var key = spec.Key("", options.Untrained, pooling);
+            string settings = $"network={key.Network}_pooling={key.Pooling}_range={key.Range}_perc={PythonFormat.OptionalFloat(key.Percentage)}" +
+                (key.NumUnits is { } n ? $"_nunits={n}" : "") + $"_pretrained={PythonFormat.Bool(key.Pretrained)}";
+            nameParts.Add($"model={string.Join('+', options.Models.Select(MaskCacheKey.ModelIdOf))}_{settings}");
+        }
+        // A localize cache name is named by its model ("gpt2-xl_network=language_…" → "gpt2-xl"), other files by their name.
+        if (options.MaskFiles.Count > 0)
+            nameParts.Add($"mask={string.Join('+', options.MaskFiles.Select(f => MaskCacheKey.TryParse(f)?.ModelId ?? Path.GetFileNameWithoutExtension(f)))}");
         if (options.Summary is not null) nameParts.Add($"summary={Path.GetFileNameWithoutExtension(options.Summary)}");
         string heatmap = Path.Combine(outputDir, FileStem("heatmap_" + string.Join('_', nameParts)));
         // Every figure appears, or none: a failed or killed run leaves no figure and no half-written file.
@@ -115,14 +131,6 @@ public static class PlotRun
             bytes += rune.Utf8SequenceLength;
         }
         return $"{prefix}_{hash}";
-    }
-
-    /// <summary>A localize cache name gives its model ("gpt2-xl_network=language_…" → "gpt2-xl"); other files their name.</summary>
-    static string LabelOfMaskFile(string path)
-    {
-        string name = Path.GetFileNameWithoutExtension(path);
-        int at = name.IndexOf("_network=", StringComparison.Ordinal);
-        return at > 0 ? name[..at] : name;
     }
 
     /// <summary>Equal labels (one model, several settings) get the settings that differ appended.</summary>
@@ -172,9 +180,9 @@ public static class PlotRun
             bool pretrained = !Field("pretrained").Equals("false", StringComparison.OrdinalIgnoreCase);
             string model = MaskCacheKey.ModelIdOf(Field("model")), network = Field("network"), pooling = Field("pooling"), range = Field("range");
             // These go into file names (the t-values read, the histogram written): only values localize itself writes.
-            if (!Networks.Localized.Contains(network) || !PoolingNames.All.Contains(pooling) || !IsRange(range))
+            if (!Networks.IsName(network) || !PoolingNames.All.Contains(pooling) || !IsRange(range))
                 throw new LlmLocException($"{csv} line {line}: network '{network}', pooling '{pooling}' or range '{range}' is not a setting llmloc localize " +
-                    $"writes (networks {string.Join(", ", Networks.Localized)}; pooling {string.Join(" or ", PoolingNames.All)}; range LOW-HIGH): give the CSV `llmloc sweep status` writes");
+                    $"writes (networks such as {string.Join(", ", Networks.Localized)}; pooling {string.Join(" or ", PoolingNames.All)}; range LOW-HIGH): give the CSV `llmloc sweep status` writes");
             var key = new MaskCacheKey(model, network, pooling, range, percentage, numUnits, pretrained);
             yield return new Column(model, ToMatrix(UnitMask.Load(path)), key, Path.Combine(Path.GetDirectoryName(path)!, key.TValuesFileName));
         }

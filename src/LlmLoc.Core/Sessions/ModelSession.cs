@@ -5,10 +5,6 @@ using LlmLoc.Tokenization;
 
 namespace LlmLoc.Sessions;
 
-/// <summary>How a verb asks for a model: the --model-name, --device, --untrained, --seed, --offline, --weights and --dtype flags.</summary>
-public sealed record ModelRequest(string ModelName, string? Device = null, bool Untrained = false, int Seed = 42, bool Offline = false,
-    WeightsMode Weights = WeightsMode.Auto, string? DType = null);
-
 /// <summary>
 /// A loaded model with its tokenizer — what every verb starts from. <c>--model-name</c> is a local folder or a hub id
 /// (resolved through the Hugging Face cache); an untrained GPT-2 of a Hub size needs neither network nor files.
@@ -22,19 +18,19 @@ public sealed class ModelSession : IDisposable
     /// <summary>The name in cache file names: basename(model_name), as the original.</summary>
     public required string ModelId { get; init; }
 
-    public static ModelSession Open(ModelRequest request, TextWriter? log = null)
+    public static ModelSession Open(ModelSpec request, TextWriter? log = null)
     {
         // A CUDA --device is checked before any download. cpu and the default cannot fail, so for them torch's native
-        // start-up (0.25–0.4 s measured; DeviceSelector and LoadOptions' CPU default both trigger it) waits until the
-        // tokenizer builds beside it (below).
+        // start-up (DeviceSelector and LoadOptions' CPU default both trigger it) waits until the tokenizer builds
+        // beside it (below; the start-up trace is in bench/README.md).
         var device = request.Device is null or "cpu" ? null : DeviceSelector.Parse(request.Device);
         var dtype = ComputeDTypes.Parse(request.DType);
         LoadOptions Load() => new()
         {
             Device = device ?? DeviceSelector.Parse(request.Device), Untrained = request.Untrained, Seed = request.Seed,
-            Weights = request.Weights, DType = dtype,
+            Weights = request.Weights, DType = dtype, Verbose = request.Verbose,
         };
-        string modelId = MaskCacheKey.ModelIdOf(request.ModelName);
+        string modelId = request.ModelId;
 
         // The original fetches the config of an untrained model from the hub; the GPT-2 sizes are built in, so the
         // quick start and CI smoke tests need no network.
@@ -50,8 +46,8 @@ public sealed class ModelSession : IDisposable
         }
 
         string folder = ModelLocator.Resolve(request.ModelName, new HubOptions(Offline: request.Offline, Progress: log, WithoutWeights: request.Untrained));
-        // The tokenizer builds on another core while torch starts and the model loads (GPT-2's 50k merges take
-        // 0.25 s alone, 0.55–0.6 s beside torch's start-up); a broken tokenizer is still the error reported, as when it
+        // The tokenizer builds on another core while torch starts and the model loads (GPT-2's 50k merges are a
+        // noticeable share of start-up, bench/README.md); a broken tokenizer is still the error reported, as when it
         // loaded first.
         var tokenizerTask = Task.Run(() => HfTokenizer.FromFolder(folder));
         ICausalLanguageModel model;

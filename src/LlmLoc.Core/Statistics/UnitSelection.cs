@@ -64,6 +64,30 @@ public static class UnitSelection
     }
 
     /// <summary>
+    /// localize.py's selection for a range of percentiles (100-100 top, 0-0 bottom, else a seeded draw in the range);
+    /// units with NaN t (which the original cannot cache) are never selected: <paramref name="nanDropped"/> counts those
+    /// a tie put inside the selection.
+    /// </summary>
+    public static long[] Select(double[] t, double lowPercentile, double highPercentile, int units, int seed, out int nanDropped)
+    {
+        // ±inf t (both groups constant, means apart) still rank; NaN t (constant and equal) cannot.
+        int finite = t.Count(v => !double.IsNaN(v));
+        if (finite < units)
+            throw new LlmLocException($"only {finite} of {t.Length} units have a t-value that is not NaN, fewer than the {units} to select " +
+                "(the activations do not differ between the conditions); select fewer units or check the model and stimuli", ExitCodes.RuntimeError);
+        long[] mask = (lowPercentile, highPercentile) switch
+        {
+            (100, 100) => TopK(t, units),
+            (0, 0) => BottomK(t, units),
+            _ => RandomRange(t, lowPercentile, highPercentile, units, seed),
+        };
+        nanDropped = 0;
+        for (int i = 0; i < t.Length; i++)
+            if (mask[i] != 0 && double.IsNaN(t[i])) { mask[i] = 0; nanDropped++; }
+        return mask;
+    }
+
+    /// <summary>
     /// localize.py's range branch: <c>np.random.seed(seed)</c>; bounds <c>np.percentile(t, lo)</c> and
     /// <c>np.percentile(t, hi)</c>; the flattened indices with lo_v ≤ t ≤ hi_v; <c>np.random.choice(indices,
     /// numUnits, replace=False)</c> (legacy: permutation of all eligible indices, first numUnits kept).
@@ -106,7 +130,7 @@ public static class UnitSelection
     /// generate_lesion.py <c>--network random</c>: the indices outside the language mask (<c>(1 - mask).astype(bool)</c>),
     /// <c>np.random.seed(seed)</c>, <c>np.random.choice(those, size=mask.sum(), replace=False)</c>.
     /// </summary>
-    public static long[] RandomLesionMask(ReadOnlySpan<long> languageMask, int seed)
+    public static long[] RandomLesionMask(ReadOnlySpan<long> languageMask, int seed, string network = "language")
     {
         var rng = new NumpyLegacyRandom(CheckedSeed(seed));
         var outside = new List<long>();
@@ -119,8 +143,8 @@ public static class UnitSelection
         }
         if (size < 0 || size > outside.Count)
             throw new LlmLocException(
-                $"a random mask of the same size as the language mask needs {size} units outside it, but only {outside.Count} " +
-                "units lie outside it; use a smaller language mask (lower --percentage)");
+                $"a random mask of the same size as the {network} mask needs {size} units outside it, but only {outside.Count} " +
+                $"units lie outside it; use a smaller {network} mask (lower --percentage or --num-units)");
         long[] chosen = rng.ChoiceWithoutReplacement(outside.ToArray(), (int)size);
         return MaskFromIndices(languageMask.Length, chosen);
     }

@@ -17,7 +17,7 @@ public sealed record SlurmOptions
     public string? Account { get; init; }
     /// <summary>At most this many tasks at once (<c>%M</c> of <c>--array</c>).</summary>
     public int? MaxParallel { get; init; }
-    /// <summary>Further sbatch options written as given, e.g. "--qos=short".</summary>
+    /// <summary>Further sbatch options, one each, e.g. "--qos=short" (quoted as one word when they need it).</summary>
     public IReadOnlyList<string> Extra { get; init; } = [];
 }
 
@@ -30,6 +30,7 @@ public static class SlurmScript
 {
     public static string Render(SweepPlan plan, SlurmOptions options, IReadOnlyList<string> self)
     {
+        CheckWritable(plan, options, self);
         var text = new StringBuilder("#!/bin/bash\n");
         text.Append($"# llmloc sweep: {plan.Cells.Count} cells of {plan.Path}, one array task per cell\n");
         void Sbatch(string flag, string? value) { if (value is not null) text.Append($"#SBATCH --{flag}={SbatchWord(value)}\n"); }
@@ -39,15 +40,11 @@ public static class SlurmScript
         string logs = plan.LogsDir.Replace("%", "%%");
         Sbatch("output", Path.Combine(logs, "%A_%a.out"));
         Sbatch("error", Path.Combine(logs, "%A_%a.err"));
-        Sbatch("partition", options.Partition);
-        Sbatch("time", options.Time);
-        Sbatch("mem", options.Mem);
-        Sbatch("cpus-per-task", options.CpusPerTask);
-        Sbatch("gpus", options.Gpus);
-        Sbatch("account", options.Account);
+        foreach (var (flag, value) in SchedulerValues(options).Skip(1))
+            Sbatch(flag, value);
         text.Append("#SBATCH --requeue\n");
         foreach (var extra in options.Extra)
-            text.Append($"#SBATCH {extra}\n");
+            text.Append($"#SBATCH {SbatchWord(extra)}\n");
         text.Append("set -euo pipefail\n");
         text.Append($"exec {string.Join(' ', self.Select(ShellQuote))} sweep run {ShellQuote(plan.Path)} --task \"$SLURM_ARRAY_TASK_ID\"\n");
         return text.ToString();
@@ -57,8 +54,10 @@ public static class SlurmScript
     public static string Write(SweepPlan plan, SlurmOptions options, IReadOnlyList<string> self, string? path = null)
     {
         path ??= plan.SbatchPath;
-        Directory.CreateDirectory(plan.LogsDir);
-        AtomicFile.WriteAllText(path, Render(plan, options, self));
+        AtomicFile.CheckDistinct([("PLAN", plan.Path)], [("--out", path)]);
+        string script = Render(plan, options, self);
+        UntrustedFile.RealFolder(plan.LogsDir, "the log folder");
+        AtomicFile.WriteAllText(path, script);
         Platform.Executables.MarkExecutable(path);
         return path;
     }
@@ -85,6 +84,41 @@ public static class SlurmScript
             }
             // --parsable prints "jobid" or "jobid;cluster".
             return stdout.Split(';')[0];
+        }
+    }
+
+    /// <summary>The #SBATCH options given as values, job name first (null: not given).</summary>
+    static IEnumerable<(string Flag, string? Value)> SchedulerValues(SlurmOptions options) =>
+    [
+        ("job-name", options.JobName), ("partition", options.Partition), ("time", options.Time), ("mem", options.Mem),
+        ("cpus-per-task", options.CpusPerTask), ("gpus", options.Gpus), ("account", options.Account),
+    ];
+
+    /// <summary>
+    /// Data must not steer the script: every path and value is quoted (<see cref="SbatchWord"/>, <see cref="ShellQuote"/>),
+    /// and what no quoting makes safe is refused: a control character (a newline ends a <c>#SBATCH</c> or comment line, and
+    /// what follows would run as a command; NUL cannot be written at all). An empty plan would be <c>--array=0--1</c>.
+    /// </summary>
+    static void CheckWritable(SweepPlan plan, SlurmOptions options, IReadOnlyList<string> self)
+    {
+        if (plan.Cells.Count == 0)
+            throw new LlmLocException($"plan '{plan.Path}' has no cells: write it again with 'llmloc sweep plan GRID.toml'", ExitCodes.InputError);
+        void Check(string what, string? value)
+        {
+            if (value is not null && value.Any(char.IsControl))
+                throw new LlmLocException(
+                    $"{what} holds a control character (newline, tab, NUL, ...), which an sbatch script cannot carry safely: rename it or give it without one",
+                    ExitCodes.Usage);
+        }
+        Check("the plan's path", plan.Path);
+        Check("--llmloc", string.Concat(self));
+        foreach (var (flag, value) in SchedulerValues(options))
+            Check("--" + flag, value);
+        foreach (var extra in options.Extra)
+        {
+            Check("--sbatch-option", extra);
+            if (!extra.StartsWith('-'))
+                throw new LlmLocException($"--sbatch-option '{extra}' is not one sbatch option: give one option per flag, e.g. --sbatch-option=--qos=short", ExitCodes.Usage);
         }
     }
 

@@ -20,19 +20,23 @@ public sealed record SweepGrid
     public IReadOnlyList<Pooling> Poolings { get; init; } = [];
     public IReadOnlyList<double> Percentages { get; init; } = [];
     public IReadOnlyList<long> NumUnits { get; init; } = [];
-    public IReadOnlyList<LocalizeRange> Ranges { get; init; } = [LocalizeRange.Parse("100-100")];
-    public IReadOnlyList<int> Seeds { get; init; } = [42];
+    public IReadOnlyList<LocalizeRange> Ranges { get; init; } = [LocalizeRange.Top];
+    public IReadOnlyList<int> Seeds { get; init; } = [Defaults.Seed];
     public IReadOnlyList<bool> Untrained { get; init; } = [false];
     public string? Device { get; init; }
     public required string StimuliDir { get; init; }
     public required string CacheDir { get; init; }
     public int BatchSize { get; init; } = 64;
     public bool Offline { get; init; }
+    /// <summary>localize's --weights for every cell (auto, in-memory, streamed).</summary>
+    public string Weights { get; init; } = "auto";
+    /// <summary>localize's --dtype for every cell (null: float32 on the CPU).</summary>
+    public string? DType { get; init; }
 
     static readonly string[] Keys =
     [
         "models", "networks", "poolings", "percentages", "num_units", "ranges", "seeds", "untrained",
-        "device", "stimuli_dir", "cache_dir", "batch_size", "offline",
+        "device", "stimuli_dir", "cache_dir", "batch_size", "offline", "weights", "dtype",
     ];
 
     public static SweepGrid Load(string path)
@@ -80,14 +84,16 @@ public sealed record SweepGrid
             Poolings = NonEmpty(reader, "poolings", Checked(reader, "poolings", reader.List<string>("poolings", "string"), PoolingNames.Parse)) ?? [],
             Percentages = Checked(reader, "percentages", percentages, FlagChecks.Percentage) ?? [],
             NumUnits = Checked(reader, "num_units", numUnits, n => n > 0 ? n : throw new LlmLocException($"{n} is not a positive number of units", ExitCodes.Usage)) ?? [],
-            Ranges = NonEmpty(reader, "ranges", Checked(reader, "ranges", reader.List<string>("ranges", "string"), LocalizeRange.Parse)) ?? [LocalizeRange.Parse("100-100")],
-            Seeds = NonEmpty(reader, "seeds", reader.List<long>("seeds", "integer")?.Select(s => s is >= 0 and <= int.MaxValue ? (int)s : throw reader.Error("seeds", $"value {s} is out of range: give seeds in 0..{int.MaxValue}")).ToList()) ?? [42],
+            Ranges = NonEmpty(reader, "ranges", Checked(reader, "ranges", reader.List<string>("ranges", "string"), LocalizeRange.Parse)) ?? [LocalizeRange.Top],
+            Seeds = NonEmpty(reader, "seeds", reader.List<long>("seeds", "integer")?.Select(s => s is >= 0 and <= int.MaxValue ? (int)s : throw reader.Error("seeds", $"value {s} is out of range: give seeds in 0..{int.MaxValue}")).ToList()) ?? [Defaults.Seed],
             Untrained = NonEmpty(reader, "untrained", reader.List<bool>("untrained", "boolean")?.Distinct().ToList()) ?? [false],
             Device = reader.String("device"),
             StimuliDir = Folder("stimuli_dir", StimuliLocation.Default()),
-            CacheDir = Folder("cache_dir", MaskCacheKey.ResolveCacheDir(null)),
+            CacheDir = Folder("cache_dir", new MaskCache(null).Folder),
             BatchSize = reader.Integer("batch_size") is { } b ? (b >= 1 && b <= int.MaxValue ? (int)b : throw reader.Error("batch_size", $"{b} is out of range: give 1 or more")) : 64,
             Offline = reader.Bool("offline") ?? false,
+            Weights = Checked<string, string>(reader, "weights", reader.String("weights") is { } w ? [w] : null, w => { LlmLoc.Models.WeightsModeNames.Parse(w); return w; })?[0] ?? "auto",
+            DType = Checked<string, string>(reader, "dtype", reader.String("dtype") is { } d ? [d] : null, d => { LlmLoc.Models.ComputeDTypes.Parse(d); return d; })?[0],
         };
         if (grid.Percentages.Count + grid.NumUnits.Count == 0)
             throw reader.Error("percentages", "and num_units are both empty: give at least one size, e.g. percentages = [1]");

@@ -23,28 +23,38 @@ public sealed record SweepCell
     [JsonPropertyName("cache_dir")] public required string CacheDir { get; init; }
     [JsonPropertyName("batch_size")] public int BatchSize { get; init; }
     [JsonPropertyName("offline")] public bool Offline { get; init; }
+    /// <summary>--weights (plans written before it existed hold none: auto).</summary>
+    [JsonPropertyName("weights")] public string Weights { get; init; } = "auto";
+    /// <summary>--dtype (null: float32 on the CPU).</summary>
+    [JsonPropertyName("dtype")] public string? DType { get; init; }
 
     /// <summary>The options <c>llmloc localize</c> would build from the same flags.</summary>
     public LocalizeOptions ToLocalizeOptions() => new()
     {
-        ModelName = Model,
-        Network = Network,
-        Pooling = PoolingNames.Parse(Pooling),
-        Range = LocalizeRange.Parse(Range),
-        Percentage = Percentage,
-        NumUnits = NumUnits,
-        Seed = Seed,
-        Untrained = Untrained,
-        Device = Device,
+        Model = new Sessions.ModelSpec(Model)
+        {
+            Device = Device, Untrained = Untrained, Seed = Seed, Offline = Offline,
+            Weights = Models.WeightsModeNames.Parse(Weights), DType = DType,
+        },
+        Mask = new MaskSpec
+        {
+            Network = Network, Pooling = PoolingNames.Parse(Pooling), Range = LocalizeRange.Parse(Range),
+            Percentage = Percentage, NumUnits = NumUnits, CacheDir = CacheDir,
+        },
         StimuliDir = StimuliDir,
-        CacheDir = CacheDir,
         BatchSize = BatchSize,
-        Offline = Offline,
     };
 
     /// <summary>Where localize caches this cell's mask.</summary>
     [JsonIgnore]
-    public string MaskPath => ToLocalizeOptions().CacheKey.MaskPath(CacheDir);
+    public string MaskPath
+    {
+        get
+        {
+            var options = ToLocalizeOptions();
+            return options.Mask.Cache.MaskPath(options.CacheKey);
+        }
+    }
 
     /// <summary>Null when the cell is done: localize would reuse its cached mask (the same <see cref="CachedMaskCheck"/>);
     /// else why not (none cached, or a damaged or mismatched one, which a run recomputes).</summary>
@@ -92,13 +102,14 @@ public sealed class SweepPlan
     /// </summary>
     public static IReadOnlyList<SweepCell> Expand(SweepGrid grid)
     {
+        SweepPlanLines.CheckGridSize(grid);
         var sizes = grid.Percentages.Select(p => ((double?)p, (long?)null))
             .Concat(grid.NumUnits.Select(n => ((double?)null, (long?)n))).ToList();
         var cells = new List<SweepCell>();
         foreach (var model in grid.Models)
         foreach (var untrained in grid.Untrained.OrderBy(u => u))
         foreach (var network in grid.Networks)
-        foreach (var pooling in grid.Poolings.Count > 0 ? grid.Poolings.Select(p => p.ToFlag()) : [UsualPooling(network)])
+        foreach (var pooling in grid.Poolings.Count > 0 ? grid.Poolings.Select(p => p.ToFlag()) : [PoolingDefaults.PerNetwork(network).ToFlag()])
         foreach (var range in grid.Ranges)
         foreach (var (percentage, numUnits) in sizes)
         {
@@ -111,7 +122,7 @@ public sealed class SweepPlan
                     Percentage = percentage, NumUnits = numUnits, Seed = seed, Untrained = untrained,
                     Device = grid.Device, StimuliDir = grid.StimuliDir,
                     CacheDir = seedMatters && grid.Seeds.Count > 1 ? System.IO.Path.Combine(grid.CacheDir, $"seed={seed}") : grid.CacheDir,
-                    BatchSize = grid.BatchSize, Offline = grid.Offline,
+                    BatchSize = grid.BatchSize, Offline = grid.Offline, Weights = grid.Weights, DType = grid.DType,
                 });
         }
         // Two cells on one mask file would overwrite each other's result (e.g. org1/x and org2/x: the cache names
@@ -125,10 +136,6 @@ public sealed class SweepPlan
         return cells;
     }
 
-    /// <summary>The pooling the paper's scripts use per network: last-token for language, mean otherwise.</summary>
-    public static string UsualPooling(string network) =>
-        (network == Networks.Language ? Masks.Pooling.LastToken : Masks.Pooling.Mean).ToFlag();
-
     public static SweepPlan Write(string path, IReadOnlyList<SweepCell> cells)
     {
         AtomicFile.WriteAllText(path, string.Concat(cells.Select(c => JsonSerializer.Serialize(c, Json) + "\n")));
@@ -137,21 +144,21 @@ public sealed class SweepPlan
 
     public static SweepPlan Load(string path)
     {
-        if (!File.Exists(path))
-            throw new LlmLocException($"plan '{path}' not found: write one with 'llmloc sweep plan GRID.toml'", ExitCodes.InputError);
+        var bytes = UntrustedFile.ReadBounded(path, SweepPlanLines.MaxBytes, "plan")
+            ?? throw new LlmLocException($"plan '{path}' not found: write one with 'llmloc sweep plan GRID.toml'", ExitCodes.InputError);
         var cells = new List<SweepCell>();
         int lineNumber = 0;
-        foreach (var line in File.ReadLines(path))
+        using var reader = new StreamReader(new MemoryStream(bytes), new System.Text.UTF8Encoding(false, throwOnInvalidBytes: false));
+        while (reader.ReadLine() is { } line)
         {
             lineNumber++;
             if (line.Length == 0) continue;
-            SweepCell? cell;
-            try { cell = JsonSerializer.Deserialize<SweepCell>(line, Json); }
-            catch (JsonException e) { throw Malformed(path, lineNumber, e.Message); }
-            if (cell is null || cell.Index != cells.Count)
-                throw Malformed(path, lineNumber, $"expected cell {cells.Count}");
-            cells.Add(cell);
+            if (SweepPlanLines.Problem(line, cells.Count) is { } problem)
+                throw Malformed(path, lineNumber, problem);
+            cells.Add(JsonSerializer.Deserialize<SweepCell>(line, Json)!);
         }
+        if (cells.Count == 0)
+            throw new LlmLocException($"plan '{path}' has no cells: write it again with 'llmloc sweep plan GRID.toml'", ExitCodes.InputError);
         return new SweepPlan(path, cells);
     }
 

@@ -16,7 +16,7 @@ internal sealed class ByteLevelBpeModel : ISegmentModel
     readonly string?[] _idToToken;
     readonly bool _ignoreMerges, _addPrefixSpace;
 
-    /// <summary>Longest pre-token (a run without spaces) encoded; BPE costs grow with its square (4k characters ≈ 1 s of CPU).</summary>
+    /// <summary>Longest pre-token (a run without spaces) encoded; BPE costs grow with its square (docs/errors.md).</summary>
     public const int MaxWordChars = 4_000;
 
     /// <summary>Ids above this are refused: the id → token table is allocated up to the largest id.</summary>

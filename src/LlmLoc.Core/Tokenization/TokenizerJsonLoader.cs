@@ -20,7 +20,7 @@ internal static class TokenizerJsonLoader
     public static TokenizerJsonParts Load(string path)
     {
         JsonObject root;
-        try { root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new JsonException("not an object"); }
+        try { root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new JsonException("not an object"); IO.JsonStrings.Check(root); }
         catch (JsonException e) { throw new LlmLocException($"{path} is not valid JSON ({e.Message}); re-download it.", ExitCodes.InputError, e); }
 
         var model = root["model"] as JsonObject ?? throw Unsupported(path, "no \"model\" section");

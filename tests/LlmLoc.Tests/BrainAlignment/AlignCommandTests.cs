@@ -11,20 +11,21 @@ namespace LlmLoc.Tests.BrainAlignment;
 /// <summary>llmloc align end to end on synthetic data whose responses depend only on the language units.</summary>
 public class AlignCommandTests
 {
-    const int Items = 60, Layers = 3, Hidden = 48, Voxels = 6;
-    static string MaskFile => Shared.Fixture("models", "gpt2", "lesion_mask.npy"); // 5 units of (3, 48)
+    internal const int Items = 60, Layers = 3, Hidden = 48, Voxels = 6;
+    internal static string MaskFile => Shared.Fixture("models", "gpt2", "lesion_mask.npy"); // 5 units of (3, 48)
 
-    /// <summary>Activations [60 × 3 × 48] of a seeded random stream; responses = language units × weights + small noise.</summary>
-    static (string Activations, string Responses, float[] X, double[] Y) Write(TempDir dir)
+    /// <summary>Activations [60 × 3 × 48] of a seeded random stream; responses = language units × weights + uniform noise
+    /// of width <paramref name="noise"/>.</summary>
+    internal static (string Activations, string Responses, float[] X, double[] Y) Write(TempDir dir, int seed = 7, double noise = 0.05)
     {
-        var rng = new Random(7);
+        var rng = new Random(seed);
         float[] x = Enumerable.Range(0, Items * Layers * Hidden).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
         long[] mask = Npy.Read(MaskFile).ToInt64s();
         int[] language = Enumerable.Range(0, mask.Length).Where(i => mask[i] != 0).ToArray();
         var y = new double[Items * Voxels];
         for (int i = 0; i < Items; i++)
             for (int v = 0; v < Voxels; v++)
-                y[i * Voxels + v] = language.Select((u, k) => x[i * Layers * Hidden + u] * (1 + ((k + v) % 3))).Sum() + 0.05 * (rng.NextDouble() - 0.5);
+                y[i * Voxels + v] = language.Select((u, k) => x[i * Layers * Hidden + u] * (1 + ((k + v) % 3))).Sum() + noise * (rng.NextDouble() - 0.5);
         Npy.Write(dir.File("acts.npy"), x, Items, Layers, Hidden);
         Npy.Write(dir.File("y.npy"), y, Items, Voxels);
         return (dir.File("acts.npy"), dir.File("y.npy"), x, y);
@@ -55,7 +56,7 @@ public class AlignCommandTests
         var ym = Matrix<double>.Build.Dense(Items, Voxels, (i, j) => responses[i * Voxels + j]);
         var direct = LinearPredictivity.CrossValidate(xm, ym, LinearPredictivity.KFoldTestSets(Items, 10, 0), RegressionMethod.Ridge);
         Assert.Equal(direct.Score, doc.Conditions[0].Score);
-        Assert.Equal(direct.Folds.Select(f => f.Alpha), doc.Conditions[0].Folds.Select(f => f.Alpha));
+        Assert.Equal(direct.Folds.Select(f => f.Alpha), doc.Conditions[0].Groups[0].Folds.Select(f => f.Alpha));
 
         // The random sets are generate-lesion's random control for those seeds.
         var random43 = UnitSelection.RandomLesionMask(mask, 43);
@@ -64,7 +65,7 @@ public class AlignCommandTests
 
         var rows = (await Parquet.Serialization.ParquetSerializer.DeserializeAsync<AlignReport.Row>(dir.File("a.parquet"))).Data;
         Assert.Equal(5 * 10 * Voxels, rows.Count);
-        Assert.Equal(doc.Conditions[0].Folds[3].R[2], rows.Single(r => r.condition == "language" && r.fold == 3 && r.column == 2).r);
+        Assert.Equal(doc.Conditions[0].Groups[0].Folds[3].R[2], rows.Single(r => r.condition == "language" && r.fold == 3 && r.column == 2).r);
     }
 
     [Fact]
@@ -87,7 +88,7 @@ public class AlignCommandTests
         Assert.True(fromNpy.ExitCode == 0, fromNpy.Stderr);
         var csv = TestJson.Read<AlignReport.Document>(dir.File("csv.json"));
         Assert.Equal(TestJson.Read<AlignReport.Document>(dir.File("npy.json")).Conditions[0].Score, csv.Conditions[0].Score);
-        Assert.Equal("voxel3", csv.ResponseColumnNames[3]);
+        Assert.Equal("voxel3", csv.Groups[0].ResponseColumnNames[3]);
         Assert.Null(csv.Alphas);
     }
 
@@ -109,10 +110,10 @@ public class AlignCommandTests
         Assert.Contains("warning: 1 response column(s)", run.Stderr);
         Assert.Contains("warning: all: 10 (fold, column) pair(s) gave NaN r", run.Stderr);
         var doc = TestJson.Read<AlignReport.Document>(dir.File("o.json"));
-        Assert.Equal(Enumerable.Range(0, Voxels).Append(Voxels + 1), doc.ResponseColumns);
-        Assert.Equal(1, doc.DroppedResponseColumns);
+        Assert.Equal(Enumerable.Range(0, Voxels).Append(Voxels + 1), doc.Groups[0].ResponseColumns);
+        Assert.Equal(1, doc.Groups[0].DroppedResponseColumns);
         Assert.Equal(Layers * Hidden, doc.Conditions.Single().Units);
-        Assert.All(doc.Conditions[0].Folds, f => Assert.True(double.IsNaN(f.R[^1]) && f.NanColumns == 1));
+        Assert.All(doc.Conditions[0].Groups[0].Folds, f => Assert.True(double.IsNaN(f.R[^1]) && f.NanColumns == 1));
     }
 
     [Theory]
@@ -142,7 +143,7 @@ public class AlignCommandTests
                 ("--activations", dir.File("x2.npy")), "are 2-D [items × units]", 1),
             "layer" => Set(() => { }, ("--layer", "3"), "--layer 3 is out of range: the activations have layers 0 to 2", 1),
             // Checked before anything is computed; the other output (--json) is not written either.
-            "parquet-unwritable" => Set(() => { }, ("--parquet", "/proc/never.parquet"), "--parquet /proc/never.parquet: cannot create files in /proc", 1),
+            "parquet-unwritable" => Set(() => { }, ("--parquet", "/proc/never.parquet"), "--table /proc/never.parquet: cannot create files in /proc", 1),
             _ => Set(() => flags["--cache-dir"] = dir.File("empty-cache"), ("--model-name", "nowhere"),
                 "create it with `llmloc localize --model-name nowhere --percentage 1", 2),
         };

@@ -30,8 +30,8 @@ public class ExtractTests
         if (!File.Exists(input)) File.WriteAllLines(input, Sentences);
         var options = new ExtractOptions
         {
-            ModelName = Model, InputFile = input, OutputFile = dir.File(name + ".npy"), BatchSize = batchSize, Pooling = pooling,
-            MaskFile = mask, PassageContext = context,
+            Model = new(Model), InputFile = input, OutputFile = dir.File(name + ".npy"), BatchSize = batchSize, Pooling = pooling,
+            Mask = mask is null ? null : new() { File = mask }, PassageContext = context,
         };
         ExtractRun.Run(options, TextWriter.Null, TextWriter.Null, heldBytes ?? SequenceScorer.GroupHiddenBytes);
         return Npy.Read(dir.File(name + ".npy")).ToFloats();
@@ -155,10 +155,14 @@ public class ExtractTests
         File.WriteAllLines(dir.File("s.txt"), Sentences);
         float[] Run(string name, string weights, string dtype, string expectedLog)
         {
-            var run = CliRunner.Run("extract", "--model-name", Model, "--input", dir.File("s.txt"), "--output", dir.File(name + ".npy"),
-                "--device", "cpu", "--weights", weights, "--dtype", dtype);
+            string[] args = ["extract", "--model-name", Model, "--input", dir.File("s.txt"), "--output", dir.File(name + ".npy"),
+                "--device", "cpu", "--weights", weights, "--dtype", dtype];
+            var run = CliRunner.Run([.. args, "--verbose"]);
             Assert.True(run.ExitCode == 0, run.Stderr);
             Assert.Contains(expectedLog, run.Stderr);
+            // Without --verbose, only a streamed model is reported.
+            var quiet = CliRunner.Run(args);
+            Assert.Equal(weights == "streamed", quiet.Stderr.Contains("llmloc: weights"));
             return Npy.Read(dir.File(name + ".npy")).ToFloats();
         }
         float[] memory = Run("memory", "in-memory", "float32", "llmloc: weights in memory as float32");
@@ -191,7 +195,7 @@ public class ExtractTests
         var doc = TestJson.Read<LlmLoc.BrainAlignment.AlignReport.Document>(dir.File("r.json"));
         Assert.Equal(["language", "random", "random"], doc.Conditions.Select(c => c.Condition));
         Assert.True(doc.Conditions[0].Score > 0.999, $"language units predict their own activations: {doc.Conditions[0].Score}");
-        Assert.Equal(5, doc.TestSets.Length);
+        Assert.Equal(5, doc.Groups.Single().Splits.Count);
     }
 
     [Theory]

@@ -84,7 +84,7 @@ public class BlimpTests(TinyGpt2 gpt2) : IClassFixture<TinyGpt2>
         using var dir = new TempDir();
         var (code, _, err) = Run("evaluate", "--model-name", dir.File("no-model"), "--blimp", "anaphor_gender", "--blimp-dir", SharedBlimp);
         Assert.Equal(LlmLoc.ExitCodes.Usage, code);
-        Assert.Contains("unknown BLiMP paradigm 'anaphor_gender' (did you mean anaphor_gender_agreement?)", err);
+        Assert.Contains("unknown BLiMP paradigm 'anaphor_gender': did you mean anaphor_gender_agreement?", err);
 
         (code, _, err) = Run("evaluate", "--model-name", dir.File("no-model"), "--blimp", "--blimp-dir", dir.File("nope"));
         Assert.Equal(LlmLoc.ExitCodes.InputError, code);

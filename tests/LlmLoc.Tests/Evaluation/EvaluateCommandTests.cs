@@ -45,7 +45,7 @@ public class EvaluateCommandTests
         Assert.Equal(noneWindows.Sum(w => w.Loss * w.Tokens) / noneWindows.Sum(w => w.Tokens), doc.Summary[0].Loss!.Value, 9);
 
         var read = await Parquet.Serialization.ParquetSerializer.DeserializeAsync<EvaluationExport.ItemRow>(parquet);
-        Assert.Equal(["kind", "condition", "seed", "pair", "window", "paradigm", "phenomenon", "logp_good", "logp_bad", "correct", "document", "tokens", "loss"],
+        Assert.Equal(["kind", "condition", "network", "mask", "seed", "pair", "window", "paradigm", "phenomenon", "logp_good", "logp_bad", "correct", "document", "tokens", "loss"],
             read.Schema.GetDataFields().Select(f => f.Name));
         var rows = read.Data;
         Assert.Equal(doc.Pairs.Count + doc.Windows.Count, rows.Count);

@@ -8,10 +8,14 @@ namespace LlmLoc.Tests.Evaluation;
 public class LesionMasksTests
 {
     static UnitMask? Resolve(string network, string model, double percentage, string pooling, string range, int seed, string? maskFile, string cacheDir) =>
-        LesionMaskResolver.Resolve(new LesionMaskRequest
+        LesionMaskResolver.Resolve(new LesionRequest
         {
-            ModelName = model, Percentage = percentage, Network = network, Pooling = LlmLoc.Masks.PoolingNames.Parse(pooling),
-            Range = LlmLoc.Masks.LocalizeRange.Parse(range), Seed = seed, CacheDir = cacheDir, MaskFile = maskFile,
+            Model = new(model), Condition = network, Seed = seed,
+            Mask = new()
+            {
+                Percentage = percentage, Pooling = LlmLoc.Masks.PoolingNames.Parse(pooling), Range = LlmLoc.Masks.LocalizeRange.Parse(range),
+                CacheDir = cacheDir, File = maskFile,
+            },
         }).Mask;
 
     [Fact]
@@ -19,7 +23,7 @@ public class LesionMasksTests
     {
         var (dir, model, cache, _) = TinyGpt2.WithLanguageMask();
         using var _dir = dir;
-        var options = new EvaluateOptions { ModelName = model, Percentage = 5, CacheDir = cache, RandomSeeds = 4, Seed = 7, MinimalPairsFile = "builtin" };
+        var options = new EvaluateOptions { Model = new(model) { Seed = 7 }, Mask = new() { Percentage = 5, CacheDir = cache }, RandomSeeds = 4, MinimalPairsFile = "builtin" };
         var conditions = EvaluateRun.Conditions(options);
 
         Assert.Equal(["none", "language", "random", "random", "random", "random"], conditions.Select(c => c.Name));

@@ -93,8 +93,8 @@ public sealed class HardeningTests : IDisposable
     // Outputs are renamed into place at the end, so one naming an input or another output would replace it.
     [Theory]
     [InlineData("--text doc.txt --json doc.txt", "--json <root>/doc.txt is the --text file")]
-    [InlineData("--minimal-pairs pairs.jsonl --parquet pairs.jsonl", "--parquet <root>/pairs.jsonl is the --minimal-pairs file")]
-    [InlineData("--minimal-pairs builtin --json out --parquet out", "--parquet <root>/out is also --json")]
+    [InlineData("--minimal-pairs pairs.jsonl --parquet pairs.jsonl", "--table <root>/pairs.jsonl is the --minimal-pairs file")]
+    [InlineData("--minimal-pairs builtin --json out --parquet out", "--table <root>/out is also --json")]
     public void EvaluateOutputsNamingAnInputOrEachOtherAreRefusedBeforeTheModel(string flags, string message)
     {
         File.WriteAllText(bad.Path_("doc.txt"), "Some text to score.");
@@ -114,7 +114,7 @@ public sealed class HardeningTests : IDisposable
         string Refusal(Action validate) => Assert.Throws<LlmLocException>(validate).Message;
         string expected = Assert.Throws<LlmLocException>(() => LlmLoc.Masks.FlagChecks.Seed(-1)).Message;
         Assert.Equal("--seed -1 is negative: numpy seeds must be between 0 and 2**32 - 1", expected);
-        Assert.Equal(expected, Refusal(new LlmLoc.Extraction.ExtractOptions { ModelName = "m", InputFile = "in.csv", OutputFile = "out.npy", Seed = -1 }.Validate));
+        Assert.Equal(expected, Refusal(new LlmLoc.Extraction.ExtractOptions { Model = new("m") { Seed = -1 }, InputFile = "in.csv", OutputFile = "out.npy" }.Validate));
         var align = new LlmLoc.BrainAlignment.AlignOptions { ActivationsFile = "a.npy", ResponsesFile = "r.npy" };
         Assert.Equal(expected, Refusal((align with { Seed = -1 }).Validate));
         Assert.Equal("--split-seed -2 is negative: numpy seeds must be between 0 and 2**32 - 1", Refusal((align with { SplitSeed = -2 }).Validate));

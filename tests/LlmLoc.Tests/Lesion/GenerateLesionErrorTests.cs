@@ -44,7 +44,9 @@ public class GenerateLesionErrorTests
     }
 
     [Theory]
-    [InlineData("--network", "theory-of-mind")]
+    [InlineData("--network", "Theory of mind")]
+    [InlineData("--network", "../language")]
+    [InlineData("--random-like", "none", "--network", "random")]
     [InlineData("--percentage", "0")]
     [InlineData("--num-return-sequences", "2", "--greedy", "--network", "none")]
     [InlineData("--network", "none", "--mask", "x.npy")]

@@ -49,17 +49,24 @@ public class GenerateLesionMaskTests
     [Fact]
     public void CacheKeyMatchesLocalizeFileName()
     {
-        var request = new LesionMaskRequest { ModelName = "meta-llama/Llama-3.2-1B", Percentage = 0.5, Range = global::LlmLoc.Masks.LocalizeRange.Parse("80-90") };
-        Assert.Equal("Llama-3.2-1B_network=language_pooling=last-token_range=80-90_perc=0.5_nunits=None_pretrained=True.npy", request.LanguageKey.MaskFileName);
+        var request = new LesionRequest
+        {
+            Model = new("meta-llama/Llama-3.2-1B"), Condition = Networks.Language,
+            Mask = new() { Percentage = 0.5, Range = global::LlmLoc.Masks.LocalizeRange.Parse("80-90") },
+        };
+        Assert.Equal("Llama-3.2-1B_network=language_pooling=last-token_range=80-90_perc=0.5_nunits=None_pretrained=True.npy", request.Key.MaskFileName);
         Assert.Equal("Llama-3.2-1B_network=language_pooling=last-token_range=80-90_perc=0.5_nunits=None_pretrained=False.npy",
-            (request with { Untrained = true }).LanguageKey.MaskFileName);
+            (request with { Model = request.Model with { Untrained = true } }).Key.MaskFileName);
+        // A random control reads the --random-like network's mask.
+        Assert.Equal("Llama-3.2-1B_network=theory-of-mind_pooling=last-token_range=80-90_perc=0.5_nunits=None_pretrained=True.npy",
+            (request with { Condition = Networks.Random, RandomLike = Networks.TheoryOfMind }).Key.MaskFileName);
     }
 
     [Fact]
     public void RandomControlHasAsManyUnitsOutsideTheLanguageMaskAndIsSeeded()
     {
         using var cached = new CachedModel();
-        var request = new LesionMaskRequest { ModelName = cached.Model, Percentage = 1, Network = Networks.Random, CacheDir = cached.Cache, Seed = 7 };
+        var request = new LesionRequest { Model = new(cached.Model), Mask = new() { Percentage = 1, CacheDir = cached.Cache }, Condition = Networks.Random, Seed = 7 };
         var language = UnitMask.Load(FixtureMask("gpt2"));
         var random = LesionMaskResolver.Resolve(request).Mask!;
 
@@ -81,9 +88,9 @@ public class GenerateLesionMaskTests
     [Fact]
     public void NoneNeedsNoMask()
     {
-        var resolved = LesionMaskResolver.Resolve(new LesionMaskRequest
+        var resolved = LesionMaskResolver.Resolve(new LesionRequest
         {
-            ModelName = "tiny-gpt2", Percentage = 1, Network = Networks.None, CacheDir = "/nonexistent",
+            Model = new("tiny-gpt2"), Mask = new() { Percentage = 1, CacheDir = "/nonexistent" }, Condition = Networks.None,
         });
         Assert.Null(resolved.Mask);
     }

@@ -114,4 +114,31 @@ public sealed class LocalizeEndToEndTests : IDisposable
             Assert.Equal(maskRef[i] == 1, rows[i].Selected);
         }
     }
+
+    [Fact]
+    public async Task StatsOutAsCsvHoldsTheParquetTablesValues()
+    {
+        string cache = Path.Combine(dir.Path, "cache"), parquet = Path.Combine(dir.Path, "stats.parquet"), csv = Path.Combine(dir.Path, "stats.csv");
+        Localize(cache, "--percentage", "1", "--stats-out", parquet);
+        Localize(cache, "--percentage", "1", "--stats-out", csv);
+        var rows = await LlmLoc.Localization.StatsTable.ReadAsync(parquet);
+        string[] lines = File.ReadAllLines(csv);
+        Assert.Equal("layer,unit,t,p,p_fdr,selected", lines[0]);
+        Assert.Equal(rows.Count + 1, lines.Length);
+        for (int i = 0; i < rows.Count; i++)
+        {
+            string[] f = lines[i + 1].Split(',');
+            var r = rows[i];
+            Assert.Equal((r.Layer, r.Unit), (int.Parse(f[0]), int.Parse(f[1])));
+            // Python's repr of a float: the same double back.
+            Assert.Equal(r.T, double.Parse(f[2], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(r.PFdr, double.Parse(f[4], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(r.Selected ? "True" : "False", f[5]);
+        }
+        // Any other extension is a usage error before the model loads; nothing is written.
+        var bad = LlmLoc.Tests.Localization.CliRunner.Run("localize", "--model-name", "no-such-model", "--percentage", "1", "--stats-out", Path.Combine(dir.Path, "stats.txt"), "--cache-dir", cache);
+        Assert.Equal(ExitCodes.Usage, bad.ExitCode);
+        Assert.Contains("a table is written as .csv or .parquet", bad.Stderr);
+        Assert.False(File.Exists(Path.Combine(dir.Path, "stats.txt")));
+    }
 }

@@ -16,6 +16,6 @@ public class RootCommandTests
     {
         var result = CliRunner.Run("localise");
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal("llmloc: error: Unrecognized command or argument 'localise'. (see 'llmloc --help')", result.Stderr.Trim());
+        Assert.Equal("llmloc: error: unknown verb 'localise': did you mean 'llmloc localize'? (see 'llmloc --help')", result.Stderr.Trim());
     }
 }

@@ -1,3 +1,4 @@
+using LlmLoc.IO;
 using LlmLoc.Masks;
 using LlmLoc.Tests.Infrastructure;
 

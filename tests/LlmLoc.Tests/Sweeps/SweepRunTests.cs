@@ -14,7 +14,7 @@ public sealed class SweepRunTests : IDisposable
 
     public SweepRunTests() => Directory.CreateSymbolicLink(dir.File("tiny-gpt2"), Shared.Fixture("models", "gpt2"));
 
-    SweepPlan Plan(string models, string networks, string percentages)
+    SweepPlan Plan(string models, string networks, string percentages, string more = "")
     {
         string grid = dir.File("grid.toml");
         File.WriteAllText(grid, $"""
@@ -24,6 +24,7 @@ public sealed class SweepRunTests : IDisposable
             device = "cpu"
             stimuli_dir = "{Shared.Path_("stimuli")}"
             cache_dir = "cache"
+            {more}
             """);
         var result = CliRunner.Run("sweep", "plan", grid);
         Assert.True(result.ExitCode == 0, result.Stderr);
@@ -31,6 +32,38 @@ public sealed class SweepRunTests : IDisposable
     }
 
     static long Units(string mask) => Npy.Read(mask).ToDoubles().Sum(v => (long)v);
+
+    /// <summary>A grid takes every localize setting: a cell with streamed bfloat16 weights runs as localize does with
+    /// --weights streamed --dtype bfloat16 (the same mask), and its log says the weights were streamed as bfloat16.</summary>
+    [Fact]
+    public void GridCellsCarryWeightsAndDType()
+    {
+        var plan = Plan("\"tiny-gpt2\"", "\"language\"", "5", "weights = \"streamed\"\ndtype = \"bfloat16\"");
+        Assert.Equal(("streamed", "bfloat16"), (plan.Cells[0].Weights, plan.Cells[0].DType));
+        var task = CliRunner.Run("sweep", "run", plan.Path, "--task", "0");
+        Assert.True(task.ExitCode == 0, task.Stderr);
+        Assert.Contains("llmloc: weights streamed block by block from the checkpoint as bfloat16", task.Stderr);
+
+        var localize = CliRunner.Run("localize", "--model-name", dir.File("tiny-gpt2"), "--percentage", "5", "--device", "cpu", "--weights", "streamed",
+            "--dtype", "bfloat16", "--stimuli-dir", Shared.Path_("stimuli"), "--cache-dir", dir.File("localize-cache"));
+        Assert.True(localize.ExitCode == 0, localize.Stderr);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir.File("localize-cache"), Path.GetFileName(plan.Cells[0].MaskPath))), File.ReadAllBytes(plan.Cells[0].MaskPath));
+
+        // A plan written before the keys existed still loads: auto weights, default dtype.
+        File.WriteAllText(plan.Path, File.ReadAllText(plan.Path).Replace(",\"weights\":\"streamed\",\"dtype\":\"bfloat16\"", ""));
+        var old = SweepPlan.Load(plan.Path);
+        Assert.Equal(("auto", (string?)null), (old.Cells[0].Weights, old.Cells[0].DType));
+    }
+
+    [Fact]
+    public void AGridRefusesAnUnknownWeightsMode()
+    {
+        string grid = dir.File("bad.toml");
+        File.WriteAllText(grid, "models = [\"gpt2\"]\npercentages = [1]\nweights = \"mapped\"\n");
+        var result = CliRunner.Run("sweep", "plan", grid);
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("key 'weights' has a bad value \"mapped\": unknown --weights 'mapped'", result.Stderr);
+    }
 
     [Fact]
     public void ACellWhoseErrorRecordCannotBeWrittenStillReportsItsOwnError()
@@ -241,9 +274,11 @@ public sealed class SweepRunTests : IDisposable
         var result = CliRunner.Run("sweep", "run", plan.Path, "--local", "-j", "2");
 
         Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
-        Assert.Contains("sweep: 2 cells, 1 already cached, running 1 with 2 process(es)", result.Stdout);
-        Assert.Contains("cell 1 done", result.Stdout);
-        Assert.DoesNotContain("cell 0 ", result.Stdout);
+        // Progress is on stderr; stdout carries no result of sweep run.
+        Assert.Equal("", result.Stdout);
+        Assert.Contains("sweep: 2 cells, 1 already cached, running 1 with 2 process(es)", result.Stderr);
+        Assert.Contains("cell 1 done", result.Stderr);
+        Assert.DoesNotContain("cell 0 ", result.Stderr);
         Assert.Equal(cached, File.ReadAllBytes(plan.Cells[0].MaskPath));
         Assert.True(File.Exists(plan.Cells[1].MaskPath));
         Assert.False(File.Exists(plan.ErrorRecordPath(1)), "a successful run must clear the cell's error record");

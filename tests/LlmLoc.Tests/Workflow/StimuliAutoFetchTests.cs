@@ -26,8 +26,9 @@ public sealed class StimuliAutoFetchTests : IDisposable
 
     LocalizeOptions Options(string network) => new()
     {
-        ModelName = _model, Network = network, Percentage = 1, Device = "cpu",
-        StimuliDir = _temp.File("stimuli"), CacheDir = _temp.File("cache"),
+        Model = new(_model) { Device = "cpu" },
+        Mask = new() { Network = network, Percentage = 1, CacheDir = _temp.File("cache") },
+        StimuliDir = _temp.File("stimuli"),
     };
 
     [Theory]

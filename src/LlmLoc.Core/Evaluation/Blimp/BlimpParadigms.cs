@@ -86,6 +86,88 @@ public static class BlimpParadigms
 
     public static IReadOnlyList<string> All { get; } = Sha256.Keys.ToArray();
 
+    /// <summary>Each paradigm's phenomenon: the linguistics_term of its file's pairs (one per file).</summary>
+    public static readonly IReadOnlyDictionary<string, string> Phenomena = new SortedDictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["adjunct_island"] = "island_effects",
+        ["anaphor_gender_agreement"] = "anaphor_agreement",
+        ["anaphor_number_agreement"] = "anaphor_agreement",
+        ["animate_subject_passive"] = "s-selection",
+        ["animate_subject_trans"] = "s-selection",
+        ["causative"] = "argument_structure",
+        ["complex_NP_island"] = "island_effects",
+        ["coordinate_structure_constraint_complex_left_branch"] = "island_effects",
+        ["coordinate_structure_constraint_object_extraction"] = "island_effects",
+        ["determiner_noun_agreement_1"] = "determiner_noun_agreement",
+        ["determiner_noun_agreement_2"] = "determiner_noun_agreement",
+        ["determiner_noun_agreement_irregular_1"] = "determiner_noun_agreement",
+        ["determiner_noun_agreement_irregular_2"] = "determiner_noun_agreement",
+        ["determiner_noun_agreement_with_adj_2"] = "determiner_noun_agreement",
+        ["determiner_noun_agreement_with_adj_irregular_1"] = "determiner_noun_agreement",
+        ["determiner_noun_agreement_with_adj_irregular_2"] = "determiner_noun_agreement",
+        ["determiner_noun_agreement_with_adjective_1"] = "determiner_noun_agreement",
+        ["distractor_agreement_relational_noun"] = "subject_verb_agreement",
+        ["distractor_agreement_relative_clause"] = "subject_verb_agreement",
+        ["drop_argument"] = "argument_structure",
+        ["ellipsis_n_bar_1"] = "ellipsis",
+        ["ellipsis_n_bar_2"] = "ellipsis",
+        ["existential_there_object_raising"] = "control_raising",
+        ["existential_there_quantifiers_1"] = "quantifiers",
+        ["existential_there_quantifiers_2"] = "quantifiers",
+        ["existential_there_subject_raising"] = "control_raising",
+        ["expletive_it_object_raising"] = "control_raising",
+        ["inchoative"] = "argument_structure",
+        ["intransitive"] = "argument_structure",
+        ["irregular_past_participle_adjectives"] = "irregular_forms",
+        ["irregular_past_participle_verbs"] = "irregular_forms",
+        ["irregular_plural_subject_verb_agreement_1"] = "subject_verb_agreement",
+        ["irregular_plural_subject_verb_agreement_2"] = "subject_verb_agreement",
+        ["left_branch_island_echo_question"] = "island_effects",
+        ["left_branch_island_simple_question"] = "island_effects",
+        ["matrix_question_npi_licensor_present"] = "npi_licensing",
+        ["npi_present_1"] = "npi_licensing",
+        ["npi_present_2"] = "npi_licensing",
+        ["only_npi_licensor_present"] = "npi_licensing",
+        ["only_npi_scope"] = "npi_licensing",
+        ["passive_1"] = "argument_structure",
+        ["passive_2"] = "argument_structure",
+        ["principle_A_c_command"] = "binding",
+        ["principle_A_case_1"] = "binding",
+        ["principle_A_case_2"] = "binding",
+        ["principle_A_domain_1"] = "binding",
+        ["principle_A_domain_2"] = "binding",
+        ["principle_A_domain_3"] = "binding",
+        ["principle_A_reconstruction"] = "binding",
+        ["regular_plural_subject_verb_agreement_1"] = "subject_verb_agreement",
+        ["regular_plural_subject_verb_agreement_2"] = "subject_verb_agreement",
+        ["sentential_negation_npi_licensor_present"] = "npi_licensing",
+        ["sentential_negation_npi_scope"] = "npi_licensing",
+        ["sentential_subject_island"] = "island_effects",
+        ["superlative_quantifiers_1"] = "quantifiers",
+        ["superlative_quantifiers_2"] = "quantifiers",
+        ["tough_vs_raising_1"] = "control_raising",
+        ["tough_vs_raising_2"] = "control_raising",
+        ["transitive"] = "argument_structure",
+        ["wh_island"] = "island_effects",
+        ["wh_questions_object_gap"] = "filler_gap_dependency",
+        ["wh_questions_subject_gap"] = "filler_gap_dependency",
+        ["wh_questions_subject_gap_long_distance"] = "filler_gap_dependency",
+        ["wh_vs_that_no_gap"] = "filler_gap_dependency",
+        ["wh_vs_that_no_gap_long_distance"] = "filler_gap_dependency",
+        ["wh_vs_that_with_gap"] = "filler_gap_dependency",
+        ["wh_vs_that_with_gap_long_distance"] = "filler_gap_dependency",
+    };
+
+    /// <summary><c>evaluate --blimp list</c>: the paradigms grouped by phenomenon (no data or model needed).</summary>
+    public static void WriteList(TextWriter output)
+    {
+        foreach (var group in Phenomena.GroupBy(p => p.Value).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            output.WriteLine($"{group.Key} ({group.Count()})");
+            foreach (var (paradigm, _) in group) output.WriteLine($"  {paradigm}");
+        }
+    }
+
     /// <summary>The paradigms a --blimp value names: none or "all" = every paradigm; unknown names are a usage error.</summary>
     public static IReadOnlyList<string> Select(IReadOnlyList<string> requested)
     {
@@ -93,9 +175,8 @@ public static class BlimpParadigms
         foreach (string name in requested)
             if (!Sha256.ContainsKey(name))
             {
-                string? near = All.FirstOrDefault(p => p.Contains(name, StringComparison.OrdinalIgnoreCase));
-                string hint = near is null ? "" : $" (did you mean {near}?)";
-                throw new LlmLocException($"unknown BLiMP paradigm '{name}'{hint}: give paradigm names such as {All[0]}, or all", ExitCodes.Usage);
+                string hint = Suggestions.Nearest(name, All) is { } near ? $"did you mean {near}? " : "";
+                throw new LlmLocException($"unknown BLiMP paradigm '{name}': {hint}`llmloc evaluate --blimp list` lists the 67 (or give all)", ExitCodes.Usage);
             }
         return requested.Distinct().ToArray();
     }

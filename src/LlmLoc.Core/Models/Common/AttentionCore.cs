@@ -43,9 +43,9 @@ public static class AttentionCore
     internal static readonly AsyncLocal<long?> EagerMaxKeysOverride = new();
 
     /// <summary>
-    /// softmax(q·kᵀ/√d + mask)·v. libtorch's CPU SDPA kernel costs ~4× the plain math at localizer-sized inputs
-    /// (64 stimuli × 12 heads × 12 tokens: 6.4 ms against 1.7 ms per call, bench `parts`), so short sequences on the
-    /// CPU take the math path; long ones keep SDPA, which never materialises the [s × s] scores. Soft-capped scores
+    /// softmax(q·kᵀ/√d + mask)·v. libtorch's CPU SDPA kernel costs several times the plain math at localizer-sized
+    /// inputs (64 stimuli × 12 heads × 12 tokens; bench `parts`, bench/README.md), so short sequences on the CPU take
+    /// the math path; long ones keep SDPA, which never materialises the [s × s] scores. Soft-capped scores
     /// always take the math path (SDPA has no hook between the product and the softmax).
     /// </summary>
     static Tensor Attend(Tensor q, Tensor k, Tensor v, Tensor? mask, bool causal, double? softCap)

@@ -38,6 +38,7 @@ public sealed class Checkpoint : IDisposable
         try
         {
             using var doc = JsonDocument.Parse(File.ReadAllBytes(indexPath));
+            IO.JsonStrings.Check(doc.RootElement);
             weightMap = doc.RootElement.GetProperty("weight_map").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)

@@ -73,7 +73,7 @@ public sealed class SafeTensorsFile : IDisposable
         var entries = new Dictionary<string, SafeTensorsEntry>(StringComparer.Ordinal);
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         JsonDocument doc;
-        try { doc = JsonDocument.Parse(header); }
+        try { doc = JsonDocument.Parse(header); IO.JsonStrings.Check(doc.RootElement); }
         catch (JsonException e) { throw Corrupt(path, "header is not valid JSON (" + e.Message + ")"); }
         using (doc)
         {
@@ -145,8 +145,9 @@ public sealed class SafeTensorsFile : IDisposable
             ReadBytes(entry, destination);
             return;
         }
-        // Convert (or move to the device) from a view of the file when possible, else from a temporary copy.
-        using var staging = MapView(name) ?? Read(name);
+        // Convert (or move to the device) from a temporary copy, never from a map of the file: a file truncated in place
+        // would fault (SIGBUS) on a mapped page, where a length-checked read is one line.
+        using var staging = Read(name);
         destination.copy_(staging);
     }
 
@@ -154,7 +155,8 @@ public sealed class SafeTensorsFile : IDisposable
     /// The tensor as a CPU view of a private memory map of the file: no copy, pages come straight from the page cache
     /// when first touched, writes stay in this process. Null when the tensor cannot be viewed (empty, its offset not a
     /// multiple of its element size, or the file cannot be mapped); read it with <see cref="ReadInto"/> then.
-    /// The file must not be truncated in place while a view is alive (replacing it by rename, as downloads do, is safe).
+    /// The file must not be truncated in place while a view is alive (replacing it by rename, as downloads do, is safe):
+    /// the kernel turns access to a page past the new end into SIGBUS, so llmloc maps only when asked (LoadOptions.MapFile).
     /// </summary>
     public Tensor? MapView(string name)
     {

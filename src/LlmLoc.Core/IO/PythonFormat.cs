@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace LlmLoc.Masks;
+namespace LlmLoc.IO;
 
 /// <summary>Formats values the way Python's f-strings do, so cache file names match the original's.</summary>
 public static class PythonFormat
