@@ -35,7 +35,7 @@ public sealed class ChildProcesses : IDisposable
         start.Environment[ParentVariable] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         using var process = new Process { StartInfo = start };
         Exception? logFailure = null;
-        var writer = new StreamWriter(IO.UntrustedFile.CreateFresh(log)) { AutoFlush = true };
+        var writer = new StreamWriter(IO.UntrustedFile.CreateFresh(log)) { AutoFlush = true, NewLine = Platform.TextOutput.NewLine };
         void Append(object _, DataReceivedEventArgs e)
         {
             if (e.Data is not { } line) return;

@@ -78,8 +78,10 @@ public sealed class PlatformBadInputTests : IDisposable
         string cache = Path.Combine(_dir.Path, new string('c', 256));
         var result = CliRunner.Run("localize", "--model-name", EmptyModel("tiny"), "--percentage", "1", "--cache-dir", cache, "--device", "cpu");
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
-        Assert.Equal($"llmloc: error: --cache-dir {cache}: '{new string('c', 256)}' is not a valid name on Linux: it is 256 bytes long (UTF-8), " +
-            "more than the 255 a file name may have; choose another path", OneErrorLine(result));
+        // The cache folder's own check or the cache entry's, whichever the verb makes first: one line naming the name and the limit.
+        string line = OneErrorLine(result);
+        Assert.Contains($"{cache}", line);
+        Assert.Contains($"'{new string('c', 256)}' is not a valid name on Linux: it is 256 bytes long (UTF-8), more than the 255 a file name may have", line);
         Assert.False(Directory.Exists(cache));
     }
 

@@ -90,6 +90,25 @@ public sealed class PlatformCallsTests : IDisposable
         Assert.False(File.Exists(temp));
     }
 
+    [Fact]
+    public void ThePortableNoFollowOpenGivesTheSameOutcomesAsLinuxOpen()
+    {
+        File.WriteAllText(_dir.File("plan.jsonl"), "cells");
+        File.CreateSymbolicLink(_dir.File("planted"), _dir.File("plan.jsonl"));
+        foreach (var (name, follow) in new[] { ("plan.jsonl", false), ("planted", false), ("planted", true), ("missing", false), ("missing", true) })
+        {
+            var (linuxOutcome, linuxStream) = SafeOpen.Linux(_dir.File(name), follow);
+            var (portableOutcome, portableStream) = SafeOpen.Portable(_dir.File(name), follow);
+            using (linuxStream) using (portableStream)
+            {
+                Assert.Equal(linuxOutcome, portableOutcome);
+                Assert.Equal(linuxStream is null ? null : new StreamReader(linuxStream).ReadToEnd(),
+                    portableStream is null ? null : new StreamReader(portableStream).ReadToEnd());
+            }
+        }
+        Assert.Equal(OpenOutcome.IsLink, SafeOpen.OpenForRead(_dir.File("planted"), followLinks: false).Outcome);
+    }
+
     [DllImport("libc", EntryPoint = "realpath", SetLastError = true)]
     static extern nint LibcRealpath(string path, nint resolved);
 
