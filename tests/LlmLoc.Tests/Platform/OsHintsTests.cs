@@ -1,6 +1,6 @@
 using LlmLoc.Models;
 using LlmLoc.Platform;
-using static LlmLoc.Tests.Models.ModelFixture;
+using static LlmLoc.Tests.Infrastructure.ModelFixture;
 
 namespace LlmLoc.Tests.Platform;
 
