@@ -8,17 +8,18 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        // Lines end in "\n" on every system; libtorch's own dependencies load before TorchSharp's first call.
+        Platform.TextOutput.UnixLines(Console.Out);
+        Platform.TextOutput.UnixLines(Console.Error);
+        Platform.TorchNatives.Preload();
         int code = Run(args, Console.Out, Console.Error);
         // Every output is written and renamed into place by now. On Linux the process leaves without the runtime's
-        // shutdown and libtorch's static destructors, which took ~0.15 s after a GPT-2 localize (bench/README.md).
+        // shutdown and libtorch's static destructors (Platform.ProcessExit); elsewhere Main returns the code.
         Console.Out.Flush();
         Console.Error.Flush();
-        if (OperatingSystem.IsLinux()) ExitWithoutShutdown(code);
+        Platform.ProcessExit.TryExitWithoutShutdown(code, Platform.HostOs.Current);
         return code;
     }
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "_exit")]
-    static extern void ExitWithoutShutdown(int code);
 
     /// <summary>Runs the CLI in-process (tests call this) and returns the exit code.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

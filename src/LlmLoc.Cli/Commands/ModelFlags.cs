@@ -17,7 +17,7 @@ public sealed class ModelFlags
         Description = "a randomly initialised model of the same architecture (its masks are the pretrained=False ones)",
     };
     public Option<int> Seed { get; }
-    public Option<string?> Device { get; } = new("--device") { Description = "cpu, cuda or cuda:N (default: CUDA when available)" };
+    public Option<string?> Device { get; } = new("--device") { Description = "cpu, cuda, cuda:N or mps (default: CUDA when available, else cpu)" };
     public Option<bool> Offline { get; } = new("--offline") { Description = "no network: use only the local Hugging Face cache (as HF_HUB_OFFLINE=1) and never fetch stimuli or BLiMP" };
     public Option<string> Weights { get; } = new("--weights")
     {

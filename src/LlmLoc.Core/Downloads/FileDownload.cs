@@ -42,7 +42,7 @@ internal static class FileDownload
             await settings.Progress.RunAsync(request.Label, request.Size, SizeOf(partial),
                 report => FetchWithResumeAsync(request, settings, partial, report, ct));
             Verify(request, partial);
-            File.Move(partial, request.Target, overwrite: true);
+            Platform.FileReplace.Move(partial, request.Target);
         }
         catch (IOException e) when (ErrorReport.IsDiskFull(e))
         {
@@ -155,7 +155,8 @@ internal static class FileDownload
         return path;
     }
 
-    /// <summary>An exclusive lock file (an advisory flock on Unix, like Python's filelock), waited for with a poll.
+    /// <summary>An exclusive lock file (<see cref="Platform.FileLocks"/>: an advisory flock on Linux and macOS, like Python's
+    /// filelock, a share lock on Windows), waited for with a poll.
     /// <paramref name="removeWhenDone"/> (llmloc's own locks; the hub's are shared with Python and kept): on release the
     /// file goes, and so do the folders made for it if nothing else landed there (a failed first download).</summary>
     public static async Task<IDisposable> LockAsync(string path, bool removeWhenDone, CancellationToken ct)
@@ -171,7 +172,7 @@ internal static class FileDownload
                 var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, removeWhenDone ? FileOptions.DeleteOnClose : 0);
                 return removeWhenDone ? new OwnLock(stream, folder, created) : stream;
             }
-            catch (IOException e) when (IsHeldByAnother(e)) { await Task.Delay(200, ct); }
+            catch (IOException e) when (Platform.FileLocks.IsHeldByAnother(e, Platform.HostOs.Current)) { await Task.Delay(200, ct); }
         }
     }
 
@@ -185,10 +186,4 @@ internal static class FileDownload
                 Directory.Delete(dir);
         }
     }
-
-    /// <summary>The lock is another process's (EWOULDBLOCK 11 from flock on Linux, where .NET's HResult is the errno;
-    /// a sharing or lock violation on Windows): worth waiting for. Any other failure (a read-only or broken cache, a
-    /// path too long, a full disk) would never go away, so it is reported instead of polled forever.</summary>
-    static bool IsHeldByAnother(IOException e) =>
-        e.HResult is 11 or unchecked((int)0x80070020) or unchecked((int)0x80070021);
 }

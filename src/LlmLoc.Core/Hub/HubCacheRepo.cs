@@ -53,19 +53,26 @@ internal sealed class HubCacheRepo(string cacheRoot, HubModelId id)
     }
 
     /// <summary>
-    /// Points snapshots/&lt;commit&gt;/&lt;file&gt; at blobs/&lt;etag&gt; with a relative symlink (so the cache survives being moved),
-    /// falling back to a copy where symlinks are not supported, as huggingface_hub does.
+    /// Points snapshots/&lt;commit&gt;/&lt;file&gt; at blobs/&lt;etag&gt; with a relative symlink (so the cache survives being moved).
+    /// Where symlinks cannot be made (Windows without Developer Mode or administrator rights, FAT drives), it does what
+    /// huggingface_hub's <c>_create_symlink</c> does: a blob this run just downloaded (<paramref name="newBlob"/>) is moved
+    /// to the snapshot, so the file is on disk once; an older blob, which other snapshots may share, is copied.
     /// </summary>
-    public void LinkPointer(string commit, string file, string etag)
+    public void LinkPointer(string commit, string file, string etag, bool newBlob)
     {
         string pointer = PrepareWrite(PointerPath(commit, file)), blob = BlobPath(etag);
         string dir = Path.GetDirectoryName(pointer)!;
         if (File.Exists(pointer)) File.Delete(pointer);
-        try { File.CreateSymbolicLink(pointer, Path.GetRelativePath(dir, blob)); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or PlatformNotSupportedException)
+        if (Platform.SymbolicLinks.TryCreate(pointer, Path.GetRelativePath(dir, blob))) return;
+        if (newBlob)
         {
-            File.Copy(blob, pointer, overwrite: true);
+            try { Platform.FileReplace.Move(blob, pointer); return; }
+            catch (IOException) when (!File.Exists(blob)) { }
         }
+        if (!File.Exists(blob))
+            throw new LlmLocException($"the hub cache lost {blob} while '{file}' was being put in its snapshot (another process moved it); run again",
+                ExitCodes.RuntimeError);
+        File.Copy(blob, pointer, overwrite: true);
     }
 
     /// <summary>
@@ -77,7 +84,7 @@ internal sealed class HubCacheRepo(string cacheRoot, HubModelId id)
     public string PrepareWrite(string path)
     {
         Directory.CreateDirectory(CacheRoot);
-        string root = RealPath(CacheRoot), folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        string root = Platform.RealPaths.Resolve(CacheRoot), folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         string existing = folder;
         while (!Directory.Exists(existing) && Path.GetDirectoryName(existing) is { } parent) existing = parent;
         CheckInside(existing, root);
@@ -88,25 +95,10 @@ internal sealed class HubCacheRepo(string cacheRoot, HubModelId id)
 
     void CheckInside(string folder, string root)
     {
-        string real = RealPath(folder);
-        if (real != root && !real.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        string real = Platform.RealPaths.Resolve(folder);
+        if (!Platform.RealPaths.IsInside(real, root, Platform.HostOs.Current))
             throw new LlmLocException($"the hub cache folder {folder} leads outside the cache ({root}) through a symbolic link (to {real}); " +
                 "llmloc does not write there: remove the link from the cache", ExitCodes.RuntimeError);
-    }
-
-    /// <summary>The path with every symbolic link resolved (POSIX realpath; missing trailing parts are kept as given).</summary>
-    internal static string RealPath(string path)
-    {
-        string full = Path.GetFullPath(path);
-        string result = Path.GetPathRoot(full)!;
-        foreach (var part in full[result.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
-        {
-            string next = Path.Combine(result, part);
-            if (new FileInfo(next).LinkTarget is not null && new FileInfo(next).ResolveLinkTarget(returnFinalTarget: true) is { } target)
-                next = RealPath(target.FullName);
-            result = next;
-        }
-        return result;
     }
 
     /// <summary>A repo-relative path ("a/b.json") as a local path, refusing anything that would leave the folder.</summary>

@@ -16,19 +16,25 @@ internal sealed record HubSettings(string CacheRoot, string Endpoint, string? To
     /// <summary>The endpoint as messages show it: without the user:password a mirror URL may carry.</summary>
     public string DisplayEndpoint => Secrets.Redact(Endpoint);
 
-    public static HubSettings From(HubOptions? options, Func<string, string?> env)
+    /// <param name="os">Whose rules find the home folder (Python's expanduser: USERPROFILE on Windows, HOME elsewhere).</param>
+    public static HubSettings From(HubOptions? options, Func<string, string?> env, Platform.OsFamily? os = null)
     {
         options ??= new HubOptions();
+        var system = os ?? Platform.HostOs.Current;
         string? Env(string name) => env(name) is { Length: > 0 } value ? value : null;
 
+        string ExpandHome(string path) => Platform.UserFolders.ExpandUser(path, env, system);
+        string Join(string folder, string rest) => Platform.UserFolders.Join(folder, rest, system);
+        // huggingface_hub's constants: HF_HOME, else $XDG_CACHE_HOME/huggingface, else ~/.cache/huggingface (also on
+        // Windows, where ~ is %USERPROFILE%); the cache is HF_HOME/hub.
         string home = ExpandHome(Env("HF_HOME")
-            ?? Path.Combine(Env("XDG_CACHE_HOME") ?? Path.Combine(UserHome(env), ".cache"), "huggingface"), env);
+            ?? Join(Env("XDG_CACHE_HOME") ?? Join(Platform.UserFolders.Home(env, system), ".cache"), "huggingface"));
 
         // transformers prefers its legacy TRANSFORMERS_CACHE family over huggingface_hub's HF_HUB_CACHE.
         string cache = options.CacheDir
             ?? Env("TRANSFORMERS_CACHE") ?? Env("PYTORCH_TRANSFORMERS_CACHE") ?? Env("PYTORCH_PRETRAINED_BERT_CACHE")
             ?? Env("HF_HUB_CACHE") ?? Env("HUGGINGFACE_HUB_CACHE")
-            ?? Path.Combine(home, "hub");
+            ?? Join(home, "hub");
 
         string endpoint = (options.Endpoint ?? Env("HF_ENDPOINT") ?? DefaultEndpoint).TrimEnd('/');
         if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
@@ -38,11 +44,12 @@ internal sealed record HubSettings(string CacheRoot, string Endpoint, string? To
         bool offline = options.Offline || DownloadSettings.HubOffline(env);
 
         string? token = CleanToken(options.Token) ?? CleanToken(Env("HF_TOKEN")) ?? CleanToken(Env("HUGGING_FACE_HUB_TOKEN"))
-            ?? ReadTokenFile(ExpandHome(Env("HF_TOKEN_PATH") ?? Path.Combine(home, "token"), env));
+            ?? ReadTokenFile(ExpandHome(Env("HF_TOKEN_PATH") ?? Join(home, "token")));
 
         var download = new DownloadSettings(Seconds(Env("HF_HUB_ETAG_TIMEOUT"), 10), Seconds(Env("HF_HUB_DOWNLOAD_TIMEOUT"), 10),
             new DownloadProgress(options.Progress)) { RetryDelay = options.RetryDelay, OpenPartialFile = options.OpenPartialFile };
-        return new HubSettings(Path.GetFullPath(ExpandHome(cache, env)), endpoint, token, offline, download, options.WithoutWeights);
+        string expanded = ExpandHome(cache);
+        return new HubSettings(system == Platform.HostOs.Current ? Path.GetFullPath(expanded) : expanded, endpoint, token, offline, download, options.WithoutWeights);
     }
 
     static string? CleanToken(string? token)
@@ -58,15 +65,6 @@ internal sealed record HubSettings(string CacheRoot, string Endpoint, string? To
         catch (IOException) { return null; }
         catch (UnauthorizedAccessException) { return null; }
     }
-
-    static string UserHome(Func<string, string?> env) =>
-        env("HOME") is { Length: > 0 } home ? home : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-
-    /// <summary>Python's os.path.expanduser for "~" and "~/..." (not "~user").</summary>
-    static string ExpandHome(string path, Func<string, string?> env) =>
-        path == "~" ? UserHome(env)
-        : path.StartsWith("~/", StringComparison.Ordinal) ? Path.Combine(UserHome(env), path[2..])
-        : path;
 
     static TimeSpan Seconds(string? value, int fallback) =>
         TimeSpan.FromSeconds(int.TryParse(value, out int s) && s > 0 ? s : fallback);

@@ -128,6 +128,7 @@ internal static class SnapshotResolver
     static async Task StoreAsync(HubContext hub, string commit, string file, HubFileMetadata meta, Uri resolveUrl, CancellationToken ct)
     {
         if (hub.Cache.HasFile(commit, file)) return;
+        bool newBlob = !FileDownload.IsPresent(hub.Cache.BlobPath(meta.Etag));
         var request = new DownloadRequest(meta.Location, hub.Cache.BlobPath(meta.Etag), file)
         {
             Token = meta.Location == resolveUrl ? hub.Settings.Token : null, // to the hub only, never to the CDN an LFS file redirects to
@@ -138,6 +139,6 @@ internal static class SnapshotResolver
         };
         try { await FileDownload.FetchAsync(request, hub.Settings.Download, ct); }
         catch (DownloadException e) { throw HubErrors.ForDownload(e, hub, file); }
-        hub.Cache.LinkPointer(commit, file, meta.Etag);
+        hub.Cache.LinkPointer(commit, file, meta.Etag, newBlob);
     }
 }

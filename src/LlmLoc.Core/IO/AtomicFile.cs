@@ -68,7 +68,8 @@ public static class AtomicFile
 
     /// <summary>
     /// Fails early, with the flag named, when <paramref name="path"/> cannot become a file: it is a folder, a parent
-    /// is a file, or the nearest existing folder does not take a new file (read-only, /proc, ...). Creates nothing.
+    /// is a file, or the nearest existing folder does not take a new file (read-only, /proc, ...), or the path cannot
+    /// exist on this system (a Windows device name, a name over 255, a path over the limit). Creates nothing.
     /// </summary>
     public static void CheckCanWriteFile(string path, string flag)
     {
@@ -128,6 +129,7 @@ public static class AtomicFile
 
     static void CheckCanCreateIn(string folder, string flag, string given)
     {
+        Platform.OutputPaths.CheckUserPath(given, flag);
         string existing = folder;
         while (!Directory.Exists(existing))
         {
@@ -176,7 +178,7 @@ public sealed class OutputSet : IDisposable
         {
             foreach (var (temp, final) in _staged)
             {
-                File.Move(temp, final, overwrite: true);
+                Platform.FileReplace.Move(temp, final);
                 done.Add(final);
             }
             _staged.Clear();

@@ -74,30 +74,13 @@ public static class UntrustedFile
     static LlmLocException Refused(string what, string path, string problem) =>
         new($"{what} {path} {problem}: remove it (llmloc writes a new one when needed)", ExitCodes.InputError);
 
-    /// <summary>Opens for reading with O_NONBLOCK on Linux (a FIFO opens at once) and, unless <paramref name="followLinks"/>,
+    /// <summary>Opens for reading (<see cref="Platform.SafeOpen"/>): with O_NONBLOCK on Linux (a FIFO opens at once) and, unless <paramref name="followLinks"/>,
     /// O_NOFOLLOW (a link fails); null when nothing is there. Elsewhere a link is detected by its target and the file
     /// opened normally.</summary>
     static FileStream? Open(string path, string what, bool followLinks)
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            if (!followLinks && new FileInfo(path).LinkTarget is not null) throw Refused(what, path, "is a symbolic link");
-            return File.Exists(path) ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite) : null;
-        }
-        int noFollow = RuntimeInformation.ProcessArchitecture is Architecture.Arm or Architecture.Arm64 ? 0x8000 : 0x20000;
-        const int ReadOnly = 0, NonBlocking = 0x800, CloseOnExec = 0x80000;
-        int fd = OpenFile(path, ReadOnly | NonBlocking | CloseOnExec | (followLinks ? 0 : noFollow));
-        if (fd < 0)
-        {
-            int errno = Marshal.GetLastPInvokeError();
-            const int NoEntry = 2, NotADirectory = 20, TooManyLinks = 40;
-            if (errno is NoEntry or NotADirectory) return null;
-            if (errno == TooManyLinks) throw Refused(what, path, "is a symbolic link");
-            throw new IOException($"cannot open {path}: {new Win32Exception(errno).Message}", errno);
-        }
-        return new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Read, bufferSize: 1);
+        var (outcome, stream) = Platform.SafeOpen.OpenForRead(path, followLinks);
+        if (outcome == Platform.OpenOutcome.IsLink) throw Refused(what, path, "is a symbolic link");
+        return stream;
     }
-
-    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
-    static extern int OpenFile([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
 }

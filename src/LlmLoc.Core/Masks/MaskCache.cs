@@ -17,9 +17,10 @@ public sealed class MaskCache(string? explicitFolder)
         : Environment.GetEnvironmentVariable("LOC_CACHE") is { Length: > 0 } env ? env
         : "cache";
 
-    public string MaskPath(MaskCacheKey key) => Path.Combine(Folder, key.MaskFileName);
-    public string PValuesPath(MaskCacheKey key) => Path.Combine(Folder, key.PValuesFileName);
-    public string TValuesPath(MaskCacheKey key) => Path.Combine(Folder, key.TValuesFileName);
+    // Names valid on every system, no entry that differs only in case, a path within this system's limit.
+    public string MaskPath(MaskCacheKey key) => Platform.OutputPaths.CacheEntry(Folder, key.ModelId, key.MaskFileName);
+    public string PValuesPath(MaskCacheKey key) => Platform.OutputPaths.CacheEntry(Folder, key.ModelId, key.PValuesFileName);
+    public string TValuesPath(MaskCacheKey key) => Platform.OutputPaths.CacheEntry(Folder, key.ModelId, key.TValuesFileName);
 
     /// <summary>Reads a cached mask (its columns are the key's site). A missing one is an error naming the command that
     /// writes it and, when the cache holds masks of the same model and network with other settings, those and the flags

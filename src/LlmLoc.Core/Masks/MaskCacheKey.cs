@@ -18,11 +18,9 @@ public sealed partial record MaskCacheKey(
     /// <summary>The original's model id: <c>os.path.basename(model_name)</c> ("meta-llama/Llama-3.2-1B" → "Llama-3.2-1B").</summary>
     public static string ModelIdOf(string modelName)
     {
-        // os.path.basename splits on '/' only (POSIX); a trailing slash gives "" in Python, which would collide
-        // across models, so a trailing slash is ignored here.
-        string trimmed = modelName.TrimEnd('/');
-        int at = trimmed.LastIndexOf('/');
-        return at >= 0 ? trimmed[(at + 1)..] : trimmed;
+        // os.path.basename of the system llmloc runs on (posixpath, or ntpath on Windows); a trailing separator gives
+        // "" in Python, which would collide across models, so it is ignored.
+        return Platform.PythonPaths.Basename(modelName, Platform.HostOs.Current);
     }
 
     public string MaskFileName =>

@@ -142,7 +142,7 @@ public static class ModelLoader
     {
         var lm = model as CausalLmBase ?? throw new ArgumentException("only models built by ModelLoader can be saved");
         Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, "config.json"), lm.Config.Raw.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(Path.Combine(folder, "config.json"), lm.Config.Raw.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, NewLine = Platform.TextOutput.NewLine }));
         SafeTensorsWriter.Write(Path.Combine(folder, "model.safetensors"),
             lm.named_parameters().Select(p => (p.name, (Tensor)p.parameter)), new Dictionary<string, string> { ["format"] = "pt" });
     }

@@ -137,21 +137,10 @@ public sealed class StreamedWeights : IDisposable
     /// <summary>
     /// glibc's malloc raises its mmap threshold each time a large buffer is freed, so after the first block the
     /// block-sized buffers (weights, activations) come from the heap and stay there when freed: measured on an
-    /// 8 × 2048 bf16 Llama, peak anonymous memory 1956 MB instead of 1055 MB with a fixed 1 MB threshold. A fixed
-    /// threshold (M_MMAP_THRESHOLD, which also turns the adjustment off) makes every buffer of 1 MB or more its own
-    /// mapping, returned to the system when freed. Linux/glibc only; elsewhere nothing happens.
+    /// 8 × 2048 bf16 Llama, peak anonymous memory 1956 MB instead of 1055 MB with a fixed 1 MB threshold
+    /// (<see cref="Platform.OsHints"/>: Linux/glibc only; elsewhere nothing happens).
     /// </summary>
-    static void ReturnFreedBlocksToTheSystem()
-    {
-        if (!OperatingSystem.IsLinux()) return;
-        try { _ = Mallopt(MallocMmapThreshold, 1 << 20); }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }
-    }
-
-    const int MallocMmapThreshold = -3;
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mallopt")]
-    static extern int Mallopt(int parameter, int value);
+    static void ReturnFreedBlocksToTheSystem() => Platform.OsHints.Current.ReturnFreedBlocksToTheSystem();
 
     public void Dispose()
     {

@@ -15,15 +15,10 @@ public sealed class ChildProcesses : IDisposable
     const string ParentVariable = "LLMLOC_SWEEP_PARENT_PID";
 
     readonly HashSet<Process> _running = [];
-    readonly List<PosixSignalRegistration> _signals = [];
+    readonly IDisposable _signals;
     bool _stopped;
 
-    public ChildProcesses()
-    {
-        if (OperatingSystem.IsWindows()) return;
-        foreach (var signal in new[] { PosixSignal.SIGTERM, PosixSignal.SIGHUP, PosixSignal.SIGINT })
-            _signals.Add(PosixSignalRegistration.Create(signal, _ => KillAll()));
-    }
+    public ChildProcesses() => _signals = Platform.ProcessSignals.OnStopRequest(KillAll);
 
     /// <summary>Runs one child to its end, its stdout and stderr appended to a new <paramref name="log"/>, and returns its
     /// exit code. A log write that fails kills the child, removes the log and throws.</summary>
@@ -40,7 +35,7 @@ public sealed class ChildProcesses : IDisposable
         start.Environment[ParentVariable] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         using var process = new Process { StartInfo = start };
         Exception? logFailure = null;
-        var writer = new StreamWriter(IO.UntrustedFile.CreateFresh(log)) { AutoFlush = true };
+        var writer = new StreamWriter(IO.UntrustedFile.CreateFresh(log)) { AutoFlush = true, NewLine = Platform.TextOutput.NewLine };
         void Append(object _, DataReceivedEventArgs e)
         {
             if (e.Data is not { } line) return;
@@ -103,25 +98,17 @@ public sealed class ChildProcesses : IDisposable
 
     public void Dispose()
     {
-        foreach (var signal in _signals) signal.Dispose();
+        _signals.Dispose();
     }
 
     /// <summary>In a child started by <see cref="Run"/> (on Linux): the kernel kills this process when the parent dies,
     /// however it dies; a parent already gone ends the cell before it starts.</summary>
     public static void StopWithParent()
     {
-        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(ParentVariable) is not { } text
+        if (Environment.GetEnvironmentVariable(ParentVariable) is not { } text
             || !int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int parent))
             return;
-        const int SetParentDeathSignal = 1, Kill = 9;
-        SetProcessOption(SetParentDeathSignal, Kill);
-        if (ParentProcessId() != parent)
+        if (!Platform.ProcessSignals.DieWithParent(parent))
             throw new LlmLocException("the 'sweep run --local' that started this cell has stopped; run the sweep again", ExitCodes.RuntimeError);
     }
-
-    [DllImport("libc", EntryPoint = "prctl")]
-    static extern int SetProcessOption(int option, ulong argument);
-
-    [DllImport("libc", EntryPoint = "getppid")]
-    static extern int ParentProcessId();
 }

@@ -58,8 +58,7 @@ public static class SlurmScript
         string script = Render(plan, options, self);
         UntrustedFile.RealFolder(plan.LogsDir, "the log folder");
         AtomicFile.WriteAllText(path, script);
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(path, File.GetUnixFileMode(path) | UnixFileMode.UserExecute);
+        Platform.Executables.MarkExecutable(path);
         return path;
     }
 

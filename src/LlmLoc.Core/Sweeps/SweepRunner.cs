@@ -41,7 +41,7 @@ public sealed record ErrorRecord
     public void Write(string path)
     {
         UntrustedFile.RealFolder(Path.GetDirectoryName(path)!, "the error-record folder");
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true, NewLine = Platform.TextOutput.NewLine }) + Platform.TextOutput.NewLine);
     }
 }
 

@@ -202,18 +202,14 @@ public sealed class SafeTensorsFile : IDisposable
 
     /// <summary>
     /// Tells the kernel a tensor's bytes will be read soon (read-ahead starts in the background) or are done with
-    /// (its clean pages leave the page cache). Linux only (posix_fadvise); a no-op elsewhere, where plain reads do.
+    /// (its clean pages leave the page cache): posix_fadvise on Linux, nothing elsewhere (<see cref="Platform.OsHints"/>).
     /// </summary>
     public void Advise(string name, bool willNeed)
     {
-        if (!OperatingSystem.IsLinux()) return;
         var entry = Entries[name];
         if (entry.ByteLength == 0) return;
-        // Advice is a hint: a failure changes speed, never results, so its return code is not an error.
-        _ = PosixFadvise(_handle.DangerousGetHandle().ToInt32(), entry.Begin, entry.ByteLength, willNeed ? FadviseWillNeed : FadviseDontNeed);
+        Platform.OsHints.Current.AdviseFileRange(_handle, entry.Begin, entry.ByteLength, willNeed);
     }
-
-    const int FadviseWillNeed = 3, FadviseDontNeed = 4;
 
     /// <summary>
     /// The address ranges of CPU views of a memory map (<see cref="MapView"/>), for <see cref="Populate"/>: taken on the
@@ -239,26 +235,9 @@ public sealed class SafeTensorsFile : IDisposable
     /// <summary>
     /// Maps the ranges' pages into the process now (madvise MADV_POPULATE_READ, Linux 5.14+) instead of one page fault
     /// per 4 KB during the first forward: run on a spare core while the run tokenizes, it takes that cost off the
-    /// critical path. A hint: on other systems or kernels, or if the map is gone, nothing happens.
+    /// critical path. A hint (<see cref="Platform.OsHints"/>): on other systems or kernels, or if the map is gone, nothing happens.
     /// </summary>
-    public static void Populate(IEnumerable<(nint Start, long Length)> ranges)
-    {
-        if (!OperatingSystem.IsLinux()) return;
-        long page = Environment.SystemPageSize;
-        foreach (var (start, length) in ranges)
-        {
-            nint first = (nint)(start / page * page);
-            if (Madvise(first, (nuint)(start + length - first), MadvPopulateRead) != 0) return;
-        }
-    }
-
-    const int MadvPopulateRead = 22;
-
-    [DllImport("libc", EntryPoint = "madvise")]
-    static extern int Madvise(nint address, nuint length, int advice);
-
-    [DllImport("libc", EntryPoint = "posix_fadvise")]
-    static extern int PosixFadvise(int fd, long offset, long length, int advice);
+    public static void Populate(IEnumerable<(nint Start, long Length)> ranges) => Platform.OsHints.Current.PopulatePages(ranges);
 
     void ReadExactly(SafeFileHandle handle, Span<byte> buffer, long offset, string tensor)
     {

@@ -34,7 +34,7 @@ public static class SafeTensorsWriter
             for (int i = json.Length; i < padded; i++) stream.WriteByte((byte)' ');
             foreach (var (_, t) in list) WriteData(stream, t);
         }
-        File.Move(temp, path, overwrite: true);
+        Platform.FileReplace.Move(temp, path);
     }
 
     static void WriteData(Stream stream, Tensor t)
