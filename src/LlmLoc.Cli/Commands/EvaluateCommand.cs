@@ -15,7 +15,7 @@ public static class EvaluateCommand
         var network = new Option<string?>("--network") { Description = "a single condition: none, random or a network (language, theory-of-mind, …)" };
         var networks = new Option<string[]>("--networks")
         {
-            Description = "conditions to compare, in order (default: none language random); a network's name ablates its cached mask",
+            Description = "conditions to compare, in order (default: none language random, or none NAME random with --localizer); a network's name ablates its cached mask",
             AllowMultipleArgumentsPerToken = true,
         };
         var randomLike = LesionFlags.RandomLike();
@@ -65,7 +65,7 @@ public static class EvaluateCommand
             {
                 Model = model.Read(parse),
                 Mask = mask.Read(parse),
-                Networks = single is not null ? [single] : several ?? Networks.EvaluationOrder,
+                Networks = single is not null ? [single] : several,
                 RandomLike = parse.GetValue(randomLike),
                 RandomSeeds = parse.GetValue(randomSeeds),
                 BatchSize = parse.GetValue(batchSize),

@@ -33,10 +33,12 @@ public static class ExtractCommand
         mask.AddTo(command);
         command.SetAction(parse =>
         {
+            var maskSpec = mask.Read(parse);
             var options = new ExtractOptions
             {
                 Model = model.Read(parse),
-                Mask = mask.NamesAMask(parse) ? mask.Read(parse) : null,
+                Mask = mask.NamesAMask(parse) ? maskSpec : null,
+                Site = maskSpec.Site,
                 InputFile = parse.GetValue(input)!,
                 OutputFile = parse.GetValue(output)!,
                 ItemsFile = parse.GetValue(items),

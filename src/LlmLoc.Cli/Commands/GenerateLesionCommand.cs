@@ -13,10 +13,9 @@ public static class GenerateLesionCommand
         var model = new ModelFlags("seed of the random control's draw and of sampling (and of untrained weights)");
         var mask = new MaskFlags(MaskFlags.Use.Lesion);
         var prompt = new Option<string>("--prompt") { Description = "text to continue", Required = true };
-        var network = new Option<string>("--network")
+        var network = new Option<string?>("--network")
         {
-            Description = "units to ablate: a network's cached mask (language, theory-of-mind, …), random (as many units outside the --random-like network's mask), none (intact model)",
-            DefaultValueFactory = _ => Networks.Language,
+            Description = "units to ablate: a network's cached mask (language, theory-of-mind, a custom localizer's name, …), random (as many units outside the --random-like network's mask), none (intact model); default language, or --localizer's network",
         };
         var randomLike = LesionFlags.RandomLike();
         var maxLength = new Option<int>("--max-length") { Description = "total tokens including the prompt", DefaultValueFactory = _ => 20 };
@@ -38,8 +37,8 @@ public static class GenerateLesionCommand
             {
                 Model = model.Read(parse),
                 Mask = mask.Read(parse),
-                Network = parse.GetValue(network)!,
-                RandomLike = parse.GetValue(randomLike) ?? Networks.Language,
+                Network = parse.GetValue(network),
+                RandomLike = parse.GetValue(randomLike),
                 Prompt = parse.GetValue(prompt)!,
                 MaxLength = parse.GetValue(maxLength),
                 Temperature = parse.GetValue(temperature),

@@ -8,6 +8,6 @@ public static class LesionFlags
     /// <summary>--random-like: the network whose mask a random control matches in size and avoids.</summary>
     public static Option<string?> RandomLike() => new("--random-like")
     {
-        Description = "random controls take as many units as this network's mask, from outside it (default: language, or the one other network evaluated)",
+        Description = "random controls take as many units as this network's mask, from outside it (default: language, or the one other network evaluated, or --localizer's network)",
     };
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LlmLoc.Localization;
+using LlmLoc.Stimuli;
 
 namespace LlmLoc.Cli.Commands;
 

@@ -1,12 +1,14 @@
 using System.CommandLine;
 using LlmLoc.Masks;
+using LlmLoc.Models;
+using LlmLoc.Sessions;
 
 namespace LlmLoc.Cli.Commands;
 
 /// <summary>
-/// The mask flags, declared once: --network, --percentage | --num-units, --pooling, --localize-range, --cache-dir,
-/// --mask and --label. localize computes the mask they name; every other verb reads it (a cached mask of the model,
-/// or --mask FILE). <see cref="Read"/> gives the one mask specification the verb's options carry.
+/// The mask flags, declared once: --network | --localizer, --percentage | --num-units, --pooling, --localize-range,
+/// --site, --cache-dir, --mask and --label. localize computes the mask they name; every other verb reads it (a cached
+/// mask of the model, or --mask FILE). <see cref="Read"/> gives the one mask specification the verb's options carry.
 /// </summary>
 public sealed class MaskFlags
 {
@@ -27,6 +29,14 @@ public sealed class MaskFlags
     public Option<string?> Pooling { get; }
     public Option<string> Range { get; }
     public Option<string?> CacheDir { get; } = new("--cache-dir") { Description = "the mask cache folder (default: $LOC_CACHE, else cache)" };
+    /// <summary>A built-in's or a custom localizer's name, or a definition file: the network (localize, lookups) or
+    /// the custom network the lesion verbs may name as a condition.</summary>
+    public Option<string?> Localizer { get; }
+    public Option<string> Site { get; } = new("--site")
+    {
+        Description = "units: resid (each block's output, as the original) or mlp (the input of each block's MLP output projection)",
+        DefaultValueFactory = _ => UnitSite.Residual.ToFlag(),
+    };
     public Option<string?>? Mask { get; }
     public Option<string?>? Label { get; }
     /// <summary>plot: --mask and --label take several values (a column each).</summary>
@@ -64,6 +74,16 @@ public sealed class MaskFlags
                 : "the mask's localize range (100-100 top, 0-0 bottom, x-y a random draw in that t-percentile range)",
             DefaultValueFactory = _ => Defaults.Range,
         };
+        Localizer = new("--localizer")
+        {
+            Description = use switch
+            {
+                Use.Localize => "a custom localizer's definition FILE.toml (name, positive, negative, …; see `llmloc stimuli list`) or a built-in's name, instead of --network",
+                Use.Lookup => "the mask of this localizer instead of --network's: a built-in's name, a definition FILE.toml or a custom localizer's name",
+                _ => "a custom localizer (definition FILE.toml or its name): a network like the others (a condition, --random-like); by default the conditions become none, its name, random",
+            },
+        };
+        Site.AcceptOnlyFromAmong(UnitSiteNames.All);
         const string maskHelp = "use this 0/1 .npy mask [layers × units] instead of a cached one";
         const string labelHelp = "the mask's name in tables and figures (default: its network and settings)";
         if (localize) return;
@@ -81,13 +101,15 @@ public sealed class MaskFlags
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option?[] { Network, Percentage, NumUnits, Pooling, Range, CacheDir, Mask, Label, Masks, Labels })
+        foreach (var option in new Option?[] { Network, Localizer, Percentage, NumUnits, Pooling, Range, Site, CacheDir, Mask, Label, Masks, Labels })
             if (option is not null) command.Add(option);
     }
 
-    public MaskSpec Read(ParseResult parse) => new()
+    /// <summary>The specification; --localizer names the network (a definition file is read and checked here).</summary>
+    public MaskSpec Read(ParseResult parse) => LocalizerReference.Apply(new()
     {
         Network = Network is null ? Networks.Language : parse.GetValue(Network)!,
+        Site = UnitSiteNames.Parse(parse.GetValue(Site)!),
         Percentage = parse.GetValue(Percentage),
         NumUnits = parse.GetValue(NumUnits),
         Pooling = parse.GetValue(Pooling) is { } pooling ? PoolingNames.Parse(pooling) : null,
@@ -95,9 +117,10 @@ public sealed class MaskFlags
         CacheDir = parse.GetValue(CacheDir),
         File = Mask is null ? null : parse.GetValue(Mask),
         Label = Label is null ? null : parse.GetValue(Label),
-    };
+    }, Network is not null && parse.GetResult(Network) is { Implicit: false } ? parse.GetValue(Network) : null, parse.GetValue(Localizer));
 
     /// <summary>Whether the user gave a flag that names a mask (extract writes only a mask's units when one is named).</summary>
     public bool NamesAMask(ParseResult parse) =>
-        (Mask is not null && parse.GetResult(Mask) is not null) || parse.GetResult(Percentage) is not null || parse.GetResult(NumUnits) is not null;
+        (Mask is not null && parse.GetResult(Mask) is not null) || parse.GetResult(Percentage) is not null || parse.GetResult(NumUnits) is not null
+        || parse.GetResult(Localizer) is not null;
 }

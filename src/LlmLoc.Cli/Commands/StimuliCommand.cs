@@ -1,6 +1,6 @@
 using LlmLoc.Masks;
 using System.CommandLine;
-using LlmLoc.Localization;
+using LlmLoc.Stimuli;
 using LlmLoc.Stimuli.Download;
 
 namespace LlmLoc.Cli.Commands;
@@ -33,9 +33,36 @@ public static class StimuliCommand
             foreach (var (net, condition, items, path) in StimuliInventory.Describe(folder))
                 output.WriteLine($"{net,-16} {condition,-10} {items,6}  {path}");
             output.WriteLine($"{"multiple-demand",-16} {"+/-",-10} {"100+100",6}  (generated, no files)");
+            output.WriteLine();
+            output.WriteLine("Built-in localizers (positive > negative):");
+            foreach (var builtIn in Stimuli.LocalizerDefinition.BuiltIns)
+                output.WriteLine($"  {builtIn.Name,-16} {builtIn.ConditionNames.Positive} > {builtIn.ConditionNames.Negative}" +
+                    (builtIn.MaxTokens is { } max ? $", first {max} tokens" : "") + $": {builtIn.Description}");
+            output.WriteLine();
+            output.Write(Stimuli.LocalizerFile.FormatHelp);
             return ExitCodes.Ok;
         });
 
-        return new Command("stimuli", "Manage localizer stimuli.") { download, list };
+        // llmloc stimuli export: a built-in localizer as a definition file and its two conditions.
+        var exportNetwork = new Option<string>("--network") { Description = "built-in localizer to write out", Required = true };
+        exportNetwork.AcceptOnlyFromAmong([.. Stimuli.LocalizerDefinition.BuiltIns.Select(b => b.Name)]);
+        var exportOut = new Option<string>("--out") { Description = "folder for NAME.toml and the two condition files", Required = true };
+        var exportName = new Option<string?>("--name") { Description = "the definition's name (default: NETWORK-copy)" };
+        var exportSeed = new Option<int>("--seed") { Description = "seed of theory-of-mind's True/False answers (as localize --seed)", DefaultValueFactory = _ => 42 };
+        var export = new Command("export", "Write a built-in localizer as a definition file (NAME.toml) and its two conditions, exactly the strings it feeds the model.")
+            { exportNetwork, exportOut, exportName, exportSeed, dir };
+        export.SetAction(parse =>
+        {
+            var (folder, isExplicit) = StimuliLocation.Resolve(parse.GetValue(dir));
+            var written = Stimuli.LocalizerExport.Write(new Stimuli.LocalizerExportOptions
+            {
+                Network = parse.GetValue(exportNetwork)!, OutputDir = parse.GetValue(exportOut)!, Name = parse.GetValue(exportName),
+                Seed = parse.GetValue(exportSeed), StimuliDir = folder, StimuliDirExplicit = isExplicit,
+            }, parse.InvocationConfiguration.Error);
+            foreach (string path in written) parse.InvocationConfiguration.Output.WriteLine(path);
+            return ExitCodes.Ok;
+        });
+
+        return new Command("stimuli", "Manage localizer stimuli.") { download, list, export };
     }
 }

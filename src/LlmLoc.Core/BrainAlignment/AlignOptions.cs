@@ -74,6 +74,9 @@ public sealed record AlignOptions
             throw new LlmLocException($"--layer {Layer} is out of range: layers count from 0", ExitCodes.Usage);
         if (Mask.File is not null && Model is not null)
             throw new LlmLocException("give either --mask FILE or --model-name (its cached mask), not both", ExitCodes.Usage);
+        if (!HasLanguageMask && (Mask.Localizer is not null || Mask.Network != Networks.Language))
+            throw new LlmLocException($"{(Mask.Localizer is { } custom ? $"--localizer {custom.File}" : $"--network {Mask.Network}")} picks a cached mask of --model-name: " +
+                "add --model-name (or give the mask with --mask FILE)", ExitCodes.Usage);
         foreach (var (flag, path) in new[] { ("--activations", ActivationsFile), ("--responses", ResponsesFile) })
             if (!File.Exists(path))
                 throw new LlmLocException($"{flag} {path} does not exist: give an existing file");

@@ -53,7 +53,7 @@ public static class AlignReport
 
         writer.WriteLine(Procedure(result));
         if (options.HasLanguageMask && result.Conditions.Any(s => s.Condition.Name == options.Mask.Network))
-            writer.WriteLine($"{options.Mask.Network}: {options.Mask.Describe(options.Mask.Pooling ?? Masks.Pooling.LastToken)}; random: {random.Length} set(s) of its size drawn outside it");
+            writer.WriteLine($"{options.Mask.Network}: {options.Mask.Describe(options.Mask.PoolingOf(options.Mask.Network, Masks.PoolingDefaults.Localize))}; random: {random.Length} set(s) of its size drawn outside it");
         if (grouped)
             writer.WriteLine($"groups of '{options.GroupColumn}', each split and scored alone: " + string.Join("; ", result.Groups.Select(g =>
                 $"{g.Name} ({I(g.Rows.Length)} items, {I(g.Responses.Values.ColumnCount)} response columns{(g.Ceiling is { } c ? $", ceiling {c.ToString("R", CultureInfo.InvariantCulture)}" : "")})")) +

@@ -202,9 +202,11 @@ public static class AlignRun
         {
             if (!byUnit)
                 throw new LlmLocException($"activations {options.ActivationsFile} are 2-D [items × units], so language and random units cannot be chosen: extract without --mask to get [items × layers × hidden]", ExitCodes.Usage);
+            // A custom localizer's cache network is resolved once for the mask and its random controls.
+            if (options.Model is { } model) options = options with { Mask = Sessions.LocalizerReference.Resolve(options.Mask, model) };
             var language = LesionMaskResolver.Resolve(options.MaskRequest(options.Mask.Network, options.Seed), stderr).Mask!;
             if (language.Layers != layers || language.Hidden != hidden)
-                throw new LlmLocException($"mask {language.Source} has shape ({language.Layers}, {language.Hidden}) but the activations hold {layers} layers × {hidden} units: use the mask localized for the model that extracted them");
+                throw new LlmLocException($"mask {language.Source} has shape ({language.Layers}, {language.Hidden}) but the activations hold {layers} layers × {hidden} units: use the mask localized for the model (and --site) that extracted them");
             conditions.Add(new AlignCondition(options.Mask.Network, null, null, language.SelectedIndices()));
             for (int i = 0; i < options.RandomSeeds; i++)
             {

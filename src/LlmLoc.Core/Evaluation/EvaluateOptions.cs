@@ -10,8 +10,9 @@ public sealed record EvaluateOptions
 {
     public required ModelSpec Model { get; init; }
     public MaskSpec Mask { get; init; } = new();
-    /// <summary>The conditions, in order: none, random, or networks whose masks are ablated.</summary>
-    public IReadOnlyList<string> Networks { get; init; } = Masks.Networks.EvaluationOrder;
+    /// <summary>The conditions, in order: none, random, or networks whose masks are ablated; null: none, the mask's
+    /// network (language, or the custom localizer --localizer names), random.</summary>
+    public IReadOnlyList<string>? Networks { get; init; }
     /// <summary>--random-like; null: <see cref="RandomLikeNetwork"/>'s rule.</summary>
     public string? RandomLike { get; init; }
     public int RandomSeeds { get; init; } = Defaults.RandomSeeds;
@@ -35,6 +36,9 @@ public sealed record EvaluateOptions
     public int? BootstrapSeed { get; init; }
     public uint ResolvedBootstrapSeed => (uint)(BootstrapSeed ?? Model.Seed);
 
+    /// <summary>The conditions evaluated, in order.</summary>
+    public IReadOnlyList<string> Conditions => Networks ?? Masks.Networks.EvaluationOrder(Mask.Network);
+
     /// <summary>Checks what can be checked before a model is loaded; throws a one-line usage error.</summary>
     public void Validate()
     {
@@ -44,14 +48,16 @@ public sealed record EvaluateOptions
             throw new LlmLocException($"{(BlimpDir is not null ? "--blimp-dir" : "--limit")} applies to BLiMP: add --blimp [PARADIGM...|all]", ExitCodes.Usage);
         if (Blimp is not null) BlimpParadigms.Select(Blimp); // throws on an unknown paradigm name
         if (Limit is { } limit) FlagChecks.AtLeastOne("--limit", limit);
-        if (Networks.Count == 0)
+        var conditions = Conditions;
+        if (conditions.Count == 0)
             throw new LlmLocException("no condition to evaluate: give --networks with some of none, language, random (or another network)", ExitCodes.Usage);
-        foreach (string n in Networks) Masks.Networks.ValidateCondition(n);
+        foreach (string n in conditions) Masks.Networks.ValidateCondition(n);
         Model.Validate();
         Mask.Validate();
         string randomLike = RandomLikeNetwork;
-        int lesioned = Networks.Distinct().Count(n => !Masks.Networks.IsLesionControl(n));
-        if (Mask.File is not null && (lesioned > 1 || (lesioned == 1 && Networks.Contains(Masks.Networks.Random) && !Networks.Contains(randomLike))))
+        LesionRequest.CheckLocalizerIsRead(Mask, conditions, randomLike);
+        int lesioned = conditions.Distinct().Count(n => !Masks.Networks.IsLesionControl(n));
+        if (Mask.File is not null && (lesioned > 1 || (lesioned == 1 && conditions.Contains(Masks.Networks.Random) && !conditions.Contains(randomLike))))
             throw new LlmLocException("--mask stands for one network's mask, but the conditions read several: evaluate one network (and its random control) per run", ExitCodes.Usage);
         FlagChecks.AtLeastOne("--batch-size", BatchSize);
         FlagChecks.AtLeastOne("--random-seeds", RandomSeeds);
@@ -65,15 +71,17 @@ public sealed record EvaluateOptions
         if (TableOut is { } table) IO.TableFile.CheckPath("--table", table);
     }
 
-    /// <summary>The network a random control is drawn like: --random-like; else language when it is evaluated or no
-    /// other network is (generate_lesion.py's control); else the one other network evaluated.</summary>
+    /// <summary>The network a random control is drawn like: --random-like; else language when it is evaluated
+    /// (generate_lesion.py's control); else the one other network evaluated; with no network evaluated, the mask's
+    /// network (language, or --localizer's).</summary>
     public string RandomLikeNetwork
     {
         get
         {
             if (RandomLike is { } given) return given;
-            var lesioned = Networks.Where(n => !Masks.Networks.IsLesionControl(n)).Distinct().ToList();
-            if (lesioned.Count == 0 || lesioned.Contains(Masks.Networks.Language)) return Masks.Networks.Language;
+            var lesioned = Conditions.Where(n => !Masks.Networks.IsLesionControl(n)).Distinct().ToList();
+            if (lesioned.Count == 0) return Mask.Network;
+            if (lesioned.Contains(Masks.Networks.Language)) return Masks.Networks.Language;
             return lesioned.Count == 1 ? lesioned[0]
                 : throw new LlmLocException($"random controls could match {string.Join(" or ", lesioned)}: say which with --random-like NETWORK", ExitCodes.Usage);
         }

@@ -50,8 +50,10 @@ public static class EvaluateRun
     /// each drawn like the --random-like network's mask. One resolver serves every lesion verb.</summary>
     public static IReadOnlyList<LesionCondition> Conditions(EvaluateOptions options, TextWriter? warnings = null)
     {
+        // A custom localizer's cache network is resolved once for all conditions (its hash needs the tokenizer).
+        options = options with { Mask = LocalizerReference.Resolve(options.Mask, options.Model) };
         var conditions = new List<LesionCondition>();
-        foreach (string network in options.Networks.Distinct())
+        foreach (string network in options.Conditions.Distinct())
         {
             int seeds = network == Networks.Random ? options.RandomSeeds : 1;
             for (int i = 0; i < seeds; i++)

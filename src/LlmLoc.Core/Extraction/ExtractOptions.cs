@@ -1,6 +1,7 @@
 using LlmLoc.IO;
 using LlmLoc.Lesion;
 using LlmLoc.Masks;
+using LlmLoc.Models;
 using LlmLoc.Sessions;
 
 namespace LlmLoc.Extraction;
@@ -26,6 +27,9 @@ public sealed record ExtractOptions
 
     /// <summary>The units to keep: a mask file or a cached mask (pooling: --mask-pooling); null: every unit.</summary>
     public MaskSpec? Mask { get; init; }
+    /// <summary>--site: the units recorded, each block's output or the input of each block's MLP output projection
+    /// (the mask's units are at the same site).</summary>
+    public UnitSite Site { get; init; } = UnitSite.Residual;
     public int BatchSize { get; init; } = 64;
 
     public bool HasMask => Mask is not null;
@@ -35,7 +39,7 @@ public sealed record ExtractOptions
     public string UnitsPath => UnitsFile ?? Stem + ".units.csv";
 
     /// <summary>The mask's network read as a lesion verb reads it (the same resolver).</summary>
-    public LesionRequest? MaskRequest => Mask is null ? null : new() { Model = Model, Mask = Mask, Condition = Mask.Network };
+    public LesionRequest? MaskRequest => Mask is null ? null : new() { Model = Model, Mask = Mask with { Site = Site }, Condition = Mask.Network };
 
     /// <summary>Checks flags and paths before anything is loaded; throws a one-line usage error.</summary>
     public void Validate()
@@ -45,6 +49,10 @@ public sealed record ExtractOptions
         Mask?.Validate();
         if (Mask is { File: not null } && (Mask.Percentage is not null || Mask.NumUnits is not null))
             throw new LlmLocException("give either --mask FILE or --percentage/--num-units (a cached mask), not both", ExitCodes.Usage);
+        // A cached mask is named by its size: a localizer alone keeps every unit, which is not what was asked.
+        if (Mask is { File: null, Percentage: null, NumUnits: null })
+            throw new LlmLocException($"--localizer {Mask.Localizer?.File ?? Mask.Network} picks the cached mask of --percentage or --num-units: " +
+                "add one (e.g. --percentage 1)", ExitCodes.Usage);
         if (!OutputFile.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
             throw new LlmLocException($"--output {OutputFile} should end in .npy (the activations are a numpy array)", ExitCodes.Usage);
         TableFile.CheckPath("--items", ItemsPath);

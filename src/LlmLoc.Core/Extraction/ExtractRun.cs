@@ -4,6 +4,7 @@ using System.Text;
 using LlmLoc.Evaluation;
 using LlmLoc.IO;
 using LlmLoc.Lesion;
+using LlmLoc.Models;
 using LlmLoc.Numerics;
 using LlmLoc.Recording;
 using LlmLoc.Reporting;
@@ -37,7 +38,7 @@ public static class ExtractRun
 
         using var session = ModelSession.Open(options.Model, stderr);
         var model = session.Model;
-        int layers = model.NumLayers, hidden = model.HiddenSize;
+        int layers = model.NumLayers, hidden = model.UnitsPerLayer(options.Site);
         mask?.EnsureFits(layers, hidden);
         int[] units = mask is null ? [] : mask.SelectedIndices();
         int windowSize = TextWindows.WindowSize(model.Config, session.Tokenizer.ModelMaxLength, null);
@@ -46,7 +47,7 @@ public static class ExtractRun
 
         int[] shape = mask is null ? [items.Count, layers, hidden] : [items.Count, units.Length];
         long perItem = (long)layers * hidden;
-        int[] chunks = Chunks(tokens.Select(t => t.Count).ToArray(), layers, hidden, options.BatchSize, heldBytes);
+        int[] chunks = Chunks(tokens.Select(t => t.Count).ToArray(), layers, model.HiddenSize, options.BatchSize, heldBytes, unitsPerLayer: hidden);
         // The activations, the item table and the units table appear together or not at all.
         using (var outputs = new OutputSet())
         {
@@ -60,7 +61,7 @@ public static class ExtractRun
                     {
                         var part = tokens.GetRange(start, chunk);
                         start += chunk;
-                        double[] pooled = ActivationRecorder.Record(model, part, options.Pooling, options.BatchSize, session.Tokenizer.PadTokenId, done);
+                        double[] pooled = ActivationRecorder.Record(model, part, options.Pooling, options.BatchSize, session.Tokenizer.PadTokenId, done, options.Site);
                         for (int i = 0; i < part.Count; i++)
                         {
                             long offset = i * perItem;
@@ -79,7 +80,7 @@ public static class ExtractRun
             outputs.Commit();
         }
 
-        stdout.WriteLine($"> Model: {options.Model.ModelName} ({layers} layers × {hidden} units), pooling: {options.Pooling.ToFlag()}" +
+        stdout.WriteLine($"> Model: {options.Model.ModelName} ({layers} layers × {hidden} {options.Site.UnitsNoun()}), pooling: {options.Pooling.ToFlag()}" +
             (options.PassageContext ? ", context: earlier items of the passage" : ""));
         stdout.WriteLine($"> Saved activations ({string.Join(" × ", shape)}, float32) to {options.OutputFile}");
         stdout.WriteLine($"> Saved item table to {options.ItemsPath}");
@@ -96,7 +97,8 @@ public static class ExtractRun
     /// states of the call alive, so the tokens count, not only the pooled output. A call that is not the last ends on a
     /// multiple of the batch size when it has more than one batch, so batches stay full.
     /// </summary>
-    public static int[] Chunks(IReadOnlyList<int> tokenCounts, int layers, int hidden, int batchSize, long budget)
+    /// <param name="unitsPerLayer">Width of the recorded site (the pooled result); default <paramref name="hidden"/>.</param>
+    public static int[] Chunks(IReadOnlyList<int> tokenCounts, int layers, int hidden, int batchSize, long budget, int? unitsPerLayer = null)
     {
         var chunks = new List<int>();
         for (int start = 0; start < tokenCounts.Count;)
@@ -106,7 +108,7 @@ public static class ExtractRun
             for (; start + count < tokenCounts.Count; count++)
             {
                 int next = tokenCounts[start + count];
-                if (HeldBytes(count + 1, tokens + next, Math.Max(longest, next), layers, hidden, batchSize) > budget) break;
+                if (HeldBytes(count + 1, tokens + next, Math.Max(longest, next), layers, hidden, unitsPerLayer ?? hidden, batchSize) > budget) break;
                 tokens += next;
                 longest = Math.Max(longest, next);
             }
@@ -119,7 +121,7 @@ public static class ExtractRun
 
     /// <summary>
     /// Upper bound on the bytes one recorder call over <paramref name="items"/> items of <paramref name="tokens"/> tokens
-    /// (the longest <paramref name="longest"/>) holds until it ends: the float64 pooled result [items × layers × hidden]
+    /// (the longest <paramref name="longest"/>) holds until it ends: the float64 pooled result [items × layers × <paramref name="units"/>]
     /// and, per padded position of every batch [rows × width], its float32 hidden state, its row of the bool attention
     /// mask [rows × 1 × width × width] (at most <paramref name="longest"/> bytes) and its inputs (int64 id, int64
     /// attention mask, float32 pooling weight, bool key validity). The recorder sorts by length, so a batch after the
@@ -127,11 +129,11 @@ public static class ExtractRun
     /// tokens plus one batch of the longest item. Not counted: each batch's rotary cos/sin [width × head_dim] and one
     /// batch's block temporaries.
     /// </summary>
-    static long HeldBytes(int items, long tokens, int longest, int layers, int hidden, int batchSize)
+    static long HeldBytes(int items, long tokens, int longest, int layers, int hidden, int units, int batchSize)
     {
         const int inputBytes = sizeof(long) + sizeof(long) + sizeof(float) + sizeof(bool);
         long positions = tokens + (long)Math.Min(batchSize, items) * longest;
-        return items * (long)layers * hidden * sizeof(double) + positions * ((long)hidden * sizeof(float) + longest + inputBytes);
+        return items * (long)layers * units * sizeof(double) + positions * ((long)hidden * sizeof(float) + longest + inputBytes);
     }
 
     /// <summary>Token ids per item (special tokens as the tokenizer adds them). With a context, see

@@ -1,10 +1,11 @@
 using LlmLoc.Generation;
+using LlmLoc.Models;
 using LlmLoc.Sessions;
 
 namespace LlmLoc.Lesion;
 
 /// <summary>
-/// generate_lesion.py: load the model, ablate the chosen units (language mask, its random control or none),
+/// generate_lesion.py: load the model, ablate the chosen units (a network's mask, its random control or none),
 /// generate from the prompt and print the decoded text(s). Progress goes to stderr, only text to stdout.
 /// </summary>
 public static class GenerateLesion
@@ -18,12 +19,15 @@ public static class GenerateLesion
             TopK = options.TopK ?? 0, TopP = options.TopP ?? 1.0, NumReturnSequences = options.NumReturnSequences,
         }.Validate();
         options.Model.Validate();
-        var resolved = LesionMaskResolver.Resolve(options.Lesion, stderr);
+        var lesion = options.Lesion;
+        LesionRequest.CheckLocalizerIsRead(options.Mask, [lesion.Condition], lesion.RandomLike);
+        var resolved = LesionMaskResolver.Resolve(lesion, stderr);
         options.Model.CheckFits(resolved.Mask);
         using var session = ModelSession.Open(options.Model, stderr);
         var model = session.Model;
-        stderr.WriteLine($"llmloc: model {session.ModelId} ({model.NumLayers} layers × {model.HiddenSize} units) on {model.Device}");
-        resolved.Mask?.EnsureFits(model.NumLayers, model.HiddenSize);
+        var site = options.Mask.Site;
+        stderr.WriteLine($"llmloc: model {session.ModelId} ({model.NumLayers} layers × {model.UnitsPerLayer(site)} {site.UnitsNoun()}) on {model.Device}");
+        resolved.Mask?.EnsureFits(model.NumLayers, model.UnitsPerLayer(site));
         stderr.WriteLine($"llmloc: {resolved.Description}");
 
         var settings = Settings(options, session);

@@ -8,10 +8,11 @@ public sealed record GenerateLesionOptions
 {
     public required ModelSpec Model { get; init; }
     public MaskSpec Mask { get; init; } = new();
-    /// <summary>--network: none, random, or the network whose units are ablated.</summary>
-    public string Network { get; init; } = Networks.Language;
-    /// <summary>--random-like: the network a random control matches.</summary>
-    public string RandomLike { get; init; } = Networks.Language;
+    /// <summary>--network: none, random, or the network whose units are ablated; null: the mask's network (language,
+    /// or the custom localizer --localizer names).</summary>
+    public string? Network { get; init; }
+    /// <summary>--random-like: the network a random control matches; null: the mask's network.</summary>
+    public string? RandomLike { get; init; }
     public required string Prompt { get; init; }
     /// <summary>Total length counted with the prompt (transformers' max_length; the original's 20).</summary>
     public int MaxLength { get; init; } = 20;
@@ -24,5 +25,5 @@ public sealed record GenerateLesionOptions
     public int NumReturnSequences { get; init; } = 1;
 
     /// <summary>The lesion this run applies.</summary>
-    public LesionRequest Lesion => new() { Model = Model, Mask = Mask, Condition = Network, RandomLike = RandomLike, Seed = Model.Seed };
+    public LesionRequest Lesion => new() { Model = Model, Mask = Mask, Condition = Network ?? Mask.Network, RandomLike = RandomLike ?? Mask.Network, Seed = Model.Seed };
 }

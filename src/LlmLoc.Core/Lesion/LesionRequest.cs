@@ -5,9 +5,9 @@ namespace LlmLoc.Lesion;
 
 /// <summary>
 /// What one lesion condition ablates: nothing (<c>none</c>), a network's mask (<c>language</c>,
-/// <c>theory-of-mind</c>, a user's localizer), or a random control of the size of the <see cref="RandomLike"/>
-/// network's mask, drawn outside it (<c>random</c>). The mask settings (size, pooling, range, cache, or a file)
-/// are the verb's mask specification.
+/// <c>theory-of-mind</c>, a custom localizer's name), or a random control of the size of the <see cref="RandomLike"/>
+/// network's mask, drawn outside it (<c>random</c>). The mask settings (size, pooling, range, site, cache, a custom
+/// localizer's definition, or a file) are the verb's mask specification.
 /// </summary>
 public sealed record LesionRequest
 {
@@ -32,8 +32,9 @@ public sealed record LesionRequest
     /// <summary>The mask of <see cref="MaskNetwork"/> with the verb's settings.</summary>
     public MaskSpec MaskOfNetwork => Mask with { Network = MaskNetwork ?? Mask.Network };
 
-    /// <summary>Lesion verbs look masks up with localize's default pooling (last-token) unless --pooling says otherwise.</summary>
-    public Pooling Pooling => Mask.Pooling ?? PoolingDefaults.Localize(MaskOfNetwork.Network);
+    /// <summary>Lesion verbs look masks up with localize's default pooling (last-token, or a custom localizer's own)
+    /// unless --pooling says otherwise.</summary>
+    public Pooling Pooling => Mask.PoolingOf(MaskOfNetwork.Network, PoolingDefaults.Localize);
 
     /// <summary>The cache entry of the mask this condition reads.</summary>
     public MaskCacheKey Key => Model.KeyOf(MaskOfNetwork, Pooling);
@@ -41,6 +42,15 @@ public sealed record LesionRequest
     /// <summary>The localize command that writes <see cref="Key"/>.</summary>
     public string LocalizeCommand =>
         $"llmloc localize --model-name {Model.ModelName} {MaskOfNetwork.Flags(Pooling)}" + (Model.Untrained ? " --untrained" : "");
+
+    /// <summary>A custom localizer (--localizer FILE.toml) must be read by some condition: as one, or as the network
+    /// random controls are drawn like.</summary>
+    public static void CheckLocalizerIsRead(MaskSpec mask, IReadOnlyCollection<string> conditions, string randomLike)
+    {
+        if (mask.Localizer is { } custom && !conditions.Contains(custom.Name) && !(conditions.Contains(Networks.Random) && randomLike == custom.Name))
+            throw new LlmLocException($"--localizer {custom.File} defines the network {custom.Name}, which no condition reads: " +
+                $"name {custom.Name} as a condition (or --random-like {custom.Name}), or drop --localizer", ExitCodes.Usage);
+    }
 
     public void Validate()
     {

@@ -8,16 +8,19 @@ namespace LlmLoc.Lesion;
 /// <summary>
 /// Ablates units as the original's patched models do: after every block, the block's output is multiplied by
 /// (1 − mask[layer]) — at every forward call, so during generation it also shapes the KV cache of later layers.
-/// Dispose to remove the lesion.
+/// At the MLP site the input of each block's MLP output projection is multiplied instead (the mask is then
+/// layers × MLP width). Dispose to remove the lesion.
 /// </summary>
 public sealed class UnitLesion : IDisposable
 {
     readonly Tensor[] keep;
     readonly IDisposable hook;
 
+    /// <param name="mask">The units to zero, at its <see cref="UnitMask.Site"/>.</param>
     public UnitLesion(ICausalLanguageModel model, UnitMask mask)
     {
-        mask.EnsureFits(model.NumLayers, model.HiddenSize);
+        var site = mask.Site;
+        mask.EnsureFits(model.NumLayers, model.UnitsPerLayer(site));
         keep = new Tensor[mask.Layers];
         for (int layer = 0; layer < mask.Layers; layer++)
         {
@@ -25,7 +28,7 @@ public sealed class UnitLesion : IDisposable
             for (int u = 0; u < mask.Hidden; u++) row[u] = 1 - mask[layer, u];
             keep[layer] = tensor(row, device: model.Device).DetachFromDisposeScope();
         }
-        hook = model.AddBlockOutputHook((layer, output) => output * keep[layer].to(output.dtype));
+        hook = model.AddUnitHook(site, (layer, output) => output * keep[layer].to(output.dtype));
     }
 
     public void Dispose()

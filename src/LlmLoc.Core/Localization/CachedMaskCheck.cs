@@ -14,7 +14,7 @@ public static class CachedMaskCheck
         var cache = options.Mask.Cache;
         if (!File.Exists(cache.MaskPath(options.CacheKey))) return "no mask is cached";
         (int Layers, int Hidden)? shape;
-        try { shape = options.Model.ShapeWithoutLoading(); }
+        try { shape = options.Model.ShapeWithoutLoading(options.Mask.Site); }
         catch (LlmLocException e) { return $"the model's config cannot be read to check it ({e.Message})"; }
         return cache.Problem(options.CacheKey, options.Model.Seed, shape);
     }

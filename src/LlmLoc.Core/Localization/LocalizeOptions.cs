@@ -7,7 +7,8 @@ namespace LlmLoc.Localization;
 public sealed record LocalizeOptions
 {
     public required ModelSpec Model { get; init; }
-    /// <summary>The mask to compute: network, size, pooling (null: last-token), range, cache folder.</summary>
+    /// <summary>The mask to compute: network (a built-in, or a custom localizer's definition), size, pooling (null:
+    /// the definition's own, else last-token), range, site, cache folder.</summary>
     public MaskSpec Mask { get; init; } = new();
     public bool Overwrite { get; init; }
     public int BatchSize { get; init; } = 64;
@@ -17,15 +18,20 @@ public sealed record LocalizeOptions
     public string? StatsOut { get; init; }
 
     public string Network => Mask.Network;
-    public Pooling Pooling => Mask.Pooling ?? PoolingDefaults.Localize(Mask.Network);
+    public Pooling Pooling => Mask.PoolingOf(Mask.Network, PoolingDefaults.Localize);
 
-    /// <summary>The cache entry (mask, p- and t-values) localize reads and writes for these options.</summary>
+    /// <summary>The cache entry (mask, p- and t-values) localize reads and writes for these options (a custom
+    /// localizer's cache network resolved first: <see cref="LocalizerReference.Resolve"/>).</summary>
     public MaskCacheKey CacheKey => Model.KeyOf(Mask, Pooling);
 
     /// <summary>Checks what can be checked before a model is loaded; throws a one-line usage error.</summary>
     public void Validate()
     {
-        Networks.ValidateLocalized(Mask.Network);
+        if (Mask.Localizer is { } custom && custom.Name != Mask.Network)
+            throw new LlmLocException($"--network {Mask.Network} and --localizer {custom.File} name different localizers: give one of them", ExitCodes.Usage);
+        if (Mask.Localizer is null && !Networks.IsBuiltIn(Mask.Network))
+            throw new LlmLocException($"'{Mask.Network}' is not a built-in localizer ({string.Join(", ", Networks.Localized)}): " +
+                "localize needs the definition file of a custom localizer, --localizer FILE.toml", ExitCodes.Usage);
         Model.Validate();
         Mask.Validate();
         if (Mask.Percentage is null && Mask.NumUnits is null)

@@ -1,4 +1,5 @@
 using LlmLoc.Masks;
+using LlmLoc.Models;
 using LlmLoc.Numerics;
 using LlmLoc.Recording;
 using LlmLoc.Reporting;
@@ -12,8 +13,8 @@ namespace LlmLoc.Localization;
 /// <summary>The localizer pipeline: stimuli → model → recorder → statistics → unit selection → mask cache.</summary>
 public static class Localizer
 {
-    /// <summary>The original truncates each language stimulus to this many tokens.</summary>
-    public const int LanguageMaxTokens = 12;
+    /// <summary>The original truncates each language stimulus to this many tokens (the built-in's max tokens).</summary>
+    public static int LanguageMaxTokens => LocalizerDefinition.BuiltIn(Networks.Language)!.MaxTokens!.Value;
 
     /// <param name="autoFetch">Fetches missing stimuli; default <see cref="StimuliAutoFetch.FromEnvironment"/>.</param>
     public static void Run(LocalizeOptions options, TextWriter stdout, TextWriter stderr, StimuliAutoFetch? autoFetch = null)
@@ -23,6 +24,14 @@ public static class Localizer
         var cache = options.Mask.Cache;
         // Cheap checks first: an unwritable output should fail before stimuli are fetched or a model is loaded.
         if (options.StatsOut is { } statsPath) IO.AtomicFile.CheckCanWriteFile(statsPath, "--stats-out");
+        var fetch = autoFetch ?? StimuliAutoFetch.FromEnvironment(options.Model.Offline);
+        if (options.Mask.Localizer is not null)
+        {
+            // A custom localizer's cache name needs its token ids: the model's tokenizer reads its items (no weights
+            // yet). A copy of a built-in is compared with the built-in's stimuli, fetched first.
+            fetch.EnsurePresent(options.Network, options.StimuliDir, stderr, options.StimuliDirExplicit);
+            options = options with { Mask = LocalizerReference.Resolve(options.Mask, options.Model, options.StimuliDir, stderr) };
+        }
         var key = options.CacheKey;
         string maskPath = cache.MaskPath(key), pValuesPath = cache.PValuesPath(key), tValuesPath = cache.TValuesPath(key);
         foreach (var output in new[] { maskPath, pValuesPath, tValuesPath })
@@ -43,23 +52,26 @@ public static class Localizer
         IO.AtomicFile.CheckCanWriteFolder(cache.Folder, "--cache-dir");
 
         // Stimuli first: a missing folder should fail before a model is downloaded or loaded.
-        (autoFetch ?? StimuliAutoFetch.FromEnvironment(options.Model.Offline)).EnsurePresent(options.Network, options.StimuliDir, stderr, options.StimuliDirExplicit);
-        var stimuli = LoadStimuli(options);
+        var definition = options.Mask.Localizer is { } custom && !Networks.IsBuiltIn(key.Network)
+            ? LocalizerFile.Read(custom.File) : LocalizerDefinition.BuiltIn(key.Network)!;
+        fetch.EnsurePresent(definition.Name, options.StimuliDir, stderr, options.StimuliDirExplicit);
+        var stimuli = definition.LoadStimuli(options.StimuliDir, options.Model.Seed);
         if (stimuli.Positive.Count < 2 || stimuli.Negative.Count < 2)
             throw new LlmLocException($"the {options.Network} stimuli in {options.StimuliDir} give {stimuli.Positive.Count} positive and " +
                 $"{stimuli.Negative.Count} negative items; the t-test needs at least 2 of each: restore the stimuli (llmloc stimuli download)");
         using var session = ModelSession.Open(options.Model, stderr);
-        int layers = session.Model.NumLayers, hidden = session.Model.HiddenSize;
+        var site = options.Mask.Site;
+        int layers = session.Model.NumLayers, hidden = session.Model.UnitsPerLayer(site);
         long units = key.UnitsToSelect(layers, hidden);
 
-        int? maxTokens = options.Network == Networks.Language ? LanguageMaxTokens : null;
-        var positiveIds = stimuli.Positive.Select(text => session.Tokenizer.Encode(text, maxLength: maxTokens)).ToList();
-        var negativeIds = stimuli.Negative.Select(text => session.Tokenizer.Encode(text, maxLength: maxTokens)).ToList();
+        var prepared = LocalizerReference.Tokenize(definition, stimuli, session.Tokenizer, builtIn: definition.IsBuiltIn);
+        var positiveIds = prepared.PositiveIds;
+        var negativeIds = prepared.NegativeIds;
         Models.ModelInputs.Check(session.Model.Config, positiveIds.Concat(negativeIds), $"{options.Network} stimulus");
         int total = positiveIds.Count + negativeIds.Count;
         // Both conditions in one run: a streamed model reads each block once.
         var all = StepProgress.Run($"{options.Network} stimuli through {session.ModelId}", total, stderr, done =>
-            ActivationRecorder.Record(session.Model, [.. positiveIds, .. negativeIds], options.Pooling, options.BatchSize, session.Tokenizer.PadTokenId, done));
+            ActivationRecorder.Record(session.Model, [.. positiveIds, .. negativeIds], options.Pooling, options.BatchSize, session.Tokenizer.PadTokenId, done, site));
         long split = (long)positiveIds.Count * layers * hidden;
         // Views, not copies: for a 13B model each half is 0.4 GB.
         ReadOnlyMemory<double> positive = all.AsMemory(0, (int)split), negative = all.AsMemory((int)split);
@@ -84,8 +96,9 @@ public static class Localizer
         }
 
         long selected = mask.Sum();
-        stdout.WriteLine($"> Model: {options.Model.ModelName} ({layers} layers × {hidden} units)");
-        stdout.WriteLine($"> Network: {options.Network}, pooling: {options.Pooling.ToFlag()}, range: {range.Text}");
+        stdout.WriteLine($"> Model: {options.Model.ModelName} ({layers} layers × {hidden} {site.UnitsNoun()})");
+        stdout.WriteLine($"> Network: {key.Network}, pooling: {options.Pooling.ToFlag()}, range: {range.Text}" +
+            (site == UnitSite.Residual ? "" : $", site: {site.ToFlag()}"));
         stdout.WriteLine($"> Number of units: {selected}");
         stdout.WriteLine($"> Saved mask to {maskPath}");
         stdout.WriteLine($"> Saved adjusted p-values to {pValuesPath}");
@@ -93,12 +106,4 @@ public static class Localizer
         if (options.StatsOut is { } statsOutPath)
             stdout.WriteLine($"> Saved per-unit statistics to {statsOutPath}");
     }
-
-    static LocalizerStimuli LoadStimuli(LocalizeOptions options) => options.Network switch
-    {
-        Networks.Language => LanguageStimuli.Load(options.StimuliDir),
-        Networks.TheoryOfMind => TomStimuli.Load(options.StimuliDir, options.Model.Seed),
-        Networks.MultipleDemand => MdStimuli.Generate(),
-        _ => throw new LlmLocException($"unknown --network '{options.Network}'", ExitCodes.Usage),
-    };
 }

@@ -1,4 +1,5 @@
 using LlmLoc.IO;
+using LlmLoc.Models;
 using LlmLoc.Numerics;
 
 namespace LlmLoc.Masks;
@@ -21,14 +22,16 @@ public sealed class MaskCache(string? explicitFolder)
     public string PValuesPath(MaskCacheKey key) => Platform.OutputPaths.CacheEntry(Folder, key.ModelId, key.PValuesFileName);
     public string TValuesPath(MaskCacheKey key) => Platform.OutputPaths.CacheEntry(Folder, key.ModelId, key.TValuesFileName);
 
-    /// <summary>Reads a cached mask. A missing one is an error naming the command that writes it and, when the
-    /// cache holds masks of the same model and network with other settings, those and the flags that select them.</summary>
+    /// <summary>Reads a cached mask (its columns are the key's site). A missing one is an error naming the command that
+    /// writes it and, when the cache holds masks of the same model and network with other settings, those and the flags
+    /// that select them. A custom localizer's bare name finds its <c>{name}-{hash}</c> mask (<see cref="Find"/>).</summary>
     public UnitMask Load(MaskCacheKey key, string localizeCommand)
     {
+        key = Find(key);
         string path = MaskPath(key);
-        if (File.Exists(path)) return UnitMask.Load(path);
+        if (File.Exists(path)) return UnitMask.Load(path, key.Site);
         var entries = Entries().ToList();
-        var others = entries.Where(k => k.ModelId == key.ModelId && k.Network == key.Network)
+        var others = entries.Where(k => k.ModelId == key.ModelId && (k.Network == key.Network || CustomNetworks.IsOf(k.Network, key.Network)))
             .OrderBy(k => k.Pretrained != key.Pretrained).ThenBy(k => k.MaskFileName, StringComparer.Ordinal).Take(3).ToList();
         string hint = others.Count > 0
             ? $"; the cache holds {string.Join(" and ", others.Select(k => $"{k.MaskFileName} (select it with {DifferingFlags(key, k)})"))}"
@@ -38,6 +41,26 @@ public sealed class MaskCache(string? explicitFolder)
                 ? $"; did you mean --network {near}?"
                 : "";
         throw new LlmLocException($"no cached {key.Network} mask {path}: create it with `{localizeCommand}`{hint}");
+    }
+
+    /// <summary>
+    /// The entry a lookup of <paramref name="key"/> reads: the key itself, unless no mask of it is cached and its
+    /// network is not a built-in: a custom localizer's bare name then finds the one <c>{name}-{hash}</c> mask cached
+    /// with every other setting of the key. Several such masks (definitions or tokenizers that differ) are a usage
+    /// error naming them.
+    /// </summary>
+    public MaskCacheKey Find(MaskCacheKey key)
+    {
+        if (File.Exists(MaskPath(key)) || Networks.IsBuiltIn(key.Network)) return key;
+        var named = Entries().Where(k => CustomNetworks.IsOf(k.Network, key.Network) && (key with { Network = k.Network }).MaskFileName == k.MaskFileName)
+            .Select(k => k.Network).Order(StringComparer.Ordinal).ToList();
+        return named.Count switch
+        {
+            0 => key,
+            1 => key with { Network = named[0] },
+            _ => throw new LlmLocException($"{named.Count} localizers named '{key.Network}' are cached in {Folder} with these settings ({string.Join(", ", named)}): " +
+                "give the definition file with --localizer FILE.toml to pick one", ExitCodes.Usage),
+        };
     }
 
     /// <summary>The localize masks in the folder (files whose name parses as a cache name).</summary>
@@ -52,6 +75,7 @@ public sealed class MaskCache(string? explicitFolder)
         var flags = new List<string>();
         if (held.Pretrained != asked.Pretrained) flags.Add(held.Pretrained ? "no --untrained" : "--untrained");
         if (held.Pooling != asked.Pooling) flags.Add($"--pooling {held.Pooling}");
+        if (held.Site != asked.Site) flags.Add($"--site {held.Site.ToFlag()}");
         if (held.Range != asked.Range) flags.Add($"--localize-range {held.Range}");
         if (held.Percentage != asked.Percentage || held.NumUnits != asked.NumUnits)
         {

@@ -1,4 +1,5 @@
 using LlmLoc.IO;
+using LlmLoc.Models;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -7,9 +8,12 @@ namespace LlmLoc.Masks;
 /// <summary>
 /// The cache file names of localize.py: every option that changes the mask is in the mask's name; the FDR p-values
 /// depend only on model, network and pooling (so every range/percentage of one network+pooling shares one file).
+/// llmloc's unit site follows the pooling as <c>_site=mlp</c>, only when it is not the original's block output
+/// (<see cref="UnitSiteNames.NameToken"/>), so the original's names stay byte-identical.
 /// </summary>
 public sealed partial record MaskCacheKey(
-    string ModelId, string Network, string Pooling, string Range, double? Percentage, long? NumUnits, bool Pretrained)
+    string ModelId, string Network, string Pooling, string Range, double? Percentage, long? NumUnits, bool Pretrained,
+    UnitSite Site = UnitSite.Residual)
 {
     /// <summary>The original's model id: <c>os.path.basename(model_name)</c> ("meta-llama/Llama-3.2-1B" → "Llama-3.2-1B").</summary>
     public static string ModelIdOf(string modelName)
@@ -20,15 +24,15 @@ public sealed partial record MaskCacheKey(
     }
 
     public string MaskFileName =>
-        $"{ModelId}_network={Network}_pooling={Pooling}_range={Range}_perc={PythonFormat.OptionalFloat(Percentage)}" +
+        $"{ModelId}_network={Network}_pooling={Pooling}{Site.NameToken()}_range={Range}_perc={PythonFormat.OptionalFloat(Percentage)}" +
         $"_nunits={PythonFormat.OptionalInt(NumUnits)}_pretrained={PythonFormat.Bool(Pretrained)}.npy";
 
     public string PValuesFileName =>
-        $"{ModelId}_network={Network}_pooling={Pooling}_pretrained={PythonFormat.Bool(Pretrained)}_pvalues.npy";
+        $"{ModelId}_network={Network}_pooling={Pooling}{Site.NameToken()}_pretrained={PythonFormat.Bool(Pretrained)}_pvalues.npy";
 
     /// <summary>llmloc's addition: the Welch t-values beside the p-values (for plots and --stats-out); the original keeps none.</summary>
     public string TValuesFileName =>
-        $"{ModelId}_network={Network}_pooling={Pooling}_pretrained={PythonFormat.Bool(Pretrained)}_tvalues.npy";
+        $"{ModelId}_network={Network}_pooling={Pooling}{Site.NameToken()}_pretrained={PythonFormat.Bool(Pretrained)}_tvalues.npy";
 
     /// <summary>localize.py's rule: <c>int(percentage/100 * hidden * layers)</c> when a percentage is given (it
     /// overrides --num-units), else --num-units; more units than the model has, or none, is a usage error.</summary>
@@ -54,10 +58,11 @@ public sealed partial record MaskCacheKey(
             : long.TryParse(m.Groups["nunits"].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out long n) ? n : -1;
         if (percentage is double.NaN || numUnits is -1) return null;
         return new MaskCacheKey(m.Groups["model"].Value, m.Groups["network"].Value, m.Groups["pooling"].Value, m.Groups["range"].Value,
-            percentage, numUnits, m.Groups["pretrained"].Value == "True");
+            percentage, numUnits, m.Groups["pretrained"].Value == "True", m.Groups["site"].Success ? UnitSiteNames.Parse(m.Groups["site"].Value) : UnitSite.Residual);
     }
 
-    [GeneratedRegex(@"^(?<model>.+)_network=(?<network>[a-z0-9-]+)_pooling=(?<pooling>[a-z-]+)_range=(?<range>[0-9.]+-[0-9.]+)" +
+    // Only a site other than the default is ever named (_site=mlp).
+    [GeneratedRegex(@"^(?<model>.+)_network=(?<network>[a-z0-9-]+)_pooling=(?<pooling>[a-z-]+)(?:_site=(?<site>mlp))?_range=(?<range>[0-9.]+-[0-9.]+)" +
         @"_perc=(?<perc>[^_]+)_nunits=(?<nunits>[^_]+)_pretrained=(?<pretrained>True|False)\.npy$")]
     private static partial Regex MaskName();
 }

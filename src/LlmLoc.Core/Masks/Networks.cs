@@ -19,8 +19,9 @@ public static partial class Networks
 
     /// <summary>The built-in localizers (localize's <c>--network</c>).</summary>
     public static readonly string[] Localized = [Language, TheoryOfMind, MultipleDemand];
-    /// <summary>evaluate's default conditions: the baseline first, then the lesion and its control.</summary>
-    public static readonly string[] EvaluationOrder = [None, Language, Random];
+    /// <summary>evaluate's default conditions: the baseline first, then the network's lesion (language, or the custom
+    /// localizer --localizer names) and its control.</summary>
+    public static string[] EvaluationOrder(string network) => [None, network, Random];
 
     public static bool IsBuiltIn(string network) => Localized.Contains(network);
 

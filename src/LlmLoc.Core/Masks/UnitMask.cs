@@ -9,6 +9,9 @@ public sealed class UnitMask
     public int Hidden { get; }
     public long[] Values { get; }
     public string Source { get; }
+    /// <summary>Which units the mask covers (its columns): the block outputs, or the MLP site (not stored in the .npy;
+    /// set from --site).</summary>
+    public Models.UnitSite Site { get; init; } = Models.UnitSite.Residual;
 
     public UnitMask(long[] values, int layers, int hidden, string source = "<memory>")
     {
@@ -22,7 +25,8 @@ public sealed class UnitMask
     /// <summary>The selected units' flat indices (layer × hidden + unit), ascending: the mask's C order.</summary>
     public int[] SelectedIndices() => Enumerable.Range(0, Values.Length).Where(i => Values[i] != 0).ToArray();
 
-    public static UnitMask Load(string path)
+    /// <param name="site">The units the mask's columns are (from --site: the .npy does not say).</param>
+    public static UnitMask Load(string path, Models.UnitSite site = Models.UnitSite.Residual)
     {
         var array = Npy.Read(path);
         if (array.Shape.Length != 2)
@@ -33,15 +37,16 @@ public sealed class UnitMask
         if (bad >= 0)
             throw new LlmLocException($"mask {path} holds {values[bad].ToString(System.Globalization.CultureInfo.InvariantCulture)} at layer {bad / Math.Max(1, array.Shape[1])}, unit {bad % Math.Max(1, array.Shape[1])}: " +
                 "a mask holds only 0 and 1 (int, bool or float 0.0/1.0) as `llmloc localize` writes it");
-        return new UnitMask(values.Select(v => (long)v).ToArray(), array.Shape[0], array.Shape[1], path);
+        return new UnitMask(values.Select(v => (long)v).ToArray(), array.Shape[0], array.Shape[1], path) { Site = site };
     }
 
     public void EnsureFits(int layers, int hidden)
     {
         if (Layers != layers || Hidden != hidden)
             throw new LlmLocException(
-                $"mask {Source} has shape ({Layers}, {Hidden}) but the model has {layers} layers × {hidden} units: " +
-                "use the mask localized for this model (same --model-name)");
+                $"mask {Source} has shape ({Layers}, {Hidden}) but the model has {layers} layers × {hidden} {Models.UnitSiteNames.UnitsNoun(Site)}" +
+                (Site == Models.UnitSite.Residual ? "" : $" (--site {Models.UnitSiteNames.ToFlag(Site)})") +
+                ": use the mask localized for this model (same --model-name and --site)");
     }
 
     public void Save(string path) => Npy.Write(path, Values, Layers, Hidden);

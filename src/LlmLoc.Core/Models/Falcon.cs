@@ -38,6 +38,9 @@ public sealed class Falcon : CausalLmBase
             config.Int("max_position_embeddings", 2048), null, "falcon");
     }
 
+    /// <summary>The MLP's hidden width: ffn_hidden_size, or 4 · hidden_size when it is not set.</summary>
+    public static int MlpWidthOf(ModelConfig config) => config.IntOrNull("ffn_hidden_size") ?? 4 * config.HiddenSize;
+
     protected override IReadOnlyList<DecoderBlock> Blocks => _blocks;
     protected override RotaryEmbedding Rotary => _rotary;
     protected override Tensor Embed(Tensor inputIds, ForwardContext ctx) => _embed.call(inputIds);
@@ -54,7 +57,7 @@ public sealed class Falcon : CausalLmBase
             bool newArch = c.Bool("new_decoder_architecture", false), multiQuery = c.Bool("multi_query", true);
             // Key/value heads: num_kv_heads under the new architecture, one for multi-query, else one per query head.
             int kv = newArch ? c.IntOrNull("num_kv_heads") ?? heads : multiQuery ? 1 : heads;
-            return new FalconShape(c.HiddenSize, heads, kv, c.HiddenSize / heads, c.IntOrNull("ffn_hidden_size") ?? 4 * c.HiddenSize,
+            return new FalconShape(c.HiddenSize, heads, kv, c.HiddenSize / heads, MlpWidthOf(c),
                 c.Bool("bias", false), c.Double("layer_norm_epsilon", 1e-5), newArch, multiQuery, c.Bool("parallel_attn", true),
                 c.IntOrNull("num_ln_in_parallel_attn") ?? (newArch ? 2 : 1), c.String("activation") ?? "gelu");
         }
@@ -67,7 +70,7 @@ public sealed class Falcon : CausalLmBase
         readonly LayerNorm? _inputNorm, _postNorm, _lnAttn, _lnMlp;
         readonly Func<Tensor, Tensor> _act;
 
-        public FalconBlock(int layer, FalconShape s, TensorSpec spec) : base("FalconDecoderLayer", layer)
+        public FalconBlock(int layer, FalconShape s, TensorSpec spec) : base("FalconDecoderLayer", layer, s.Ffn)
         {
             _s = s;
             _act = Activations.Get(s.Activation);
@@ -105,7 +108,7 @@ public sealed class Falcon : CausalLmBase
                 residual = x + attention;
                 mlpIn = _postNorm!.call(residual);
             }
-            var mlp = _down.call(_act(_up.call(mlpIn)));
+            var mlp = _down.call(MlpSite(_act(_up.call(mlpIn))));
             if (_s.NewArch || _s.Parallel) mlp = mlp + attention;
             return (mlp + residual).MoveToOuterDisposeScope();
         }

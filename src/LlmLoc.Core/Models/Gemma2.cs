@@ -61,7 +61,7 @@ public sealed class Gemma2 : Gemma
         readonly Func<Tensor, Tensor> _act;
 
         public Gemma2Block(int layer, LlamaShape shape, Func<nn.Module<Tensor, Tensor>> norm, Func<Tensor, Tensor> act, Attention attention, TensorSpec spec)
-            : base("Gemma2DecoderLayer", layer)
+            : base("Gemma2DecoderLayer", layer, shape.Intermediate)
         {
             _shape = shape;
             _act = act;
@@ -94,7 +94,7 @@ public sealed class Gemma2 : Gemma
             var attended = AttentionCore.Run(q, k, v, ctx, LayerIndex, rotary: true, _attention.Scale, _attention.SlidingWindow, _attention.SoftCap);
             var h = x + _postAttnNorm.call(_o.call(attended));
             var m = _preFfNorm.call(h);
-            var output = h + _postFfNorm.call(_down.call(_act(_gate.call(m)) * _up.call(m)));
+            var output = h + _postFfNorm.call(_down.call(MlpSite(_act(_gate.call(m)) * _up.call(m))));
             return output.MoveToOuterDisposeScope();
         }
     }

@@ -19,7 +19,7 @@ public sealed class Gpt2 : CausalLmBase
     {
         int hidden = config.HiddenSize, heads = config.Int("n_head");
         double eps = config.Double("layer_norm_epsilon", 1e-5);
-        int inner = config.IntOrNull("n_inner") ?? 4 * hidden;
+        int inner = MlpWidthOf(config);
         var activation = Activations.Get(config.String("activation_function") ?? "gelu_new");
         if (hidden % heads != 0) throw new LlmLocException($"n_embd {hidden} is not divisible by n_head {heads}; fix config.json", ExitCodes.RuntimeError);
         if (config.Bool("reorder_and_upcast_attn", false) && spec.DType != ScalarType.Float32)
@@ -35,6 +35,9 @@ public sealed class Gpt2 : CausalLmBase
         _lnF = transformer.Add("ln_f", new LayerNorm(hidden, eps, spec));
         register_module("transformer", transformer);
     }
+
+    /// <summary>The MLP's hidden width: n_inner, or 4 · n_embd when it is null.</summary>
+    public static int MlpWidthOf(ModelConfig config) => config.IntOrNull("n_inner") ?? 4 * config.HiddenSize;
 
     protected override IReadOnlyList<DecoderBlock> Blocks => _blocks;
 
@@ -72,7 +75,7 @@ public sealed class Gpt2 : CausalLmBase
         readonly double _scale;
 
         public Block(int layer, int hidden, int heads, int inner, double eps, Func<Tensor, Tensor> act, ModelConfig config, TensorSpec spec)
-            : base("GPT2Block", layer)
+            : base("GPT2Block", layer, inner)
         {
             _heads = heads;
             _act = act;
@@ -104,7 +107,7 @@ public sealed class Gpt2 : CausalLmBase
             var v = qkv.select(2, 2).transpose(1, 2);
             var attended = AttentionCore.Run(q, k, v, ctx, LayerIndex, rotary: false, _scale);
             var h = x + _attnProj.call(attended);
-            var output = h + _mlpProj.call(_act(_cFc.call(_ln2.call(h))));
+            var output = h + _mlpProj.call(MlpSite(_act(_cFc.call(_ln2.call(h)))));
             return output.MoveToOuterDisposeScope();
         }
     }

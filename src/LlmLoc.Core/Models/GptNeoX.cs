@@ -68,7 +68,7 @@ public sealed class GptNeoX : CausalLmBase
         readonly Linear _qkv, _dense, _up, _down;
         readonly Func<Tensor, Tensor> _act;
 
-        public NeoXBlock(int layer, NeoXShape s, TensorSpec spec) : base("GPTNeoXLayer", layer)
+        public NeoXBlock(int layer, NeoXShape s, TensorSpec spec) : base("GPTNeoXLayer", layer, s.Intermediate)
         {
             _s = s;
             _act = Activations.Get(s.Activation);
@@ -106,6 +106,6 @@ public sealed class GptNeoX : CausalLmBase
             return output.MoveToOuterDisposeScope();
         }
 
-        Tensor Mlp(Tensor x) => _down.call(_act(_up.call(x)));
+        Tensor Mlp(Tensor x) => _down.call(MlpSite(_act(_up.call(x))));
     }
 }

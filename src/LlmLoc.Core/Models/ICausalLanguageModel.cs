@@ -29,6 +29,18 @@ public interface ICausalLanguageModel : IDisposable
     /// </summary>
     IDisposable AddBlockOutputHook(Func<int, Tensor, Tensor?> hook);
 
+    /// <summary>Units per layer at <paramref name="site"/>: <see cref="HiddenSize"/> for the residual stream, the MLP's
+    /// intermediate width (n_inner or 4·n_embd, ffn_hidden_size, intermediate_size) for the MLP site.</summary>
+    int UnitsPerLayer(UnitSite site);
+
+    /// <summary>
+    /// A hook on the units of <paramref name="site"/> in every block: for <see cref="UnitSite.Residual"/> exactly
+    /// <see cref="AddBlockOutputHook"/>; for <see cref="UnitSite.Mlp"/> it gets (layer, the input of the MLP's output
+    /// projection [batch, seq, <see cref="UnitsPerLayer"/>]) — what a transformers forward pre-hook on that projection
+    /// sees — and a returned tensor replaces that input. Same dispose rules as <see cref="AddBlockOutputHook"/>.
+    /// </summary>
+    IDisposable AddUnitHook(UnitSite site, Func<int, Tensor, Tensor?> hook);
+
     /// <summary>A fresh key/value cache for incremental decoding.</summary>
     KvCache NewCache();
 
@@ -53,11 +65,12 @@ public interface ICausalLanguageModel : IDisposable
 
     /// <summary>
     /// The same schedule for block outputs (no final norm, no LM head), so a streamed block is read and converted once
-    /// per call, not once per batch: <paramref name="onBlockOutput"/> gets (layer, batch index, block output after the
-    /// block's hooks, e.g. a lesion) — bit for bit what <see cref="Forward"/> of that batch gives its hooks;
-    /// <paramref name="onLayerDone"/> reports progress. Every batch's hidden states (what a forward of each batch holds
-    /// between blocks) stay in memory throughout, so the caller bounds the batches' total size.
+    /// per call, not once per batch: <paramref name="onUnits"/> gets (layer, batch index, the units of
+    /// <paramref name="site"/> after the hooks on them, e.g. a lesion: the block output, or the MLP site) — bit for bit
+    /// what <see cref="Forward"/> of that batch gives its hooks; <paramref name="onLayerDone"/> reports progress. Every
+    /// batch's hidden states (what a forward of each batch holds between blocks) stay in memory throughout, so the
+    /// caller bounds the batches' total size.
     /// </summary>
     void ForwardLayerMajor(IReadOnlyList<(Tensor InputIds, Tensor? AttentionMask)> batches,
-        Action<int, int, Tensor>? onBlockOutput = null, Action<int>? onLayerDone = null);
+        Action<int, int, Tensor>? onUnits = null, Action<int>? onLayerDone = null, UnitSite site = UnitSite.Residual);
 }

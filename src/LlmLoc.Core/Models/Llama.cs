@@ -102,7 +102,7 @@ public sealed class LlamaBlock : DecoderBlock
     readonly double? _clipQkv;
 
     public LlamaBlock(int layer, LlamaShape shape, Func<nn.Module<Tensor, Tensor>> norm, Func<Tensor, Tensor> act, TensorSpec spec, double? clipQkv = null)
-        : base("LlamaDecoderLayer", layer)
+        : base("LlamaDecoderLayer", layer, shape.Intermediate)
     {
         _shape = shape;
         _act = act;
@@ -134,7 +134,7 @@ public sealed class LlamaBlock : DecoderBlock
         var v = Clip(_v.call(n)).view(b, s, _shape.KvHeads, _shape.HeadDim).transpose(1, 2);
         var h = x + _o.call(AttentionCore.Run(q, k, v, ctx, LayerIndex, rotary: true));
         var m = _postNorm.call(h);
-        var output = h + _down.call(_act(_gate.call(m)) * _up.call(m));
+        var output = h + _down.call(MlpSite(_act(_gate.call(m)) * _up.call(m)));
         return output.MoveToOuterDisposeScope();
     }
 

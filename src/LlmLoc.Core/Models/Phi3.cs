@@ -33,7 +33,7 @@ public sealed class Phi3 : Llama
         readonly Linear _qkv, _o, _gateUp, _down;
         readonly Func<Tensor, Tensor> _act;
 
-        public Phi3Block(int layer, LlamaShape shape, double eps, Func<Tensor, Tensor> act, TensorSpec spec) : base("Phi3DecoderLayer", layer)
+        public Phi3Block(int layer, LlamaShape shape, double eps, Func<Tensor, Tensor> act, TensorSpec spec) : base("Phi3DecoderLayer", layer, shape.Intermediate)
         {
             _shape = shape;
             _act = act;
@@ -64,7 +64,7 @@ public sealed class Phi3 : Llama
             var gateUp = _gateUp.call(_postNorm.call(h));
             var gate = gateUp.narrow(-1, 0, _shape.Intermediate);
             var up = gateUp.narrow(-1, _shape.Intermediate, _shape.Intermediate);
-            var output = h + _down.call(up * _act(gate));
+            var output = h + _down.call(MlpSite(up * _act(gate)));
             return output.MoveToOuterDisposeScope();
         }
     }

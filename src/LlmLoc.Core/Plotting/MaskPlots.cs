@@ -40,7 +40,8 @@ public static class MaskPlots
     /// annotated "x.y %" as plot.py does, viridis colours, a colour bar. Masks with fewer layers leave blank cells.
     /// </summary>
     /// <param name="masks">Label (column title) and mask [layers, units per layer] of 0/1 values.</param>
-    public static Figure Heatmap(IReadOnlyList<(string label, long[,] mask)> masks, string? title = null, int dpi = DefaultDpi)
+    /// <param name="units">What a layer's units are ("units", "MLP units"), for the colour bar's label.</param>
+    public static Figure Heatmap(IReadOnlyList<(string label, long[,] mask)> masks, string? title = null, int dpi = DefaultDpi, string units = "units")
     {
         if (masks.Count == 0)
             throw new LlmLocException("no masks to plot; pass at least one mask file", ExitCodes.Usage);
@@ -72,7 +73,7 @@ public static class MaskPlots
             }
 
         var colorBar = plot.Add.ColorBar(heatmap);
-        colorBar.Label = "% of units selected";
+        colorBar.Label = $"% of {units} selected";
         // Few ticks, so the numbers stay clear of the bar's label.
         colorBar.Axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { TargetTickCount = 10 };
 

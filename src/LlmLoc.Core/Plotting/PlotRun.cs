@@ -1,7 +1,9 @@
 using LlmLoc.Masks;
 using System.Globalization;
 using LlmLoc.IO;
+using LlmLoc.Models;
 using LlmLoc.Numerics;
+using LlmLoc.Sessions;
 using LlmLoc.Stimuli;
 
 namespace LlmLoc.Plotting;
@@ -34,12 +36,17 @@ public static class PlotRun
 {
     sealed record Column(string Label, long[,] Mask, MaskCacheKey? Key, string? TValuesPath);
 
+    /// <summary>The colour bar's units: the MLP site's when every column is at it (a mask file not named as a cache
+    /// name is at --site).</summary>
+    static string SitesNoun(IReadOnlyList<Column> columns, UnitSite site) =>
+        columns.Select(c => c.Key?.Site ?? site).Distinct().ToList() is [var only] ? only.UnitsNoun() : UnitSite.Residual.UnitsNoun();
+
     /// <summary>Returns the files written (PNG and SVG of the heatmap and of each histogram), all or none.</summary>
     public static IReadOnlyList<string> Run(PlotOptions options, TextWriter stderr)
     {
         var spec = options.Mask;
         spec.Validate();
-        var pooling = spec.Pooling ?? PoolingDefaults.PerNetwork(spec.Network);
+        var pooling = spec.PoolingOf(spec.Network, PoolingDefaults.PerNetwork);
         if (options.Dpi is < 30 or > 1200)
             throw new LlmLocException($"--dpi {options.Dpi} is out of range: give 30 to 1200, e.g. --dpi 300", ExitCodes.Usage);
         if (options.Models.Count == 0 && options.MaskFiles.Count == 0 && options.Summary is null)
@@ -51,8 +58,10 @@ public static class PlotRun
         var columns = new List<Column>();
         foreach (string model in options.Models)
         {
-            var key = spec.Key(model, options.Untrained, pooling);
+            // A custom localizer's cache network depends on each model's tokenizer.
+            var key = LocalizerReference.Resolve(spec, new ModelSpec(model) { Untrained = options.Untrained }).Key(model, options.Untrained, pooling);
             string command = $"llmloc localize --model-name {model} {spec.Flags(pooling)}{(options.Untrained ? " --untrained" : "")}";
+            key = cache.Find(key);
             columns.Add(new Column(key.ModelId, ToMatrix(cache.Load(key, command)), key, cache.TValuesPath(key)));
         }
         foreach (string path in options.MaskFiles)
@@ -79,8 +88,8 @@ public static class PlotRun
         var nameParts = new List<string>();
         if (options.Models.Count > 0)
         {
-            var key = spec.Key("", options.Untrained, pooling);
-            string settings = $"network={key.Network}_pooling={key.Pooling}_range={key.Range}_perc={PythonFormat.OptionalFloat(key.Percentage)}" +
+            var key = (spec with { Localizer = null }).Key("", options.Untrained, pooling);
+            string settings = $"network={key.Network}_pooling={key.Pooling}{key.Site.NameToken()}_range={key.Range}_perc={PythonFormat.OptionalFloat(key.Percentage)}" +
                 (key.NumUnits is { } n ? $"_nunits={n}" : "") + $"_pretrained={PythonFormat.Bool(key.Pretrained)}";
             nameParts.Add($"model={string.Join('+', options.Models.Select(MaskCacheKey.ModelIdOf))}_{settings}");
         }
@@ -91,7 +100,7 @@ public static class PlotRun
         string heatmap = Path.Combine(outputDir, FileStem("heatmap_" + string.Join('_', nameParts)));
         // Every figure appears, or none: a failed or killed run leaves no figure and no half-written file.
         using var outputs = new OutputSet();
-        MaskPlots.Heatmap(columns.Select(c => (c.Label, c.Mask)).ToList(), dpi: options.Dpi).AddTo(outputs, heatmap);
+        MaskPlots.Heatmap(columns.Select(c => (c.Label, c.Mask)).ToList(), dpi: options.Dpi, units: SitesNoun(columns, spec.Site)).AddTo(outputs, heatmap);
         var written = new List<string> { heatmap + ".png", heatmap + ".svg" };
 
         // The t-value histogram needs the t-values llmloc caches beside the p-values (the original keeps none).
@@ -103,7 +112,7 @@ public static class PlotRun
             if (!histogramSources.Add(Path.GetFullPath(tPath))) continue;
             double[] t = Npy.Read(tPath).ToDoubles();
             string histogram = Path.Combine(outputDir, FileStem(
-                $"tvalues_model={key.ModelId}_network={key.Network}_pooling={key.Pooling}_range={key.Range}_perc={PythonFormat.OptionalFloat(key.Percentage)}" +
+                $"tvalues_model={key.ModelId}_network={key.Network}_pooling={key.Pooling}{key.Site.NameToken()}_range={key.Range}_perc={PythonFormat.OptionalFloat(key.Percentage)}" +
                 $"_nunits={PythonFormat.OptionalInt(key.NumUnits)}_pretrained={PythonFormat.Bool(key.Pretrained)}"));
             MaskPlots.THistogram(t, SelectedMinimum(t, column.Mask), $"{column.Label}, {key.Network}", options.Dpi).AddTo(outputs, histogram);
             written.AddRange([histogram + ".png", histogram + ".svg"]);
@@ -145,6 +154,7 @@ public static class PlotRun
                     {
                         group.Select(x => x.c.Key?.Network).Distinct().Count() > 1 ? key.Network : null,
                         group.Select(x => x.c.Key?.Pooling).Distinct().Count() > 1 ? key.Pooling : null,
+                        group.Select(x => x.c.Key?.Site).Distinct().Count() > 1 ? key.Site.ToFlag() : null,
                         group.Select(x => x.c.Key?.Range).Distinct().Count() > 1 ? key.Range : null,
                         group.Select(x => x.c.Key?.Percentage).Distinct().Count() > 1 ? $"{PythonFormat.OptionalFloat(key.Percentage)}%" : null,
                         group.Select(x => x.c.Key?.NumUnits).Distinct().Count() > 1 ? $"{key.NumUnits} units" : null,
@@ -168,6 +178,7 @@ public static class PlotRun
         if (table.Rows.Count == 0)
             throw new LlmLocException($"sweep summary {csv} has no rows: run the sweep first");
         string folder = Path.GetDirectoryName(Path.GetFullPath(csv))!;
+        int siteColumn = table.ColumnIndex("site"); // llmloc's, optional: summaries without it are all resid
         foreach (var (line, fields) in table.Rows)
         {
             string Field(string name) => index[name] < fields.Length ? fields[index[name]] : "";
@@ -179,12 +190,13 @@ public static class PlotRun
             long? numUnits = long.TryParse(Field("num_units"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
             bool pretrained = !Field("pretrained").Equals("false", StringComparison.OrdinalIgnoreCase);
             string model = MaskCacheKey.ModelIdOf(Field("model")), network = Field("network"), pooling = Field("pooling"), range = Field("range");
+            string site = siteColumn >= 0 && siteColumn < fields.Length && fields[siteColumn].Length > 0 ? fields[siteColumn] : UnitSite.Residual.ToFlag();
             // These go into file names (the t-values read, the histogram written): only values localize itself writes.
-            if (!Networks.IsName(network) || !PoolingNames.All.Contains(pooling) || !IsRange(range))
-                throw new LlmLocException($"{csv} line {line}: network '{network}', pooling '{pooling}' or range '{range}' is not a setting llmloc localize " +
-                    $"writes (networks such as {string.Join(", ", Networks.Localized)}; pooling {string.Join(" or ", PoolingNames.All)}; range LOW-HIGH): give the CSV `llmloc sweep status` writes");
-            var key = new MaskCacheKey(model, network, pooling, range, percentage, numUnits, pretrained);
-            yield return new Column(model, ToMatrix(UnitMask.Load(path)), key, Path.Combine(Path.GetDirectoryName(path)!, key.TValuesFileName));
+            if (!Networks.IsName(network) || !PoolingNames.All.Contains(pooling) || !IsRange(range) || !UnitSiteNames.All.Contains(site))
+                throw new LlmLocException($"{csv} line {line}: network '{network}', pooling '{pooling}', range '{range}' or site '{site}' is not a setting llmloc localize " +
+                    $"writes (networks such as {string.Join(", ", Networks.Localized)}; pooling {string.Join(" or ", PoolingNames.All)}; range LOW-HIGH; site {string.Join(" or ", UnitSiteNames.All)}): give the CSV `llmloc sweep status` writes");
+            var key = new MaskCacheKey(model, network, pooling, range, percentage, numUnits, pretrained, UnitSiteNames.Parse(site));
+            yield return new Column(model, ToMatrix(UnitMask.Load(path, key.Site)), key, Path.Combine(Path.GetDirectoryName(path)!, key.TValuesFileName));
         }
     }
 

@@ -6,8 +6,8 @@ using static TorchSharp.torch;
 namespace LlmLoc.Recording;
 
 /// <summary>
-/// Runs a model over tokenised stimuli and keeps every block's output pooled per stimulus:
-/// [stimuli × layers × hidden] in float64, stimuli in input order. The original runs one stimulus at a time;
+/// Runs a model over tokenised stimuli and keeps every block's units at one site (the block output, or the MLP site)
+/// pooled per stimulus: [stimuli × layers × units per layer] in float64, stimuli in input order. The original runs one stimulus at a time;
 /// here stimuli are sorted by length and right-padded into batches, and pooling reads only real tokens, so the
 /// result equals batch size 1 (up to float32 summation order).
 /// The model runs layer-major (<see cref="ICausalLanguageModel.ForwardLayerMajor"/>): all
@@ -19,10 +19,10 @@ public static class ActivationRecorder
     /// <param name="onBatchDone">Progress in stimuli; the counts add up to the number of stimuli.</param>
     public static double[] Record(
         ICausalLanguageModel model, IReadOnlyList<IReadOnlyList<int>> stimuli, Pooling pooling, int batchSize,
-        long padTokenId, Action<int>? onBatchDone = null)
+        long padTokenId, Action<int>? onBatchDone = null, UnitSite site = UnitSite.Residual)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        int layers = model.NumLayers, hidden = model.HiddenSize;
+        int layers = model.NumLayers, hidden = model.UnitsPerLayer(site);
         var result = new double[(long)stimuli.Count * layers * hidden];
         if (stimuli.Count == 0) return result;
         for (int i = 0; i < stimuli.Count; i++)
@@ -54,13 +54,14 @@ public static class ActivationRecorder
         // Progress: each finished block counts for its share of the stimuli.
         int reported = 0;
         model.ForwardLayerMajor(batches.Select(b => (b.Ids, (Tensor?)b.Mask)).ToList(),
-            onBlockOutput: (layer, b, output) => Pool(batches[b], layer, output),
+            onUnits: (layer, b, output) => Pool(batches[b], layer, output),
             onLayerDone: layer =>
             {
                 int done = (int)((long)stimuli.Count * (layer + 1) / layers);
                 onBatchDone?.Invoke(done - reported);
                 reported = done;
-            });
+            },
+            site: site);
         return result;
     }
 

@@ -34,7 +34,7 @@ public sealed class ModelSession : IDisposable
 
         // The original fetches the config of an untrained model from the hub; the GPT-2 sizes are built in, so the
         // quick start and CI smoke tests need no network.
-        if (request.Untrained && Gpt2Configs.Names.Contains(request.ModelName) && !Directory.Exists(request.ModelName))
+        if (request.IsBuiltInGpt2)
         {
             log?.WriteLine($"llmloc: untrained {request.ModelName} from the built-in config (seed {request.Seed})");
             return new ModelSession

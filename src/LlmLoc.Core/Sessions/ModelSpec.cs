@@ -25,24 +25,28 @@ public sealed record ModelSpec(string ModelName)
     /// <summary>The name in cache file names: basename(model_name), as the original.</summary>
     public string ModelId => MaskCacheKey.ModelIdOf(ModelName);
 
+    /// <summary>An untrained GPT-2 of a Hub size: built from the built-in config, with the embedded GPT-2 tokenizer.</summary>
+    public bool IsBuiltInGpt2 => Untrained && Gpt2Configs.Names.Contains(ModelName) && !Directory.Exists(ModelName);
+
     /// <summary>The cache entry of a mask of this model.</summary>
     public MaskCacheKey KeyOf(MaskSpec mask, Pooling pooling) => mask.Key(ModelName, Untrained, pooling);
 
-    /// <summary>The model's [layers, hidden] when known without a download or a load: a local folder's config.json
-    /// or a built-in GPT-2 size (untrained); null for hub ids.</summary>
-    public (int Layers, int Hidden)? ShapeWithoutLoading()
+    /// <summary>The model's [layers, units per layer at <paramref name="site"/>] when known without a download or a load:
+    /// a local folder's config.json or a built-in GPT-2 size (untrained); null for hub ids. The MLP site's width comes
+    /// from config.json as the family reads it (<see cref="ModelRegistry.UnitsPerLayer"/>).</summary>
+    public (int Layers, int Hidden)? ShapeWithoutLoading(UnitSite site)
     {
         ModelConfig? config =
             File.Exists(Path.Combine(ModelName, "config.json")) ? ModelConfig.Load(ModelName)
             : Untrained && Gpt2Configs.Names.Contains(ModelName) ? ModelConfig.Parse(Gpt2Configs.Json(ModelName))
             : null;
-        return config is null ? null : (config.NumLayers, config.HiddenSize);
+        return config is null ? null : (config.NumLayers, ModelRegistry.UnitsPerLayer(config, site));
     }
 
-    /// <summary>A mask that cannot fit the model is refused before the model loads, when the shape is known.</summary>
+    /// <summary>A mask that cannot fit the model at its site is refused before the model loads, when the shape is known.</summary>
     public void CheckFits(UnitMask? mask)
     {
-        if (mask is not null && ShapeWithoutLoading() is { } shape) mask.EnsureFits(shape.Layers, shape.Hidden);
+        if (mask is not null && ShapeWithoutLoading(mask.Site) is { } shape) mask.EnsureFits(shape.Layers, shape.Hidden);
     }
 
     /// <summary>Checks what needs no model; throws a one-line usage error.</summary>

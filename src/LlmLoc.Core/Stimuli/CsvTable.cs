@@ -18,14 +18,15 @@ internal sealed class CsvTable
         return -1;
     }
 
-    public static CsvTable Read(string path)
+    /// <param name="expectation">What the header should be, for the error on an empty file.</param>
+    public static CsvTable Read(string path, string expectation = "a header line with columns stim1..stim14")
     {
         string text = PythonText.ReadText(path);
         if (text.Length > 0 && text[0] == '\uFEFF')
             text = text[1..]; // pandas drops a UTF-8 byte-order mark before the header
         var records = ParseRecords(text, path);
         if (records.Count == 0)
-            throw new LlmLocException($"'{path}' is empty: expected a header line with columns stim1..stim14");
+            throw new LlmLocException($"'{path}' is empty: expected {expectation}");
         var header = records[0].Fields;
         var rows = new List<(int, string[])>();
         foreach (var (line, fields) in records.Skip(1))

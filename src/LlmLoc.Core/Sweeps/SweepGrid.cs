@@ -1,4 +1,4 @@
-using LlmLoc.Localization;
+using LlmLoc.Stimuli;
 using LlmLoc.Masks;
 using Tomlyn;
 using Tomlyn.Model;
@@ -32,11 +32,15 @@ public sealed record SweepGrid
     public string Weights { get; init; } = "auto";
     /// <summary>localize's --dtype for every cell (null: float32 on the CPU).</summary>
     public string? DType { get; init; }
+    /// <summary>Definition files (absolute) of custom localizers swept besides <see cref="Networks"/> (<c>localizers</c>).</summary>
+    public IReadOnlyList<string> Localizers { get; init; } = [];
+    /// <summary>Unit sites (<c>sites</c>): each cell localizes one.</summary>
+    public IReadOnlyList<LlmLoc.Models.UnitSite> Sites { get; init; } = [LlmLoc.Models.UnitSite.Residual];
 
     static readonly string[] Keys =
     [
         "models", "networks", "poolings", "percentages", "num_units", "ranges", "seeds", "untrained",
-        "device", "stimuli_dir", "cache_dir", "batch_size", "offline", "weights", "dtype",
+        "device", "stimuli_dir", "cache_dir", "batch_size", "offline", "weights", "dtype", "localizers", "sites",
     ];
 
     public static SweepGrid Load(string path)
@@ -71,6 +75,7 @@ public sealed record SweepGrid
 
         var models = reader.List<string>("models", "string") ?? throw reader.Error("models", "is required: e.g. models = [\"gpt2\"]");
         var networks = reader.List<string>("networks", "string");
+        var localizers = NonEmpty(reader, "localizers", reader.List<string>("localizers", "string"));
         var percentages = reader.List<double>("percentages", "number");
         var numUnits = reader.List<long>("num_units", "integer");
         if (percentages is null && numUnits is null)
@@ -80,7 +85,11 @@ public sealed record SweepGrid
         {
             Source = path,
             Models = NonEmpty(reader, "models", models.Select(m => ModelName(m, gridDir)).ToList())!,
-            Networks = NonEmpty(reader, "networks", Checked(reader, "networks", networks, Masks.Networks.ValidateLocalized) ?? [Masks.Networks.Language])!,
+            // Without networks, a grid of localizers sweeps only those.
+            Networks = networks is null ? (localizers is null ? [Masks.Networks.Language] : [])
+                : NonEmpty(reader, "networks", Checked(reader, "networks", networks, Masks.Networks.ValidateLocalized))!,
+            Localizers = Checked(reader, "localizers", localizers, l => SweepLocalizers.Check(l, gridDir)) ?? [],
+            Sites = NonEmpty(reader, "sites", Checked(reader, "sites", reader.List<string>("sites", "string"), LlmLoc.Models.UnitSiteNames.Parse)?.Distinct().ToList()) ?? [LlmLoc.Models.UnitSite.Residual],
             Poolings = NonEmpty(reader, "poolings", Checked(reader, "poolings", reader.List<string>("poolings", "string"), PoolingNames.Parse)) ?? [],
             Percentages = Checked(reader, "percentages", percentages, FlagChecks.Percentage) ?? [],
             NumUnits = Checked(reader, "num_units", numUnits, n => n > 0 ? n : throw new LlmLocException($"{n} is not a positive number of units", ExitCodes.Usage)) ?? [],

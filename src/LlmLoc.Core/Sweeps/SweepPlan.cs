@@ -3,6 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using LlmLoc.IO;
 using LlmLoc.Localization;
+using LlmLoc.Models;
+using LlmLoc.Sessions;
 
 namespace LlmLoc.Sweeps;
 
@@ -27,6 +29,10 @@ public sealed record SweepCell
     [JsonPropertyName("weights")] public string Weights { get; init; } = "auto";
     /// <summary>--dtype (null: float32 on the CPU).</summary>
     [JsonPropertyName("dtype")] public string? DType { get; init; }
+    /// <summary>A custom localizer's definition file (then <see cref="Network"/> is its name), or null for a built-in.</summary>
+    [JsonPropertyName("localizer")] public string? Localizer { get; init; }
+    /// <summary>--site (plans written before it existed hold none: resid).</summary>
+    [JsonPropertyName("site")] public string Site { get; init; } = UnitSite.Residual.ToFlag();
 
     /// <summary>The options <c>llmloc localize</c> would build from the same flags.</summary>
     public LocalizeOptions ToLocalizeOptions() => new()
@@ -36,14 +42,22 @@ public sealed record SweepCell
             Device = Device, Untrained = Untrained, Seed = Seed, Offline = Offline,
             Weights = Models.WeightsModeNames.Parse(Weights), DType = DType,
         },
-        Mask = new MaskSpec
+        Mask = LocalizerReference.Apply(new MaskSpec
         {
-            Network = Network, Pooling = PoolingNames.Parse(Pooling), Range = LocalizeRange.Parse(Range),
-            Percentage = Percentage, NumUnits = NumUnits, CacheDir = CacheDir,
-        },
+            Pooling = PoolingNames.Parse(Pooling), Range = LocalizeRange.Parse(Range),
+            Percentage = Percentage, NumUnits = NumUnits, CacheDir = CacheDir, Site = UnitSiteNames.Parse(Site),
+        }, Network, Localizer),
         StimuliDir = StimuliDir,
         BatchSize = BatchSize,
     };
+
+    /// <summary>The options with a custom localizer's cache network resolved (its hash needs the model's tokenizer,
+    /// not its weights): once per cell and command.</summary>
+    public LocalizeOptions ResolvedOptions()
+    {
+        var options = ToLocalizeOptions();
+        return options with { Mask = LocalizerReference.Resolve(options.Mask, options.Model, StimuliDir) };
+    }
 
     /// <summary>Where localize caches this cell's mask.</summary>
     [JsonIgnore]
@@ -51,19 +65,29 @@ public sealed record SweepCell
     {
         get
         {
-            var options = ToLocalizeOptions();
+            var options = ResolvedOptions();
             return options.Mask.Cache.MaskPath(options.CacheKey);
         }
     }
 
     /// <summary>Null when the cell is done: localize would reuse its cached mask (the same <see cref="CachedMaskCheck"/>);
     /// else why not (none cached, or a damaged or mismatched one, which a run recomputes).</summary>
-    public string? CachedMaskProblem() => CachedMaskCheck.Problem(ToLocalizeOptions());
+    public string? CachedMaskProblem() => CachedMaskCheck.Problem(ResolvedOptions());
+
+    /// <summary>The cell's mask file named by its localizer's name (no tokenizer needed): what two cells must not share.</summary>
+    internal string NamedMaskPath
+    {
+        get
+        {
+            var options = ToLocalizeOptions();
+            return options.Mask.Cache.MaskPath(options.Model.KeyOf(options.Mask with { Localizer = null }, options.Pooling));
+        }
+    }
 
     /// <summary>A short human label: "gpt2 language last-token 100-100 1% pretrained".</summary>
     [JsonIgnore]
     public string Label =>
-        $"{Model} {Network} {Pooling} {Range} {(Percentage is { } p ? $"{PythonFormat.Float(p)}%" : $"{NumUnits} units")} " +
+        $"{Model} {Network} {Pooling}{(Site == UnitSite.Residual.ToFlag() ? "" : $" site={Site}")} {Range} {(Percentage is { } p ? $"{PythonFormat.Float(p)}%" : $"{NumUnits} units")} " +
         $"{(Untrained ? "untrained" : "pretrained")} seed={Seed}";
 }
 
@@ -95,8 +119,8 @@ public sealed class SweepPlan
         System.IO.Path.ChangeExtension(System.IO.Path.GetFullPath(gridPath), null) + ".plan" + Extension;
 
     /// <summary>
-    /// Every combination, in a stable order: model, then pretrained before untrained, network, pooling, range,
-    /// percentages then unit counts, seed. A seed only multiplies cells it changes (random ranges, theory of mind,
+    /// Every combination, in a stable order: model, then pretrained before untrained, network (the built-ins, then the
+    /// custom localizers), pooling, site, range, percentages then unit counts, seed. A seed only multiplies cells it changes (random ranges, theory of mind,
     /// untrained weights); with several seeds those cells cache under <c>cache_dir/seed=N</c>, because the mask's
     /// file name (the original's) has no seed in it.
     /// </summary>
@@ -105,11 +129,18 @@ public sealed class SweepPlan
         SweepPlanLines.CheckGridSize(grid);
         var sizes = grid.Percentages.Select(p => ((double?)p, (long?)null))
             .Concat(grid.NumUnits.Select(n => ((double?)null, (long?)n))).ToList();
+        // Built-in networks, then custom localizers (their name as network, their file as localizer, their own pooling).
+        var localizers = grid.Networks.Select(n => (Network: n, File: (string?)null, Usual: PoolingDefaults.PerNetwork(n)))
+            .Concat(grid.Localizers.Select(entry => Stimuli.LocalizerDefinition.BuiltIn(entry) is { } builtIn
+                ? (builtIn.Name, null, PoolingDefaults.PerNetwork(builtIn.Name))
+                : Stimuli.LocalizerFile.Read(entry) is var custom ? (custom.Name, entry, custom.DefaultPooling ?? PoolingDefaults.PerNetwork(custom.Name)) : default))
+            .ToList();
         var cells = new List<SweepCell>();
         foreach (var model in grid.Models)
         foreach (var untrained in grid.Untrained.OrderBy(u => u))
-        foreach (var network in grid.Networks)
-        foreach (var pooling in grid.Poolings.Count > 0 ? grid.Poolings.Select(p => p.ToFlag()) : [PoolingDefaults.PerNetwork(network).ToFlag()])
+        foreach (var (network, localizerFile, usualPooling) in localizers)
+        foreach (var pooling in grid.Poolings.Count > 0 ? grid.Poolings.Select(p => p.ToFlag()) : [usualPooling.ToFlag()])
+        foreach (var site in grid.Sites)
         foreach (var range in grid.Ranges)
         foreach (var (percentage, numUnits) in sizes)
         {
@@ -123,15 +154,17 @@ public sealed class SweepPlan
                     Device = grid.Device, StimuliDir = grid.StimuliDir,
                     CacheDir = seedMatters && grid.Seeds.Count > 1 ? System.IO.Path.Combine(grid.CacheDir, $"seed={seed}") : grid.CacheDir,
                     BatchSize = grid.BatchSize, Offline = grid.Offline, Weights = grid.Weights, DType = grid.DType,
+                    Localizer = localizerFile, Site = site.ToFlag(),
                 });
         }
         // Two cells on one mask file would overwrite each other's result (e.g. org1/x and org2/x: the cache names
-        // a model by its basename, as the original does; or a value listed twice).
-        var clash = cells.GroupBy(c => c.MaskPath).FirstOrDefault(g => g.Count() > 1)?.ToList();
+        // a model by its basename, as the original does; or a value listed twice). Custom localizers count by name
+        // here (their hash needs each model's tokenizer), so two definitions with one name are refused too.
+        var clash = cells.GroupBy(c => c.NamedMaskPath).FirstOrDefault(g => g.Count() > 1)?.ToList();
         if (clash is not null)
             throw new LlmLocException(
                 $"grid '{grid.Source}': cells {clash[0].Index} ({clash[0].Label}) and {clash[1].Index} ({clash[1].Label}) would write the same mask " +
-                $"{System.IO.Path.GetFileName(clash[0].MaskPath)}: list each value once, and sweep models with the same basename in separate grids with separate cache_dir",
+                $"{System.IO.Path.GetFileName(clash[0].NamedMaskPath)}: list each value once, and sweep models with the same basename in separate grids with separate cache_dir",
                 ExitCodes.Usage);
         return cells;
     }

@@ -25,10 +25,11 @@ public static class SweepPlanLines
         ("num_units", Kind.Count, true), ("seed", Kind.Integer, false), ("untrained", Kind.Bool, false),
         ("device", Kind.String, true), ("stimuli_dir", Kind.String, false), ("cache_dir", Kind.String, false),
         ("batch_size", Kind.Integer, false), ("offline", Kind.Bool, false), ("weights", Kind.String, false), ("dtype", Kind.String, true),
+        ("localizer", Kind.String, true), ("site", Kind.String, false),
     ];
 
     /// <summary>Fields a plan written before they existed may lack (the cell's default applies).</summary>
-    static readonly HashSet<string> Optional = ["weights", "dtype"];
+    static readonly HashSet<string> Optional = ["weights", "dtype", "localizer", "site"];
 
     /// <summary>Why <paramref name="line"/> is not cell <paramref name="expectedIndex"/>; null when it is one.</summary>
     public static string? Problem(string line, int expectedIndex)
@@ -55,11 +56,11 @@ public static class SweepPlanLines
         }
         int index = json["cell"]!.GetValue<int>();
         if (index != expectedIndex) return $"'cell' is {index}, expected {expectedIndex}";
-        foreach (var name in new[] { "model", "network", "pooling", "range", "stimuli_dir", "cache_dir", "device" })
+        foreach (var name in new[] { "model", "network", "pooling", "range", "stimuli_dir", "cache_dir", "device", "localizer", "site" })
             if (json[name]?.GetValue<string>() is "")
                 return $"'{name}' is empty";
-        foreach (var name in new[] { "stimuli_dir", "cache_dir" })
-            if (!Path.IsPathRooted(json[name]!.GetValue<string>()))
+        foreach (var name in new[] { "stimuli_dir", "cache_dir", "localizer" })
+            if (json[name]?.GetValue<string>() is { } path && !Path.IsPathRooted(path))
                 return $"'{name}' is not an absolute path";
         if (json["percentage"] is null && json["num_units"] is null) return "'percentage' and 'num_units' are both null";
         var cell = json.Deserialize<SweepCell>()!;
@@ -92,13 +93,13 @@ public static class SweepPlanLines
     {
         var factors = new long[]
         {
-            grid.Models.Count, grid.Untrained.Count, grid.Networks.Count, Math.Max(1, grid.Poolings.Count), grid.Ranges.Count,
-            grid.Percentages.Count + grid.NumUnits.Count, grid.Seeds.Count,
+            grid.Models.Count, grid.Untrained.Count, grid.Networks.Count + grid.Localizers.Count, Math.Max(1, grid.Poolings.Count), grid.Sites.Count,
+            grid.Ranges.Count, grid.Percentages.Count + grid.NumUnits.Count, grid.Seeds.Count,
         };
         double cells = factors.Aggregate(1.0, (product, factor) => product * factor);
         if (cells > MaxCells)
             throw new LlmLocException(
-                $"grid '{grid.Source}' has up to {cells:0} cells ({string.Join(" x ", factors)}: models x untrained x networks x poolings x ranges x sizes x seeds), " +
+                $"grid '{grid.Source}' has up to {cells:0} cells ({string.Join(" x ", factors)}: models x untrained x networks and localizers x poolings x sites x ranges x sizes x seeds), " +
                 $"more than the {MaxCells} a plan takes: split it into several grids, e.g. one per model, each with its own plan", ExitCodes.Usage);
     }
 }

@@ -1,3 +1,4 @@
+using LlmLoc.Localization;
 using LlmLoc.Masks;
 using System.Globalization;
 using System.Text;
@@ -10,7 +11,12 @@ namespace LlmLoc.Sweeps;
 public enum CellState { Done, Failed, Invalid, Missing }
 
 /// <param name="Problem">For an invalid cell: why its cached mask cannot be reused.</param>
-public sealed record CellStatus(SweepCell Cell, CellState State, long? Units, ErrorRecord? Error, string? Problem = null);
+public sealed record CellStatus(SweepCell Cell, CellState State, long? Units, ErrorRecord? Error, string? Problem = null)
+{
+    /// <summary>A done cell's cache entry (a custom localizer's network resolved) and mask file.</summary>
+    public MaskCacheKey? Key { get; init; }
+    public string? MaskPath { get; init; }
+}
 
 /// <summary>One finished cell: a row of the sweep summary (CSV and Parquet, same columns, for pandas and <c>llmloc plot</c>);
 /// <c>model</c> is the model id of the mask's file name (a hub id's or folder's basename).</summary>
@@ -26,6 +32,8 @@ public sealed class SweepSummaryRow
     [JsonPropertyName("seed")] public int Seed { get; set; }
     [JsonPropertyName("units")] public long Units { get; set; }
     [JsonPropertyName("path")] public string Path { get; set; } = "";
+    /// <summary>resid or mlp (llmloc's; last, so the original's columns keep their places).</summary>
+    [JsonPropertyName("site")] public string Site { get; set; } = "resid";
 }
 
 /// <summary><c>llmloc sweep status</c> per cell: done (a cached mask localize would reuse), failed (an error record from
@@ -33,15 +41,19 @@ public sealed class SweepSummaryRow
 /// run yet, still running, or killed); and the summary table of the done ones.</summary>
 public static class SweepStatus
 {
-    public const string CsvHeader = "model,network,pooling,range,percentage,num_units,pretrained,seed,units,path";
+    public const string CsvHeader = "model,network,pooling,range,percentage,num_units,pretrained,seed,units,path,site";
 
     public static IReadOnlyList<CellStatus> Collect(SweepPlan plan) => plan.Cells.Select(cell =>
     {
-        if (cell.CachedMaskProblem() is not { } problem)
-            return new CellStatus(cell, CellState.Done, UnitMask.Load(cell.MaskPath).Count, null);
+        // Once per cell: a custom localizer's cache network needs the model's tokenizer.
+        var options = cell.ResolvedOptions();
+        var key = options.CacheKey;
+        string maskPath = options.Mask.Cache.MaskPath(key);
+        if (CachedMaskCheck.Problem(options) is not { } problem)
+            return new CellStatus(cell, CellState.Done, UnitMask.Load(maskPath).Count, null) { Key = key, MaskPath = maskPath };
         if (ErrorRecord.Read(plan.ErrorRecordPath(cell.Index)) is { } error)
             return new CellStatus(cell, CellState.Failed, null, error);
-        return File.Exists(cell.MaskPath)
+        return File.Exists(maskPath)
             ? new CellStatus(cell, CellState.Invalid, null, null, problem)
             : new CellStatus(cell, CellState.Missing, null, null);
     }).ToList();
@@ -50,9 +62,9 @@ public static class SweepStatus
         .Where(s => s.State == CellState.Done)
         .Select(s => new SweepSummaryRow
         {
-            Model = MaskCacheKey.ModelIdOf(s.Cell.Model), Network = s.Cell.Network, Pooling = s.Cell.Pooling, Range = s.Cell.Range,
+            Model = MaskCacheKey.ModelIdOf(s.Cell.Model), Network = s.Key!.Network, Pooling = s.Cell.Pooling, Range = s.Cell.Range,
             Percentage = s.Cell.Percentage, NumUnits = s.Cell.NumUnits, Pretrained = !s.Cell.Untrained,
-            Seed = s.Cell.Seed, Units = s.Units!.Value, Path = s.Cell.MaskPath,
+            Seed = s.Cell.Seed, Units = s.Units!.Value, Path = s.MaskPath!, Site = s.Cell.Site,
         }).ToList();
 
     /// <summary>Writes the summary as CSV (empty field = not given; pretrained as Python's True/False, as in the mask
@@ -68,7 +80,7 @@ public static class SweepStatus
                 r.Percentage is { } p ? p.ToString("R", CultureInfo.InvariantCulture) : "",
                 r.NumUnits?.ToString(CultureInfo.InvariantCulture) ?? "",
                 PythonFormat.Bool(r.Pretrained), r.Seed.ToString(CultureInfo.InvariantCulture),
-                r.Units.ToString(CultureInfo.InvariantCulture), r.Path,
+                r.Units.ToString(CultureInfo.InvariantCulture), r.Path, r.Site,
             ];
             csv.AppendJoin(',', fields.Select(CsvText.Field)).Append('\n');
         }

@@ -56,10 +56,12 @@ sealed class FakeLanguageModel(int vocab, Func<int, long, float[]> logitsFor) : 
     public int HiddenSize => 1;
     public Device Device => CPU;
     public IDisposable AddBlockOutputHook(Func<int, Tensor, Tensor?> hook) => throw new NotSupportedException();
+    public int UnitsPerLayer(UnitSite site) => 1;
+    public IDisposable AddUnitHook(UnitSite site, Func<int, Tensor, Tensor?> hook) => throw new NotSupportedException();
     public Tensor Logits(Tensor finalHidden) => throw new NotSupportedException();
     public IReadOnlyList<Tensor> ForwardHiddenLayerMajor(IReadOnlyList<(Tensor InputIds, Tensor? AttentionMask)> batches) => throw new NotSupportedException();
     public void ForwardLayerMajor(IReadOnlyList<(Tensor InputIds, Tensor? AttentionMask)> batches,
-        Action<int, int, Tensor>? onBlockOutput = null, Action<int>? onLayerDone = null) => throw new NotSupportedException();
+        Action<int, int, Tensor>? onUnits = null, Action<int>? onLayerDone = null, UnitSite site = UnitSite.Residual) => throw new NotSupportedException();
 
     public KvCache NewCache()
     {

@@ -106,6 +106,10 @@ public sealed class SweepHardeningTests : IDisposable
     [InlineData("\"pooling\": \"max\"", "max")]
     [InlineData("\"model\": \"\"", "'model' is empty")]
     [InlineData("\"cache_dir\": \"relative\"", "'cache_dir' is not an absolute path")]
+    [InlineData("\"localizer\": \"relative.toml\"", "'localizer' is not an absolute path")]
+    [InlineData("\"localizer\": \"/nowhere/def.toml\"", "localizer definition /nowhere/def.toml does not exist")]
+    [InlineData("\"site\": \"attn\"", "unknown --site 'attn'")]
+    [InlineData("\"site\": null", "'site' is null")]
     [InlineData("\"model\": \"\\ud800\"", "lone UTF-16 surrogate")]
     public void APlanLineIsCheckedFieldByField(string field, string message)
     {

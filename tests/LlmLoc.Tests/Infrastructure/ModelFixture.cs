@@ -27,12 +27,14 @@ internal static class ModelFixture
 
     public static Tensor ToTensor(long[][] rows) => torch.tensor(rows.SelectMany(r => r).ToArray(), [rows.Length, rows[0].Length], ScalarType.Int64);
 
-    /// <summary>Runs one forward; returns block outputs [layers, batch, seq, hidden] and the logits (float arrays).</summary>
-    public static (float[] Blocks, float[]? Logits, long[] LogitShape) Run(ICausalLanguageModel model, long[][] ids, long[][]? mask, bool logits = true)
+    /// <summary>Runs one forward; returns the units of <paramref name="site"/> [layers, batch, seq, units per layer] (block
+    /// outputs by default) and the logits (float arrays).</summary>
+    public static (float[] Blocks, float[]? Logits, long[] LogitShape) Run(ICausalLanguageModel model, long[][] ids, long[][]? mask, bool logits = true,
+        UnitSite site = UnitSite.Residual)
     {
         using var scope = torch.NewDisposeScope();
         var recorded = new Tensor[model.NumLayers];
-        using (model.AddBlockOutputHook((layer, h) => { recorded[layer] = h.detach().clone().DetachFromDisposeScope(); return null; }))
+        using (model.AddUnitHook(site, (layer, h) => { recorded[layer] = h.detach().clone().DetachFromDisposeScope(); return null; }))
         {
             var output = model.Forward(ToTensor(ids), mask is null ? null : ToTensor(mask), computeLogits: logits);
             foreach (var r in recorded) r.MoveToOtherDisposeScope(scope);

@@ -24,6 +24,18 @@ public class MaskCacheTests
         Assert.Equal(expected, PythonFormat.Float(value));
 
     [Fact]
+    public void TheMlpSiteFollowsThePoolingOnlyWhenItIsNotTheDefault()
+    {
+        var key = new MaskCacheKey("gpt2", "language", "last-token", "100-100", 1.0, null, true);
+        Assert.Equal("gpt2_network=language_pooling=last-token_range=100-100_perc=1.0_nunits=None_pretrained=True.npy", key.MaskFileName);
+        Assert.Equal(key, key with { Site = LlmLoc.Models.UnitSite.Residual });
+        var mlp = key with { Site = LlmLoc.Models.UnitSite.Mlp };
+        Assert.Equal("gpt2_network=language_pooling=last-token_site=mlp_range=100-100_perc=1.0_nunits=None_pretrained=True.npy", mlp.MaskFileName);
+        Assert.Equal("gpt2_network=language_pooling=last-token_site=mlp_pretrained=True_pvalues.npy", mlp.PValuesFileName);
+        Assert.Equal("gpt2_network=language_pooling=last-token_site=mlp_pretrained=True_tvalues.npy", mlp.TValuesFileName);
+    }
+
+    [Fact]
     public void FileNamesEqualTheOriginalsCacheFiles()
     {
         // Every file the original wrote in the end-to-end run must be named by some key.

@@ -52,6 +52,27 @@ public class FixtureModelTests
         }
     }
 
+    /// <summary>
+    /// <c>--site mlp</c>: the input of every block's MLP output projection equals transformers 4.44.2's (a forward
+    /// pre-hook on c_proj / dense_4h_to_h / down_proj: mlp_post_blocks.npy, MLP_SITE.json) on the padded batch, real
+    /// tokens only, at the tolerance of the block outputs; its width is what the registry reads from config.json.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(NamesAndPaths))]
+    public void MlpSiteMatchesTheOutputProjectionInputs(string name, bool sdpa)
+    {
+        LlmLoc.Models.Common.AttentionCore.EagerMaxKeysOverride.Value = sdpa ? 0 : long.MaxValue;
+        var inputs = ReadInputs(name);
+        using var model = ModelLoader.Load(Folder(name), new LoadOptions());
+        var (units, _, _) = Run(model, inputs.Ids, inputs.Mask, logits: false, site: UnitSite.Mlp);
+
+        var expected = Npy.Read(Path.Combine(Folder(name), "mlp_post_blocks.npy"));
+        int batch = inputs.Ids.Length, seq = inputs.Ids[0].Length, width = model.UnitsPerLayer(UnitSite.Mlp);
+        Assert.Equal(new[] { model.NumLayers, batch, seq, width }, expected.Shape);
+        Assert.Equal(width, ModelRegistry.UnitsPerLayer(ModelConfig.Load(Folder(name)), UnitSite.Mlp));
+        AssertClose(expected.ToFloats(), units, $"{name} mlp_post_blocks", i => IsReal(inputs, i / width % seq, i / width / seq % batch));
+    }
+
     [Theory]
     [MemberData(nameof(NamesAndPaths))]
     public void EachSequenceAloneMatchesUnpaddedFixtures(string name, bool sdpa)
@@ -174,6 +195,37 @@ public class FixtureModelTests
         var expected = Npy.Read(Path.Combine(Folder("llama"), "hidden_blocks.npy")).ToFloats();
         int seq = inputs.Ids[0].Length;
         AssertClose(expected, blocks, "llama hidden_blocks (no LM head)", i => IsReal(inputs, i / 64 % seq, i / 64 / seq % 3));
+    }
+
+    /// <summary>The recorder at the MLP site pools mlp_post_blocks.npy: last real token and mean of real tokens per row.</summary>
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void RecorderAtTheMlpSitePoolsTheFixtureActivations(string name)
+    {
+        var inputs = ReadInputs(name);
+        using var model = ModelLoader.Load(Folder(name), new LoadOptions());
+        var stimuli = inputs.Ids.Select((row, i) => (IReadOnlyList<int>)row[..inputs.Lengths[i]].Select(v => (int)v).ToArray()).ToList();
+        int layers = model.NumLayers, width = model.UnitsPerLayer(UnitSite.Mlp), batch = stimuli.Count, seq = inputs.Ids[0].Length;
+        var site = Npy.Read(Path.Combine(Folder(name), "mlp_post_blocks.npy")).ToFloats();
+        foreach (var pooling in new[] { LlmLoc.Masks.Pooling.LastToken, LlmLoc.Masks.Pooling.Mean })
+        {
+            // One padded batch, as the fixture's (phi3-longrope's rotary factors depend on the padded length).
+            var recorded = LlmLoc.Recording.ActivationRecorder.Record(model, stimuli, pooling, batchSize: batch, padTokenId: 0, site: UnitSite.Mlp);
+            Assert.Equal((long)batch * layers * width, recorded.Length);
+            var expected = new float[recorded.Length];
+            var actual = new float[recorded.Length];
+            for (int b = 0; b < batch; b++)
+                for (int l = 0; l < layers; l++)
+                    for (int u = 0; u < width; u++)
+                    {
+                        double Unit(int t) => site[(((long)l * batch + b) * seq + t) * width + u];
+                        int n = inputs.Lengths[b];
+                        long at = ((long)b * layers + l) * width + u;
+                        expected[at] = (float)(pooling == LlmLoc.Masks.Pooling.LastToken ? Unit(n - 1) : Enumerable.Range(0, n).Sum(Unit) / n);
+                        actual[at] = (float)recorded[at];
+                    }
+            AssertClose(expected, actual, $"{name} {pooling} at the MLP site");
+        }
     }
 
     static bool IsReal(Inputs inputs, long position, long row) => inputs.Mask[row][position] == 1;

@@ -40,13 +40,13 @@ public class StreamedWeightsTests
         return batches;
     }
 
-    /// <summary>Block outputs per batch [layers, batch, seq, hidden] from one layer-major call.</summary>
-    static float[][] LayerMajor(CausalLmBase model, List<(long[][] Ids, long[][] Mask)> batches)
+    /// <summary>The units of <paramref name="site"/> per batch [layers, batch, seq, units] (block outputs by default) from one layer-major call.</summary>
+    static float[][] LayerMajor(CausalLmBase model, List<(long[][] Ids, long[][] Mask)> batches, UnitSite site = UnitSite.Residual)
     {
         using var scope = torch.NewDisposeScope();
         var recorded = batches.Select(_ => new Tensor[model.NumLayers]).ToArray();
         model.ForwardLayerMajor(batches.Select(b => (ToTensor(b.Ids), (Tensor?)ToTensor(b.Mask))).ToList(),
-            onBlockOutput: (layer, b, h) => recorded[b][layer] = h.clone().DetachFromDisposeScope());
+            onUnits: (layer, b, h) => recorded[b][layer] = h.clone().DetachFromDisposeScope(), site: site);
         return recorded.Select(layers =>
         {
             foreach (var t in layers) t.MoveToOtherDisposeScope(scope);
@@ -98,6 +98,36 @@ public class StreamedWeightsTests
                     }
         }
         Assert.True(worst <= 1e-5, $"{family}: padded vs alone differ by {worst}");
+    }
+
+    /// <summary>The MLP site through streamed weights and the layer-major schedule, with an MLP-site lesion in place,
+    /// is bit for bit what an in-memory forward of each batch gives its MLP-site hooks (the observer sees the lesioned units).</summary>
+    [Theory]
+    [MemberData(nameof(Families))]
+    public void StreamedLayerMajorMlpSiteEqualsInMemoryForwards(string family)
+    {
+        var inputs = ReadInputs(InputsOf(family));
+        using var inMemory = Load(Folder(family), WeightsMode.InMemory, mapFile: false);
+        using var streamed = Load(Folder(family), WeightsMode.Streamed);
+        int width = streamed.UnitsPerLayer(UnitSite.Mlp);
+        var mask = new long[streamed.NumLayers * width];
+        for (int i = 0; i < mask.Length; i += 3) mask[i] = 1;
+        var unitMask = new UnitMask(mask, streamed.NumLayers, width, "every third MLP unit") { Site = UnitSite.Mlp };
+        var batches = Batches(inputs);
+
+        float[][] recorded;
+        using (new LlmLoc.Lesion.UnitLesion(streamed, unitMask))
+            recorded = LayerMajor(streamed, batches, UnitSite.Mlp);
+        Assert.Equal(streamed.NumLayers, streamed.StreamedWeights!.LayerReads);
+        using var lesion = new LlmLoc.Lesion.UnitLesion(inMemory, unitMask);
+        for (int b = 0; b < batches.Count; b++)
+        {
+            var layerMajor = recorded[b];
+            var (reference, _, _) = Run(inMemory, batches[b].Ids, batches[b].Mask, logits: false, site: UnitSite.Mlp);
+            Assert.True(reference.AsSpan().SequenceEqual(layerMajor), $"{family}: batch {b}'s MLP site differs from the in-memory forward");
+            Assert.All(Enumerable.Range(0, layerMajor.Length).Where(i => mask[i / (layerMajor.Length / streamed.NumLayers) * width + i % width] == 1),
+                i => Assert.Equal(0f, layerMajor[i]));
+        }
     }
 
     [Theory]

@@ -125,13 +125,13 @@ public sealed class SweepRunTests : IDisposable
         Assert.Equal("sweep: 4 cells: 1 done, 1 failed, 1 invalid, 1 missing", lines[4]);
 
         string[] csv = File.ReadAllLines(plan.SummaryCsvPath);
-        Assert.Equal("model,network,pooling,range,percentage,num_units,pretrained,seed,units,path", csv[0]);
-        Assert.Equal($"tiny-gpt2,language,last-token,100-100,1,,True,42,{Units(mask)},{mask}", Assert.Single(csv.Skip(1)));
+        Assert.Equal("model,network,pooling,range,percentage,num_units,pretrained,seed,units,path,site", csv[0]);
+        Assert.Equal($"tiny-gpt2,language,last-token,100-100,1,,True,42,{Units(mask)},{mask},resid", Assert.Single(csv.Skip(1)));
         await using (var reader = await Parquet.ParquetReader.CreateAsync(plan.SummaryParquetPath))
             Assert.Equal(csv[0].Split(','), reader.Schema.GetDataFields().Select(f => f.Name));
         var parquet = Assert.Single((await Parquet.Serialization.ParquetSerializer.DeserializeAsync<SweepSummaryRow>(plan.SummaryParquetPath)).Data);
-        Assert.Equal(("tiny-gpt2", "language", "last-token", "100-100", 1.0, (long?)null, true, 42, Units(mask), mask),
-            (parquet.Model, parquet.Network, parquet.Pooling, parquet.Range, parquet.Percentage!.Value, parquet.NumUnits, parquet.Pretrained, parquet.Seed, parquet.Units, parquet.Path));
+        Assert.Equal(("tiny-gpt2", "language", "last-token", "100-100", 1.0, (long?)null, true, 42, Units(mask), mask, "resid"),
+            (parquet.Model, parquet.Network, parquet.Pooling, parquet.Range, parquet.Percentage!.Value, parquet.NumUnits, parquet.Pretrained, parquet.Seed, parquet.Units, parquet.Path, parquet.Site));
     }
 
     [Fact]

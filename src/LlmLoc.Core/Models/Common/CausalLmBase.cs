@@ -47,6 +47,20 @@ public abstract class CausalLmBase : nn.Module, ICausalLanguageModel
         return new DisposableAction(() => removers.ForEach(r => r.remove()));
     }
 
+    public int UnitsPerLayer(UnitSite site) => site switch
+    {
+        UnitSite.Residual => HiddenSize,
+        UnitSite.Mlp => Blocks.Count > 0 ? Blocks[0].MlpWidth : ModelRegistry.UnitsPerLayer(Config, site),
+        _ => throw new ArgumentOutOfRangeException(nameof(site)),
+    };
+
+    public IDisposable AddUnitHook(UnitSite site, Func<int, Tensor, Tensor?> hook)
+    {
+        if (site == UnitSite.Residual) return AddBlockOutputHook(hook);
+        var removers = Blocks.Select(block => block.AddMlpHook(hook)).ToList();
+        return new DisposableAction(() => removers.ForEach(r => r.Dispose()));
+    }
+
     /// <summary>The blocks in layer order (the loader streams their parameters).</summary>
     internal IReadOnlyList<DecoderBlock> DecoderBlocks => Blocks;
 
@@ -83,22 +97,22 @@ public abstract class CausalLmBase : nn.Module, ICausalLanguageModel
 
     /// <inheritdoc/>
     public void ForwardLayerMajor(IReadOnlyList<(Tensor InputIds, Tensor? AttentionMask)> batches,
-        Action<int, int, Tensor>? onBlockOutput = null, Action<int>? onLayerDone = null)
+        Action<int, int, Tensor>? onUnits = null, Action<int>? onLayerDone = null, UnitSite site = UnitSite.Residual)
     {
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        RunLayerMajor(batches, onBlockOutput, onLayerDone);
+        RunLayerMajor(batches, onUnits, onLayerDone, site);
     }
 
     public IReadOnlyList<Tensor> ForwardHiddenLayerMajor(IReadOnlyList<(Tensor InputIds, Tensor? AttentionMask)> batches)
     {
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        return RunLayerMajor(batches, null, null).Select(hidden => FinalNorm(hidden).MoveToOuterDisposeScope()).ToList();
+        return RunLayerMajor(batches, null, null, UnitSite.Residual).Select(hidden => FinalNorm(hidden).MoveToOuterDisposeScope()).ToList();
     }
 
     /// <summary>The batches' hidden states after the last block (in the caller's dispose scope).</summary>
-    Tensor[] RunLayerMajor(IReadOnlyList<(Tensor InputIds, Tensor? AttentionMask)> batches, Action<int, int, Tensor>? onBlockOutput, Action<int>? onLayerDone)
+    Tensor[] RunLayerMajor(IReadOnlyList<(Tensor InputIds, Tensor? AttentionMask)> batches, Action<int, int, Tensor>? onUnits, Action<int>? onLayerDone, UnitSite site)
     {
         var states = batches.Select(b => Start(b.InputIds, b.AttentionMask, cache: null)).ToArray();
         foreach (var block in Blocks)
@@ -106,8 +120,13 @@ public abstract class CausalLmBase : nn.Module, ICausalLanguageModel
             using var weights = StreamedWeights?.Materialize(block.LayerIndex);
             for (int b = 0; b < states.Length; b++)
             {
+                int batch = b;
+                // The MLP site is observed from inside the block, after the hooks already on it (a lesion).
+                using var mlpObserver = site == UnitSite.Mlp && onUnits is not null
+                    ? block.AddMlpHook((layer, units) => { onUnits(layer, batch, units); return null; })
+                    : null;
                 var next = block.call(states[b].Hidden, states[b].Context);
-                onBlockOutput?.Invoke(block.LayerIndex, b, next);
+                if (site == UnitSite.Residual) onUnits?.Invoke(block.LayerIndex, b, next);
                 states[b].Hidden.Dispose();
                 states[b] = (next, states[b].Context);
             }

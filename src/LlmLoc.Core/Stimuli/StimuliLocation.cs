@@ -1,4 +1,4 @@
-namespace LlmLoc.Localization;
+namespace LlmLoc.Stimuli;
 
 public static class StimuliLocation
 {
